@@ -1,0 +1,14 @@
+package wechat
+
+import "context"
+
+// TokenSource supplies access tokens to the WeChat client. The token service provides the
+// in-process implementation when co-located; internal/tokensource provides a remote one.
+type TokenSource interface {
+	// AccessToken returns the account's current access token.
+	AccessToken(ctx context.Context, appID string) (string, error)
+	// RefreshAccessToken reports that WeChat rejected staleToken (40001/40014/42001) and
+	// returns the token to retry with: a newer one if staleToken is no longer current,
+	// otherwise a freshly fetched one.
+	RefreshAccessToken(ctx context.Context, appID, staleToken string) (string, error)
+}
