@@ -1,0 +1,163 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DemoAppID and DemoAppSecret are the credentials of the demo account that
+// [DemoAccount] returns (an AppID in the platform's "wx" + 16 hex digits form).
+const (
+	DemoAppID     = "wxd000000000000de0"
+	DemoAppSecret = "de0de0de0de0de0de0de0de0de0de0de"
+	demoName      = "wxsandbox demo"
+)
+
+// Account is a simulated official account.
+type Account struct {
+	// AppID identifies the account, e.g. "wx0123456789abcdef". Required.
+	AppID string `json:"app_id"`
+	// AppSecret is the secret /cgi-bin/token and stable_token require. Required.
+	AppSecret string `json:"app_secret"`
+	// Name is a display name.
+	Name string `json:"name"`
+}
+
+// DemoAccount returns the demo account (DemoAppID, DemoAppSecret) that development
+// setups and tests use when they need just one account.
+func DemoAccount() Account {
+	return Account{AppID: DemoAppID, AppSecret: DemoAppSecret, Name: demoName}
+}
+
+// account is an Account with everything the sandbox issued for it and its counters.
+// Guarded by Sandbox.mu.
+type account struct {
+	Account
+
+	classic, classicPrev *token // latest /cgi-bin/token token and the one before
+	stable, stablePrev   *token // latest stable_token token and the one before
+	lastForce            time.Time
+	tickets              map[string]*ticket // by type: jsapi, wx_card
+
+	day            string           // dayKey the daily counters belong to
+	counts         map[string]int64 // calls per API path today
+	forceRefreshes int              // effective stable_token force refreshes today
+	month          string           // monthKey clears belongs to
+	clears         int              // effective clear_quota resets this month
+}
+
+// validate reports the first missing required field of a.
+func (a Account) validate(field string) error {
+	switch {
+	case strings.TrimSpace(a.AppID) == "":
+		return &ArgumentError{Field: field + "app_id", Reason: "is required"}
+	case strings.TrimSpace(a.AppSecret) == "":
+		return &ArgumentError{Field: field + "app_secret", Reason: "is required"}
+	}
+	return nil
+}
+
+// AddAccount adds a simulated account, or replaces the secret and name of the account
+// with the same AppID (its tokens, tickets and counters are kept, as when a secret is
+// reset on the platform). It returns an [*ArgumentError] when AppID or AppSecret is
+// empty.
+func (s *Sandbox) AddAccount(a Account) error {
+	if err := a.validate(""); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cur, ok := s.accounts[a.AppID]; ok {
+		cur.Account = a
+		return nil
+	}
+	s.accounts[a.AppID] = &account{Account: a, tickets: make(map[string]*ticket), counts: make(map[string]int64)}
+	return nil
+}
+
+// Accounts returns the simulated accounts ordered by AppID.
+func (s *Sandbox) Accounts() []Account {
+	s.mu.Lock()
+	out := make([]Account, 0, len(s.accounts))
+	for _, a := range s.accounts {
+		out = append(out, a.Account)
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b Account) int { return strings.Compare(a.AppID, b.AppID) })
+	return out
+}
+
+// DeleteAccount removes an account with every token and ticket it was issued; calls
+// carrying those tokens get 40001 afterwards. It returns an error wrapping
+// [ErrUnknownAccount] when no account has appID.
+func (s *Sandbox) DeleteAccount(appID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.accounts[appID]; !ok {
+		return unknownAccount(appID)
+	}
+	delete(s.accounts, appID)
+	for v, t := range s.tokens {
+		if t.appID == appID {
+			delete(s.tokens, v)
+		}
+	}
+	return nil
+}
+
+// RevokeTokens invalidates every access token (classic and stable) and ticket of an
+// account at once, as a reset in the console would: calls carrying any of them get
+// 40001, and the next token or ticket request issues a new one. It returns an error
+// wrapping [ErrUnknownAccount] when no account has appID.
+func (s *Sandbox) RevokeTokens(appID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.accounts[appID]
+	if !ok {
+		return unknownAccount(appID)
+	}
+	for _, t := range s.tokens {
+		if t.appID == appID {
+			t.revoked = true
+		}
+	}
+	a.classic, a.classicPrev, a.stable, a.stablePrev = nil, nil, nil, nil
+	a.lastForce = time.Time{}
+	clear(a.tickets)
+	return nil
+}
+
+// fixture is the JSON layout LoadFixture reads.
+type fixture struct {
+	Accounts []Account `json:"accounts"`
+}
+
+// LoadFixture reads simulated accounts from a JSON file shaped
+// {"accounts":[{"app_id":"…","app_secret":"…","name":"…"}]}. Unknown keys are ignored
+// (so fixtures can grow); an account without app_id or app_secret, or an app_id listed
+// twice, is an error.
+func LoadFixture(path string) ([]Account, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read fixture: %w", err)
+	}
+	var f fixture
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("parse fixture %s: %w", path, err)
+	}
+	seen := make(map[string]bool, len(f.Accounts))
+	for i, a := range f.Accounts {
+		if err := a.validate(fmt.Sprintf("accounts[%d].", i)); err != nil {
+			return nil, fmt.Errorf("fixture %s: %w", path, err)
+		}
+		if seen[a.AppID] {
+			return nil, fmt.Errorf("fixture %s: accounts[%d].app_id %q listed twice", path, i, a.AppID)
+		}
+		seen[a.AppID] = true
+	}
+	return f.Accounts, nil
+}

@@ -1,0 +1,22 @@
+// Package sandbox is wxsandbox, an emulator of the WeChat Official Account platform's API
+// server (https://api.weixin.qq.com) that every wxsuite test talks to over real HTTP.
+//
+// It is a second, independent implementation of the protocol: it imports nothing from
+// services/ or internal/wechat and follows the documented platform behaviour (see
+// shared/wechat/behaviour.md and facts.md), never the behaviour of our own client, so
+// that it catches client bugs. Where the platform's behaviour is not documented the
+// sandbox makes a choice, says so in a comment and, where it matters, makes it an
+// [Options] field.
+//
+// A [Sandbox] holds simulated accounts, the access tokens and tickets it issued, per-API
+// daily quota counters, fault-injection rules and a log of the calls it received. Its
+// clock is controllable: [Sandbox.Advance] moves the simulated time forward so tests
+// cross the 7200 s token lifetime, the five-minute overlap and the Asia/Shanghai midnight
+// quota reset without sleeping.
+//
+// [Sandbox.Handler] serves the emulated WeChat API; [Sandbox.Admin] implements the
+// wxsuite.sandbox.v1.SandboxService admin API. Package sandboxtest starts both on a
+// loopback server for tests.
+//
+// Every method of a Sandbox is safe for concurrent use.
+package sandbox
