@@ -1,0 +1,18 @@
+// Package platform is the fx module every wxsuite process starts with: configuration
+// sections, the logger, Redis, the Prometheus registry, the shared connect handler options
+// and the one-port RPC server.
+//
+// The caller supplies the loaded *config.File:
+//
+//	fx.New(
+//		fx.Supply(file),       // *config.File from config.Load
+//		platform.FxLogger,     // fx's own events through the platform logger
+//		platform.Module,
+//		token.Module, ...      // services contribute rpcserver.Service via rpcserver.AsService
+//	)
+//
+// Redis comes from the `redis` section. To use an existing client instead (the embedded
+// store of `wxsuite dev`, or a test's client), add platform.WithRedis(client); the
+// `redis` section is then neither read nor required, and the caller keeps ownership of
+// the client (the module does not close it).
+package platform
