@@ -46,13 +46,13 @@ func (c *RemoteConfig) SetDefaults() {
 func (c *RemoteConfig) Validate() error {
 	var errs []error
 	if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, errors.New("url: must be an absolute http(s) URL"))
+		errs = append(errs, &config.FieldError{Key: "url", Msg: "must be an absolute http(s) URL"})
 	}
 	if c.Margin < 0 {
-		errs = append(errs, errors.New("margin: must not be negative"))
+		errs = append(errs, &config.FieldError{Key: "margin", Msg: "must not be negative"})
 	}
 	if c.Protocol != ProtocolConnect && c.Protocol != ProtocolGRPC {
-		errs = append(errs, fmt.Errorf("protocol: must be %q or %q, got %q", ProtocolConnect, ProtocolGRPC, c.Protocol))
+		errs = append(errs, &config.FieldError{Key: "protocol", Msg: fmt.Sprintf("must be %q or %q, got %q", ProtocolConnect, ProtocolGRPC, c.Protocol)})
 	}
 	return errors.Join(errs...)
 }

@@ -89,27 +89,27 @@ func (c *Config) SetDefaults() {
 func (c *Config) Validate() error {
 	var errs []error
 	if err := checkBaseURL(c.BaseURL); err != nil {
-		errs = append(errs, fmt.Errorf("base_url: %w", err))
+		errs = append(errs, &config.FieldError{Key: "base_url", Msg: err.Error()})
 	}
 	for i, u := range c.FallbackURLs {
 		if err := checkBaseURL(u); err != nil {
-			errs = append(errs, fmt.Errorf("fallback_urls[%d]: %w", i, err))
+			errs = append(errs, &config.FieldError{Key: config.JoinKey("fallback_urls", i), Msg: err.Error()})
 		}
 	}
 	if c.Region != "" {
 		u, ok := regionURL(c.Region)
 		switch {
 		case !ok:
-			errs = append(errs, fmt.Errorf("region: must be one of sh, sz, hk or empty, got %q", c.Region))
+			errs = append(errs, &config.FieldError{Key: "region", Msg: fmt.Sprintf("must be one of sh, sz, hk or empty, got %q", c.Region)})
 		case c.BaseURL != u:
-			errs = append(errs, fmt.Errorf("region: %q selects %s but base_url is %s; set only one", c.Region, u, c.BaseURL))
+			errs = append(errs, &config.FieldError{Key: "region", Msg: fmt.Sprintf("%q selects %s but base_url is %s; set only one", c.Region, u, c.BaseURL)})
 		}
 	}
 	if c.Timeout < 0 {
-		errs = append(errs, errors.New("timeout: must not be negative"))
+		errs = append(errs, &config.FieldError{Key: "timeout", Msg: "must not be negative"})
 	}
 	if c.RetryBackoff < 0 {
-		errs = append(errs, errors.New("retry_backoff: must not be negative"))
+		errs = append(errs, &config.FieldError{Key: "retry_backoff", Msg: "must not be negative"})
 	}
 	return errors.Join(errs...)
 }
