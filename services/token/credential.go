@@ -212,7 +212,11 @@ func (s *Service) fetchLocked(ctx context.Context, a *account, c *cred, current 
 		return result{e: e}, nil
 	}
 	force := stale != "" && current != nil && current.Value == stale
-	fresh, err := s.fetch(ctx, a, c, force)
+	// The fetch (with the WeChat client's retries) must end while we still hold the lock,
+	// or a second replica could fetch at the same time.
+	fctx, cancel := context.WithTimeout(ctx, time.Duration(s.cfg.LockTTL)*9/10)
+	defer cancel()
+	fresh, err := s.fetch(fctx, a, c, force)
 	if err != nil {
 		s.recordFailure(ctx, a, c, err)
 		if current != nil && stale == "" {

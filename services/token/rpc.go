@@ -76,9 +76,6 @@ func (h *Handler) GetTicket(ctx context.Context, req *tokenv1.GetTicketRequest) 
 	case tokenv1.TicketType_TICKET_TYPE_WX_CARD:
 		k = TicketWXCard
 	}
-	if req.GetAppId() == "" {
-		return nil, connectError(ErrEmptyAppID)
-	}
 	c, err := h.svc.Ticket(ctx, req.GetAppId(), k)
 	if err != nil {
 		return nil, connectError(err)
