@@ -55,7 +55,7 @@ func dev(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	}
 	defer func() { _ = sbSrv.Stop(context.Background()) }()
 
-	file, err := config.FromYAML(devConfig(f, "redis://"+store.Addr(), sbSrv.URL()), environ)
+	file, err := config.FromYAML(devConfig(f, "redis://"+store.Addr(), sbSrv.URL()), overrides(environ))
 	if err != nil {
 		return fmt.Errorf("dev: %w", err)
 	}

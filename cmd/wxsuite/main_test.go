@@ -208,3 +208,17 @@ func (w *syncWriter) String() string {
 	defer w.mu.Unlock()
 	return w.b.String()
 }
+
+func TestFlagVariablesAreNotOverrides(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "wxsuite.yaml")
+	if err := os.WriteFile(path, []byte("redis: {url: \"redis://127.0.0.1:6379\"}\naccounts: [{app_id: wx1}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"serve"}, []string{"WXSUITE_CONFIG=" + path, "WXSUITE_SERVICES=token"}, io.Discard, &stderr)
+	// The file is read (its error is reported), and neither variable is taken for a key.
+	if code != 1 || !strings.Contains(stderr.String(), "accounts[0].app_secret") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}

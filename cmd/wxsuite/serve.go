@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"go.uber.org/dig"
@@ -27,7 +28,7 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 	if *path == "" {
 		return fmt.Errorf("serve: --config is required")
 	}
-	file, err := config.Load(*path, environ)
+	file, err := config.Load(*path, overrides(environ))
 	if err != nil {
 		return err
 	}
@@ -46,6 +47,7 @@ func appOptions(file *config.File, mods ...fx.Option) []fx.Option {
 		// fx's own event log stays quiet: start-up errors are returned once, as their
 		// root cause, and printed by main.
 		fx.NopLogger,
+		routeRedisLogs,
 		fx.StopTimeout(stopTimeout(file)),
 	}, mods...)
 }
@@ -77,6 +79,24 @@ func runApp(ctx context.Context, started func(), opts ...fx.Option) error {
 	stopCtx, cancel := context.WithTimeout(context.Background(), app.StopTimeout())
 	defer cancel()
 	return app.Stop(stopCtx)
+}
+
+// flagEnv are the variables that stand for flags, not configuration overrides.
+var flagEnv = []string{"WXSUITE_CONFIG", "WXSUITE_SERVICES"}
+
+// overrides returns environ without the variables that stand for flags.
+func overrides(environ []string) []string {
+	out := make([]string, 0, len(environ))
+next:
+	for _, kv := range environ {
+		for _, k := range flagEnv {
+			if strings.HasPrefix(kv, k+"=") {
+				continue next
+			}
+		}
+		out = append(out, kv)
+	}
+	return out
 }
 
 // envOr returns the value of key in environ, or def.

@@ -158,6 +158,7 @@ func (s *Service) sync(ctx context.Context, a *account, c *cred, stale string) (
 		if !current.validAt(now) {
 			current = nil
 		}
+		s.adoptSharedBlock(ctx, a, c, now)
 		if err := s.fetchAllowed(a, c, current, stale, now); err != nil {
 			if current != nil && !passive {
 				return result{e: current}, nil
@@ -251,7 +252,7 @@ func (s *Service) fetchAllowed(a *account, c *cred, current *entry, stale string
 		return err
 	}
 	if st := c.status(); st.BlockedUntil > now.UnixMilli() {
-		return &BlockedError{AppID: a.cfg.AppID, Until: time.UnixMilli(st.BlockedUntil), Errcode: st.LastErrcode}
+		return &BlockedError{AppID: a.cfg.AppID, Until: time.UnixMilli(st.BlockedUntil), Errcode: st.LastErrcode, Errmsg: st.Errmsg, Path: st.Path}
 	}
 	if stale != "" && current != nil && current.Value == stale {
 		age := now.Sub(time.UnixMilli(current.FetchedAt))
@@ -263,6 +264,24 @@ func (s *Service) fetchAllowed(a *account, c *cred, current *entry, stale string
 		}
 	}
 	return nil
+}
+
+// adoptSharedBlock takes over a block that another replica recorded in Redis, so that no
+// replica asks WeChat again while the account is blocked. Fetches are rare, so the extra
+// read is cheap; a Redis failure leaves the local view as it is.
+func (s *Service) adoptSharedBlock(ctx context.Context, a *account, c *cred, now time.Time) {
+	if c.status().BlockedUntil > now.UnixMilli() {
+		return
+	}
+	sts, err := s.store.statuses(ctx, a.keys.status())
+	if err != nil {
+		return
+	}
+	if st, ok := sts[c.kind]; ok && st.BlockedUntil > now.UnixMilli() {
+		c.mu.Lock()
+		c.st = st
+		c.mu.Unlock()
+	}
 }
 
 // wait polls Redis until another replica stores a value different from old, or releases

@@ -44,9 +44,15 @@ type RefreshTooSoonError struct {
 	AppID string
 	Age   time.Duration
 	Min   time.Duration
+	// Explicit is set when the caller asked for a refresh without reporting a rejected token.
+	Explicit bool
 }
 
 func (e *RefreshTooSoonError) Error() string {
+	if e.Explicit {
+		return fmt.Sprintf("forced refresh of the access token of %s refused: it was fetched %s ago and forced refreshes are at least %s apart",
+			e.AppID, e.Age.Round(time.Second), e.Min)
+	}
 	return fmt.Sprintf("the access token of %s was rejected %s after it was fetched: another system is probably fetching tokens for this account (use stable_token, or stop the other fetcher); forced refreshes are at least %s apart",
 		e.AppID, e.Age.Round(time.Second), e.Min)
 }
@@ -57,6 +63,9 @@ type BlockedError struct {
 	AppID   string
 	Until   time.Time
 	Errcode int
+	// Errmsg and Path are WeChat's errmsg and the endpoint of the refused fetch.
+	Errmsg string
+	Path   string
 }
 
 func (e *BlockedError) Error() string {
@@ -112,7 +121,12 @@ func connectError(err error) error {
 	case errors.As(err, &soon):
 		return connect.NewError(connect.CodeResourceExhausted, soon)
 	case errors.As(err, &blocked):
-		return connect.NewError(connect.CodeFailedPrecondition, blocked)
+		out := connect.NewError(connect.CodeFailedPrecondition, blocked)
+		werr := &wechat.Error{Code: blocked.Errcode, Msg: blocked.Errmsg, Path: blocked.Path, AppID: blocked.AppID}
+		for _, d := range werr.ConnectError().Details() {
+			out.AddDetail(d)
+		}
+		return out
 	case errors.As(err, &wait):
 		return connect.NewError(connect.CodeUnavailable, wait)
 	case errors.As(err, &fetch):

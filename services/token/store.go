@@ -49,6 +49,9 @@ func (k keys) value(kind kind) string { return fmt.Sprintf("%s:{%s}:%s", k.prefi
 func (k keys) lock(kind kind) string  { return fmt.Sprintf("%s:{%s}:lock:%s", k.prefix, k.appID, kind) }
 func (k keys) status() string         { return fmt.Sprintf("%s:{%s}:status", k.prefix, k.appID) }
 
+// statusTTL is how long an account's status is kept after its last fetch.
+const statusTTL = 7 * 24 * time.Hour
+
 // errNoEntry is returned by store.get when Redis holds no value.
 var errNoEntry = errors.New("no entry")
 
@@ -116,7 +119,11 @@ func (s store) putStatus(ctx context.Context, key string, kind kind, st status) 
 	if err != nil {
 		return fmt.Errorf("encode status: %w", err)
 	}
-	if err := s.rdb.HSet(ctx, key, string(kind), b).Err(); err != nil {
+	// The status outlives every credential but not an account removed from the config.
+	pipe := s.rdb.TxPipeline()
+	pipe.HSet(ctx, key, string(kind), b)
+	pipe.Expire(ctx, key, statusTTL)
+	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("write %s: %w", key, err)
 	}
 	return nil

@@ -483,3 +483,68 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestExplicitForcedRefreshTooSoonSaysSo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	s := e.service()
+	ctx := context.Background()
+	if _, err := s.GetAccessToken(ctx, e.appID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Refresh(ctx, e.appID, "")
+	var soon *RefreshTooSoonError
+	if !errors.As(err, &soon) || !soon.Explicit || strings.Contains(err.Error(), "another system") {
+		t.Fatalf("explicit refresh right after a fetch: %v", err)
+	}
+	if strings.Contains(e.logs.String(), "another system") {
+		t.Error("an explicit refresh was reported as an early invalidation")
+	}
+	e.sb.Sandbox.Advance(31 * time.Second)
+	c, err := s.Refresh(ctx, e.appID, "")
+	if err != nil || !c.Refreshed {
+		t.Fatalf("explicit refresh after the interval: %v", err)
+	}
+}
+
+func TestAdministratorBlockIsSharedAndKeepsTheErrcode(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.sb.Sandbox.AddFault(sandbox.Fault{Kind: sandbox.FaultErrcode, Errcode: 89507, Paths: []string{tokenPath}}); err != nil {
+		t.Fatal(err)
+	}
+	a := e.service()
+	_, err := a.GetAccessToken(ctx, e.appID)
+	if code, ok := wechat.Code(connectError(err)); !ok || code != 89507 {
+		t.Fatalf("first fetch: %v, want errcode 89507", err)
+	}
+	e.sb.Sandbox.ClearFaults()
+	time.Sleep(2 * time.Millisecond) // past FailureBackoff (1ms): only the block remains
+	calls := e.calls(tokenPath)
+
+	// A replica that never saw the errcode learns the block from Redis.
+	b := e.service()
+	for _, s := range []*Service{a, b} {
+		_, err := s.GetAccessToken(ctx, e.appID)
+		var blocked *BlockedError
+		if !errors.As(err, &blocked) {
+			t.Fatalf("while blocked: %v, want BlockedError", err)
+		}
+		ce := connectError(err)
+		if connect.CodeOf(ce) != connect.CodeFailedPrecondition {
+			t.Errorf("code = %v, want FailedPrecondition", connect.CodeOf(ce))
+		}
+		if code, ok := wechat.Code(ce); !ok || code != 89507 {
+			t.Errorf("blocked error carries errcode %d (%v), want 89507", code, ok)
+		}
+	}
+	if n := e.calls(tokenPath); n != calls {
+		t.Errorf("WeChat called %d more times while blocked", n-calls)
+	}
+	// After the hour the block lifts.
+	e.sb.Sandbox.Advance(time.Hour + time.Second)
+	if _, err := b.GetAccessToken(ctx, e.appID); err != nil {
+		t.Errorf("after the block: %v", err)
+	}
+}

@@ -57,6 +57,10 @@ func (s *Service) Refresh(ctx context.Context, appID, staleToken string) (Creden
 		if err != nil {
 			return Credential{}, err
 		}
+		age := s.now().Sub(time.UnixMilli(e.FetchedAt))
+		if min := time.Duration(s.cfg.MinForcedInterval); age < min {
+			return Credential{}, &RefreshTooSoonError{AppID: appID, Age: age, Min: min, Explicit: true}
+		}
 		staleToken = e.Value
 	}
 	r, err := s.refresh(ctx, a, a.token, staleToken)

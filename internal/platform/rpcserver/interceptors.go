@@ -183,7 +183,7 @@ func (i *logInterceptor) logFailure(ctx context.Context, procedure string, err e
 		level = slog.LevelWarn
 	}
 	i.log.Log(ctx, level, "rpc failed", "procedure", procedure, "code", code,
-		"duration", time.Since(start))
+		"duration", time.Since(start).String())
 }
 
 // WrapUnary implements connect.Interceptor.
