@@ -7,6 +7,7 @@ import (
 
 	"go.uber.org/fx"
 
+	"github.com/wxsuite/wxsuite/internal/tokensource"
 	"github.com/wxsuite/wxsuite/services/token"
 )
 
@@ -46,6 +47,10 @@ func selectServices(list string) ([]fx.Option, error) {
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("--services: no service selected (known: %s, or all)", knownServices())
+	}
+	if !seen["token"] {
+		// Domain services reach the token service over the network (token_source.url).
+		out = append(out, tokensource.Module)
 	}
 	return out, nil
 }

@@ -26,6 +26,7 @@ var _ wechat.TokenSource = (*Remote)(nil)
 // misses for one account make one call, and concurrent refreshes of one stale token make
 // one call. Remote is safe for concurrent use.
 type Remote struct {
+	http    *http.Client
 	client  tokenv1connect.TokenServiceClient
 	cache   *Cached
 	flights singleflight.Group
@@ -75,11 +76,18 @@ func NewRemote(cfg RemoteConfig, httpClient *http.Client, opts ...RemoteOption) 
 	}
 	clientOpts = append(clientOpts, o.clientOpts...)
 	return &Remote{
+		http:   httpClient,
 		client: tokenv1connect.NewTokenServiceClient(httpClient, cfg.URL, clientOpts...),
 		cache:  NewCached(o.now),
 		margin: time.Duration(cfg.Margin),
 		now:    o.now,
 	}, nil
+}
+
+// Close closes the idle connections to the token service, so that its server need not
+// wait for them when it shuts down. The Remote stays usable.
+func (r *Remote) Close() {
+	r.http.CloseIdleConnections()
 }
 
 func defaultHTTPClient(protocol string) *http.Client {

@@ -17,25 +17,27 @@ const EnvPrefix = "WXSUITE_"
 
 // Names of the known top-level sections. A file with any other top-level key is refused.
 const (
-	SectionServer    = "server"
-	SectionLog       = "log"
-	SectionRedis     = "redis"
-	SectionWeChat    = "wechat"
-	SectionAccounts  = "accounts"
-	SectionToken     = "token"
-	SectionSandbox   = "sandbox"
-	SectionAuth      = "auth"
-	SectionMessaging = "messaging"
-	SectionAudience  = "audience"
-	SectionContent   = "content"
-	SectionCard      = "card"
-	SectionInvoice   = "invoice"
-	SectionNontax    = "nontax"
-	SectionAnalytics = "analytics"
-	SectionSmart     = "smart"
-	SectionGuide     = "guide"
-	SectionProxy     = "proxy"
-	SectionCallback  = "callback"
+	SectionServer   = "server"
+	SectionLog      = "log"
+	SectionRedis    = "redis"
+	SectionWeChat   = "wechat"
+	SectionAccounts = "accounts"
+	SectionToken    = "token"
+	// SectionTokenSource configures the remote TokenSource of processes without the token service.
+	SectionTokenSource = "token_source"
+	SectionSandbox     = "sandbox"
+	SectionAuth        = "auth"
+	SectionMessaging   = "messaging"
+	SectionAudience    = "audience"
+	SectionContent     = "content"
+	SectionCard        = "card"
+	SectionInvoice     = "invoice"
+	SectionNontax      = "nontax"
+	SectionAnalytics   = "analytics"
+	SectionSmart       = "smart"
+	SectionGuide       = "guide"
+	SectionProxy       = "proxy"
+	SectionCallback    = "callback"
 )
 
 // Sections returns the known top-level section names, in documentation order. The slice
@@ -43,7 +45,7 @@ const (
 func Sections() []string {
 	return []string{
 		SectionServer, SectionLog, SectionRedis, SectionWeChat, SectionAccounts,
-		SectionToken, SectionSandbox, SectionAuth, SectionMessaging, SectionAudience,
+		SectionToken, SectionTokenSource, SectionSandbox, SectionAuth, SectionMessaging, SectionAudience,
 		SectionContent, SectionCard, SectionInvoice, SectionNontax, SectionAnalytics,
 		SectionSmart, SectionGuide, SectionProxy, SectionCallback,
 	}
