@@ -25,6 +25,17 @@ type Account struct {
 	AppSecret string `json:"app_secret"`
 	// Name is a display name.
 	Name string `json:"name"`
+	// OAuthDomains are the web-authorization domains (网页授权域名): the redirect_uri hosts
+	// /connect/oauth2/authorize accepts. A domain without a port matches the host on any
+	// port, one with a port ("127.0.0.1:8080") only that port; subdomains do not match.
+	// Empty accepts any host.
+	OAuthDomains []string `json:"oauth_domains,omitempty"`
+}
+
+// clone returns a copy of a that shares no slice with it.
+func (a Account) clone() Account {
+	a.OAuthDomains = slices.Clone(a.OAuthDomains)
+	return a
 }
 
 // DemoAccount returns the demo account (DemoAppID, DemoAppSecret) that development
@@ -42,6 +53,8 @@ type account struct {
 	stable, stablePrev   *token // latest stable_token token and the one before
 	lastForce            time.Time
 	tickets              map[string]*ticket // by type: jsapi, wx_card
+	users                map[string]*User   // by openid
+	authorizing          string             // openid chosen by SetAuthorizingUser; "" for none
 
 	day            string           // dayKey the daily counters belong to
 	counts         map[string]int64 // calls per API path today
@@ -58,24 +71,35 @@ func (a Account) validate(field string) error {
 	case strings.TrimSpace(a.AppSecret) == "":
 		return &ArgumentError{Field: field + "app_secret", Reason: "is required"}
 	}
+	for i, d := range a.OAuthDomains {
+		if d == "" || strings.ContainsAny(d, "/?#@ \t\r\n") {
+			return &ArgumentError{Field: fmt.Sprintf("%soauth_domains[%d]", field, i), Reason: `must be a host name with an optional port, without scheme or path (e.g. "www.example.com")`}
+		}
+	}
 	return nil
 }
 
-// AddAccount adds a simulated account, or replaces the secret and name of the account
-// with the same AppID (its tokens, tickets and counters are kept, as when a secret is
-// reset on the platform). It returns an [*ArgumentError] when AppID or AppSecret is
-// empty.
+// AddAccount adds a simulated account, or replaces the secret, name and OAuth domains
+// of the account with the same AppID (its tokens, tickets, users and counters are kept,
+// as when a secret is reset on the platform). It returns an [*ArgumentError] when AppID
+// or AppSecret is empty or an OAuth domain is not a bare host.
 func (s *Sandbox) AddAccount(a Account) error {
 	if err := a.validate(""); err != nil {
 		return err
 	}
+	a = a.clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if cur, ok := s.accounts[a.AppID]; ok {
 		cur.Account = a
 		return nil
 	}
-	s.accounts[a.AppID] = &account{Account: a, tickets: make(map[string]*ticket), counts: make(map[string]int64)}
+	s.accounts[a.AppID] = &account{
+		Account: a,
+		tickets: make(map[string]*ticket),
+		counts:  make(map[string]int64),
+		users:   make(map[string]*User),
+	}
 	return nil
 }
 
@@ -84,16 +108,16 @@ func (s *Sandbox) Accounts() []Account {
 	s.mu.Lock()
 	out := make([]Account, 0, len(s.accounts))
 	for _, a := range s.accounts {
-		out = append(out, a.Account)
+		out = append(out, a.clone())
 	}
 	s.mu.Unlock()
 	slices.SortFunc(out, func(a, b Account) int { return strings.Compare(a.AppID, b.AppID) })
 	return out
 }
 
-// DeleteAccount removes an account with every token and ticket it was issued; calls
-// carrying those tokens get 40001 afterwards. It returns an error wrapping
-// [ErrUnknownAccount] when no account has appID.
+// DeleteAccount removes an account with its users and every token, ticket, code and
+// sns token it was issued; calls carrying those tokens get 40001 afterwards. It returns
+// an error wrapping [ErrUnknownAccount] when no account has appID.
 func (s *Sandbox) DeleteAccount(appID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -106,6 +130,7 @@ func (s *Sandbox) DeleteAccount(appID string) error {
 			delete(s.tokens, v)
 		}
 	}
+	s.forgetOAuth(appID, "")
 	return nil
 }
 
@@ -137,7 +162,7 @@ type fixture struct {
 }
 
 // LoadFixture reads simulated accounts from a JSON file shaped
-// {"accounts":[{"app_id":"…","app_secret":"…","name":"…"}]}. Unknown keys are ignored
+// {"accounts":[{"app_id":"…","app_secret":"…","name":"…","oauth_domains":["…"]}]}. Unknown keys are ignored
 // (so fixtures can grow); an account without app_id or app_secret, or an app_id listed
 // twice, is an error.
 func LoadFixture(path string) ([]Account, error) {

@@ -21,7 +21,7 @@ var _ sandboxv1connect.SandboxServiceHandler = (*admin)(nil)
 
 // Admin returns the wxsuite.sandbox.v1.SandboxService implementation of s; mount it with
 // sandboxv1connect.NewSandboxServiceHandler. Bad input gives CodeInvalidArgument naming
-// the field, an unknown AppID CodeNotFound naming it.
+// the field, an unknown AppID or openid CodeNotFound naming it.
 func (s *Sandbox) Admin() sandboxv1connect.SandboxServiceHandler { return &admin{s: s} }
 
 // adminError maps a Sandbox method's error to a connect error; it is the one place
@@ -33,7 +33,7 @@ func adminError(err error) error {
 		return nil
 	case errors.As(err, &argErr):
 		return connect.NewError(connect.CodeInvalidArgument, err)
-	case errors.Is(err, ErrUnknownAccount):
+	case errors.Is(err, ErrUnknownAccount), errors.Is(err, ErrUnknownUser):
 		return connect.NewError(connect.CodeNotFound, err)
 	case errors.Is(err, ErrQuotaExhausted):
 		return connect.NewError(connect.CodeResourceExhausted, err)
@@ -56,8 +56,15 @@ func requireAppID(appID string) error {
 	return nil
 }
 
+func requireOpenID(openID string) error {
+	if openID == "" {
+		return invalid("openid", "is required")
+	}
+	return nil
+}
+
 func toProtoAccount(a Account) *sandboxv1.SimulatedAccount {
-	return &sandboxv1.SimulatedAccount{AppId: a.AppID, AppSecret: a.AppSecret, Name: a.Name}
+	return &sandboxv1.SimulatedAccount{AppId: a.AppID, AppSecret: a.AppSecret, Name: a.Name, OauthDomains: a.OAuthDomains}
 }
 
 // CreateAccount adds or replaces a simulated account.
@@ -66,7 +73,7 @@ func (x *admin) CreateAccount(_ context.Context, req *sandboxv1.CreateAccountReq
 	if pa == nil {
 		return nil, invalid("account", "is required")
 	}
-	a := Account{AppID: pa.GetAppId(), AppSecret: pa.GetAppSecret(), Name: pa.GetName()}
+	a := Account{AppID: pa.GetAppId(), AppSecret: pa.GetAppSecret(), Name: pa.GetName(), OAuthDomains: pa.GetOauthDomains()}
 	if err := a.validate("account."); err != nil {
 		return nil, adminError(err)
 	}
@@ -239,4 +246,94 @@ func (x *admin) ListCalls(_ context.Context, req *sandboxv1.ListCallsRequest) (*
 func (x *admin) ClearCalls(context.Context, *sandboxv1.ClearCallsRequest) (*sandboxv1.ClearCallsResponse, error) {
 	x.s.ClearCalls()
 	return &sandboxv1.ClearCallsResponse{}, nil
+}
+
+func toProtoUser(u User) *sandboxv1.SimulatedUser {
+	return &sandboxv1.SimulatedUser{
+		Openid: u.OpenID, Unionid: u.UnionID, Nickname: u.Nickname, Sex: int32(u.Sex),
+		Province: u.Province, City: u.City, Country: u.Country, Headimgurl: u.HeadImgURL,
+		Language: u.Language, Privilege: u.Privilege,
+	}
+}
+
+// CreateUser adds or replaces a simulated user of an account.
+func (x *admin) CreateUser(_ context.Context, req *sandboxv1.CreateUserRequest) (*sandboxv1.CreateUserResponse, error) {
+	if err := requireAppID(req.GetAppId()); err != nil {
+		return nil, err
+	}
+	pu := req.GetUser()
+	if pu == nil {
+		return nil, invalid("user", "is required")
+	}
+	u, err := x.s.AddUser(req.GetAppId(), User{
+		OpenID: pu.GetOpenid(), UnionID: pu.GetUnionid(), Nickname: pu.GetNickname(), Sex: int(pu.GetSex()),
+		Province: pu.GetProvince(), City: pu.GetCity(), Country: pu.GetCountry(), HeadImgURL: pu.GetHeadimgurl(),
+		Language: pu.GetLanguage(), Privilege: pu.GetPrivilege(),
+	})
+	if err != nil {
+		return nil, adminError(err)
+	}
+	return &sandboxv1.CreateUserResponse{User: toProtoUser(u)}, nil
+}
+
+// ListUsers lists an account's simulated users ordered by openid.
+func (x *admin) ListUsers(_ context.Context, req *sandboxv1.ListUsersRequest) (*sandboxv1.ListUsersResponse, error) {
+	if err := requireAppID(req.GetAppId()); err != nil {
+		return nil, err
+	}
+	users, err := x.s.Users(req.GetAppId())
+	if err != nil {
+		return nil, adminError(err)
+	}
+	out := make([]*sandboxv1.SimulatedUser, len(users))
+	for i, u := range users {
+		out[i] = toProtoUser(u)
+	}
+	return &sandboxv1.ListUsersResponse{Users: out}, nil
+}
+
+// DeleteUser removes a simulated user and everything issued for them.
+func (x *admin) DeleteUser(_ context.Context, req *sandboxv1.DeleteUserRequest) (*sandboxv1.DeleteUserResponse, error) {
+	if err := requireAppID(req.GetAppId()); err != nil {
+		return nil, err
+	}
+	if err := requireOpenID(req.GetOpenid()); err != nil {
+		return nil, err
+	}
+	if err := x.s.DeleteUser(req.GetAppId(), req.GetOpenid()); err != nil {
+		return nil, adminError(err)
+	}
+	return &sandboxv1.DeleteUserResponse{}, nil
+}
+
+// SetAuthorizingUser chooses who logs in at the account's /connect/oauth2/authorize.
+func (x *admin) SetAuthorizingUser(_ context.Context, req *sandboxv1.SetAuthorizingUserRequest) (*sandboxv1.SetAuthorizingUserResponse, error) {
+	if err := requireAppID(req.GetAppId()); err != nil {
+		return nil, err
+	}
+	if err := requireOpenID(req.GetOpenid()); err != nil {
+		return nil, err
+	}
+	if err := x.s.SetAuthorizingUser(req.GetAppId(), req.GetOpenid()); err != nil {
+		return nil, adminError(err)
+	}
+	return &sandboxv1.SetAuthorizingUserResponse{}, nil
+}
+
+// IssueOAuthCode issues a web-authorization code for a simulated user.
+func (x *admin) IssueOAuthCode(_ context.Context, req *sandboxv1.IssueOAuthCodeRequest) (*sandboxv1.IssueOAuthCodeResponse, error) {
+	if err := requireAppID(req.GetAppId()); err != nil {
+		return nil, err
+	}
+	if err := requireOpenID(req.GetOpenid()); err != nil {
+		return nil, err
+	}
+	if req.GetScope() == "" {
+		return nil, invalid("scope", "is required")
+	}
+	code, err := x.s.IssueOAuthCode(req.GetAppId(), req.GetOpenid(), req.GetScope())
+	if err != nil {
+		return nil, adminError(err)
+	}
+	return &sandboxv1.IssueOAuthCodeResponse{Code: code}, nil
 }

@@ -200,3 +200,172 @@ func TestStartDefaultsToDemoAccount(t *testing.T) {
 	}
 	fetchToken(t, env)
 }
+
+func TestAdminUsersAndOAuth(t *testing.T) {
+	t.Parallel()
+	demo := sandbox.DemoAccount()
+	env := startFrozen(t, sandbox.Options{Accounts: []sandbox.Account{demo}})
+	ctx := context.Background()
+
+	acc := &sandboxv1.SimulatedAccount{AppId: demo.AppID, AppSecret: demo.AppSecret, OauthDomains: []string{oauthDomain}}
+	created, err := env.Admin.CreateAccount(ctx, &sandboxv1.CreateAccountRequest{Account: acc})
+	if err != nil || len(created.GetAccount().GetOauthDomains()) != 1 {
+		t.Fatalf("CreateAccount with oauth_domains: %v %v", created, err)
+	}
+	list, err := env.Admin.ListAccounts(ctx, &sandboxv1.ListAccountsRequest{})
+	if err != nil || list.GetAccounts()[0].GetOauthDomains()[0] != oauthDomain {
+		t.Fatalf("ListAccounts: %v %v", list, err)
+	}
+
+	pu := &sandboxv1.SimulatedUser{Unionid: "oUnion1", Nickname: "Alice", Sex: 2, Province: "Guangdong", City: "Shenzhen",
+		Country: "CN", Headimgurl: "https://thirdwx.qlogo.cn/a/132", Language: "zh_CN", Privilege: []string{"chinaunicom"}}
+	cu, err := env.Admin.CreateUser(ctx, &sandboxv1.CreateUserRequest{AppId: demo.AppID, User: pu})
+	if err != nil || !openIDShape.MatchString(cu.GetUser().GetOpenid()) || cu.GetUser().GetNickname() != "Alice" {
+		t.Fatalf("CreateUser: %v %v", cu, err)
+	}
+	openID := cu.GetUser().GetOpenid()
+	other, err := env.Admin.CreateUser(ctx, &sandboxv1.CreateUserRequest{AppId: demo.AppID, User: &sandboxv1.SimulatedUser{Openid: "o-bob"}})
+	if err != nil || other.GetUser().GetOpenid() != "o-bob" {
+		t.Fatalf("CreateUser with openid: %v %v", other, err)
+	}
+	users, err := env.Admin.ListUsers(ctx, &sandboxv1.ListUsersRequest{AppId: demo.AppID})
+	if err != nil || len(users.GetUsers()) != 2 {
+		t.Fatalf("ListUsers: %v %v", users, err)
+	}
+	got, _ := env.Sandbox.User(demo.AppID, openID)
+	if got.UnionID != "oUnion1" || got.Sex != 2 || got.HeadImgURL != pu.Headimgurl || got.Language != "zh_CN" || got.Privilege[0] != "chinaunicom" {
+		t.Errorf("stored user %+v", got)
+	}
+
+	if _, err := env.Admin.SetAuthorizingUser(ctx, &sandboxv1.SetAuthorizingUserRequest{AppId: demo.AppID, Openid: openID}); err != nil {
+		t.Fatal(err)
+	}
+	checkAuthorize(t, env, "GET", authorizeQuery(demo.AppID, "https://"+oauthDomain+"/cb", snsUserinfo, "s"), openID, 0, "s")
+
+	code, err := env.Admin.IssueOAuthCode(ctx, &sandboxv1.IssueOAuthCodeRequest{AppId: demo.AppID, Openid: "o-bob", Scope: snsBase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := exchange(t, env, code.GetCode())
+	wantCode(t, r, 0)
+	if r.OpenID != "o-bob" || r.Scope != snsBase {
+		t.Errorf("IssueOAuthCode code is for %s", r.Raw)
+	}
+
+	if _, err := env.Admin.DeleteUser(ctx, &sandboxv1.DeleteUserRequest{AppId: demo.AppID, Openid: "o-bob"}); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, snsAuth(t, env, r.AccessToken, "o-bob"), 40001)
+	users, err = env.Admin.ListUsers(ctx, &sandboxv1.ListUsersRequest{AppId: demo.AppID})
+	if err != nil || len(users.GetUsers()) != 1 {
+		t.Fatalf("ListUsers after delete: %v %v", users, err)
+	}
+}
+
+func TestAdminUserErrors(t *testing.T) {
+	t.Parallel()
+	env := startFrozen(t, sandbox.Options{})
+	ctx := context.Background()
+	const unknown = "wx9999999999999999"
+	id := sandboxtest.DemoAppID
+	tests := []struct {
+		name      string
+		call      func() error
+		wantCode  connect.Code
+		wantInMsg string
+	}{
+		{"account bad oauth domain", func() error {
+			_, err := env.Admin.CreateAccount(ctx, &sandboxv1.CreateAccountRequest{Account: &sandboxv1.SimulatedAccount{AppId: "wx1", AppSecret: "s", OauthDomains: []string{"a.com/cb"}}})
+			return err
+		}, connect.CodeInvalidArgument, "account.oauth_domains[0]"},
+		{"create user without app_id", func() error {
+			_, err := env.Admin.CreateUser(ctx, &sandboxv1.CreateUserRequest{User: &sandboxv1.SimulatedUser{}})
+			return err
+		}, connect.CodeInvalidArgument, "app_id"},
+		{"create user without user", func() error {
+			_, err := env.Admin.CreateUser(ctx, &sandboxv1.CreateUserRequest{AppId: id})
+			return err
+		}, connect.CodeInvalidArgument, "user"},
+		{"create user bad sex", func() error {
+			_, err := env.Admin.CreateUser(ctx, &sandboxv1.CreateUserRequest{AppId: id, User: &sandboxv1.SimulatedUser{Sex: 7}})
+			return err
+		}, connect.CodeInvalidArgument, "user.sex"},
+		{"create user bad openid", func() error {
+			_, err := env.Admin.CreateUser(ctx, &sandboxv1.CreateUserRequest{AppId: id, User: &sandboxv1.SimulatedUser{Openid: "o/x"}})
+			return err
+		}, connect.CodeInvalidArgument, "user.openid"},
+		{"create user unknown account", func() error {
+			_, err := env.Admin.CreateUser(ctx, &sandboxv1.CreateUserRequest{AppId: unknown, User: &sandboxv1.SimulatedUser{}})
+			return err
+		}, connect.CodeNotFound, unknown},
+		{"list users without app_id", func() error {
+			_, err := env.Admin.ListUsers(ctx, &sandboxv1.ListUsersRequest{})
+			return err
+		}, connect.CodeInvalidArgument, "app_id"},
+		{"list users unknown account", func() error {
+			_, err := env.Admin.ListUsers(ctx, &sandboxv1.ListUsersRequest{AppId: unknown})
+			return err
+		}, connect.CodeNotFound, unknown},
+		{"delete user without openid", func() error {
+			_, err := env.Admin.DeleteUser(ctx, &sandboxv1.DeleteUserRequest{AppId: id})
+			return err
+		}, connect.CodeInvalidArgument, "openid"},
+		{"delete user without app_id", func() error {
+			_, err := env.Admin.DeleteUser(ctx, &sandboxv1.DeleteUserRequest{Openid: "o-x"})
+			return err
+		}, connect.CodeInvalidArgument, "app_id"},
+		{"delete unknown user", func() error {
+			_, err := env.Admin.DeleteUser(ctx, &sandboxv1.DeleteUserRequest{AppId: id, Openid: "o-nobody"})
+			return err
+		}, connect.CodeNotFound, "o-nobody"},
+		{"delete user unknown account", func() error {
+			_, err := env.Admin.DeleteUser(ctx, &sandboxv1.DeleteUserRequest{AppId: unknown, Openid: "o-nobody"})
+			return err
+		}, connect.CodeNotFound, unknown},
+		{"authorizing without openid", func() error {
+			_, err := env.Admin.SetAuthorizingUser(ctx, &sandboxv1.SetAuthorizingUserRequest{AppId: id})
+			return err
+		}, connect.CodeInvalidArgument, "openid"},
+		{"authorizing unknown user", func() error {
+			_, err := env.Admin.SetAuthorizingUser(ctx, &sandboxv1.SetAuthorizingUserRequest{AppId: id, Openid: "o-nobody"})
+			return err
+		}, connect.CodeNotFound, "o-nobody"},
+		{"authorizing unknown account", func() error {
+			_, err := env.Admin.SetAuthorizingUser(ctx, &sandboxv1.SetAuthorizingUserRequest{AppId: unknown, Openid: "o-nobody"})
+			return err
+		}, connect.CodeNotFound, unknown},
+		{"code without scope", func() error {
+			_, err := env.Admin.IssueOAuthCode(ctx, &sandboxv1.IssueOAuthCodeRequest{AppId: id, Openid: "o-nobody"})
+			return err
+		}, connect.CodeInvalidArgument, "scope"},
+		{"code bad scope", func() error {
+			_, err := env.Admin.IssueOAuthCode(ctx, &sandboxv1.IssueOAuthCodeRequest{AppId: id, Openid: "o-nobody", Scope: "snsapi_login"})
+			return err
+		}, connect.CodeInvalidArgument, "scope"},
+		{"code without openid", func() error {
+			_, err := env.Admin.IssueOAuthCode(ctx, &sandboxv1.IssueOAuthCodeRequest{AppId: id, Scope: "snsapi_base"})
+			return err
+		}, connect.CodeInvalidArgument, "openid"},
+		{"code without app_id", func() error {
+			_, err := env.Admin.IssueOAuthCode(ctx, &sandboxv1.IssueOAuthCodeRequest{Openid: "o-nobody", Scope: "snsapi_base"})
+			return err
+		}, connect.CodeInvalidArgument, "app_id"},
+		{"code unknown user", func() error {
+			_, err := env.Admin.IssueOAuthCode(ctx, &sandboxv1.IssueOAuthCodeRequest{AppId: id, Openid: "o-nobody", Scope: "snsapi_base"})
+			return err
+		}, connect.CodeNotFound, "o-nobody"},
+		{"code unknown account", func() error {
+			_, err := env.Admin.IssueOAuthCode(ctx, &sandboxv1.IssueOAuthCodeRequest{AppId: unknown, Openid: "o-nobody", Scope: "snsapi_base"})
+			return err
+		}, connect.CodeNotFound, unknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.call()
+			if connect.CodeOf(err) != tt.wantCode || !strings.Contains(err.Error(), tt.wantInMsg) {
+				t.Fatalf("err = %v, want %v naming %q", err, tt.wantCode, tt.wantInMsg)
+			}
+		})
+	}
+}

@@ -3,9 +3,11 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -19,15 +21,21 @@ var (
 	apiDomainIPs = []string{"101.89.47.18", "101.91.34.103", "101.91.37.108", "109.244.129.223", "109.244.145.150", "183.3.224.139"}
 )
 
-// answer is what an endpoint returns: a success payload or an errcode envelope.
+// answer is what an endpoint returns: a success payload or an errcode envelope, or, for
+// the browser-facing /connect/ pages, a redirect or an error page.
 type answer struct {
-	status  int    // HTTP status; 0 means 200 (the platform answers errors with 200 too)
-	errcode int    // errcode of the envelope when body is nil
-	errmsg  string // errmsg of the envelope; "" means the documented text
-	body    any    // success payload; nil means the {"errcode","errmsg"} envelope
+	status   int    // HTTP status; 0 means 200 (the platform answers errors with 200 too)
+	errcode  int    // errcode of the envelope (or page) when body is nil
+	errmsg   string // errmsg of the envelope (or page); "" means the documented text
+	body     any    // success payload; nil means the {"errcode","errmsg"} envelope
+	location string // when set, a 302 Found redirect to it
+	page     bool   // render errcode and errmsg as an HTML error page, not JSON
 }
 
 func fail(code int) answer { return answer{errcode: code} }
+
+// page is the HTML error page with code that the browser-facing endpoints show.
+func page(code int) answer { return answer{errcode: code, page: true} }
 
 func succeed(body any) answer { return answer{body: body} }
 
@@ -112,39 +120,76 @@ func (s *Sandbox) route(r *http.Request, q url.Values, c *Call) answer {
 		return s.serveIPList(r, q, apiDomainIPs)
 	case pathClearQuota:
 		return s.serveClearQuota(r, q, c)
+	case pathCheck:
+		return s.serveCallbackCheck(r, q)
+	case pathAuthorize:
+		return s.serveAuthorize(r, q)
+	case pathSNSAccessToken:
+		return s.serveSNSAccessToken(r, q)
+	case pathSNSRefresh:
+		return s.serveSNSRefresh(r, q)
+	case pathUserinfo:
+		return s.serveUserinfo(r, q)
+	case pathSNSAuth:
+		return s.serveSNSAuth(r, q)
 	}
 	// Emulator choice: the platform's answer to unknown paths is not documented; a 404
 	// with an errcode envelope tells a client at once that it called a wrong path.
 	return answer{status: http.StatusNotFound, errcode: codeSystemError, errmsg: "not found"}
 }
 
-// reply records c with the outcome of a and then writes a as JSON.
+// reply records c with the outcome of a and then writes a: as JSON, or as a redirect or
+// an HTML error page for the browser-facing endpoints.
 func (s *Sandbox) reply(w http.ResponseWriter, c *Call, a answer) {
 	status := a.status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	body := a.body
-	if body == nil {
-		msg := a.errmsg
-		if msg == "" {
-			msg = errmsgFor(a.errcode)
-		}
-		if s.rid && a.errcode != codeOK {
-			msg += " rid: " + s.randRID()
-		}
-		body = envelope{Errcode: a.errcode, Errmsg: msg}
+	if a.location != "" {
+		c.HTTPStatus = http.StatusFound
+		s.record(*c)
+		w.Header().Set("Location", a.location)
+		w.WriteHeader(http.StatusFound)
+		return
+	}
+	msg := a.errmsg
+	if msg == "" {
+		msg = errmsgFor(a.errcode)
 	}
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // the platform writes &, < and > raw
-	_ = enc.Encode(body)     // the answer types always encode
+	contentType := "application/json; charset=utf-8"
+	switch {
+	case a.page:
+		contentType = "text/html; charset=utf-8"
+		writePage(&buf, a.errcode, msg)
+	default:
+		body := a.body
+		if body == nil {
+			if s.rid && a.errcode != codeOK {
+				msg += " rid: " + s.randRID()
+			}
+			body = envelope{Errcode: a.errcode, Errmsg: msg}
+		}
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false) // the platform writes &, < and > raw
+		_ = enc.Encode(body)     // the answer types always encode
+	}
 	c.Errcode = a.errcode
 	c.HTTPStatus = status
 	s.record(*c)
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes()) // a client that went away is not an error of ours
+}
+
+// writePage writes the error page open.weixin.qq.com shows instead of redirecting: a
+// short HTML document whose text carries the errcode and its message.
+func writePage(buf *bytes.Buffer, code int, msg string) {
+	buf.WriteString("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>微信网页授权</title></head>\n<body>\n<h2>Oops! Something went wrong:(</h2>\n<p>errcode: ")
+	buf.WriteString(strconv.Itoa(code))
+	buf.WriteString("</p>\n<p>errmsg: ")
+	buf.WriteString(html.EscapeString(msg))
+	buf.WriteString("</p>\n</body></html>\n")
 }
 
 // authenticate checks client-credential parameters of /cgi-bin/token and stable_token.
@@ -277,7 +322,9 @@ func (s *Sandbox) serveClearQuota(r *http.Request, q url.Values, c *Call) answer
 	now := s.Now()
 	s.mu.Lock()
 	a, code := s.checkToken(q.Get("access_token"), now)
+	var tokenAppID string
 	if code == codeOK {
+		tokenAppID = a.AppID // read under s.mu: AddAccount may replace a.Account
 		code = s.spendQuota(a, pathClearQuota, now)
 	}
 	s.mu.Unlock()
@@ -295,7 +342,7 @@ func (s *Sandbox) serveClearQuota(r *http.Request, q url.Values, c *Call) answer
 	if appID == "" {
 		return fail(codeAppIDMissing)
 	}
-	if appID != a.AppID {
+	if appID != tokenAppID {
 		// The documented body names the token's own account; any other appid is
 		// treated as an invalid appid (behaviour.md §1.4, code inferred).
 		return fail(codeInvalidAppID)

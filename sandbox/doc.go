@@ -8,11 +8,18 @@
 // sandbox makes a choice, says so in a comment and, where it matters, makes it an
 // [Options] field.
 //
-// A [Sandbox] holds simulated accounts, the access tokens and tickets it issued, per-API
-// daily quota counters, fault-injection rules and a log of the calls it received. Its
-// clock is controllable: [Sandbox.Advance] moves the simulated time forward so tests
-// cross the 7200 s token lifetime, the five-minute overlap and the Asia/Shanghai midnight
-// quota reset without sleeping.
+// A [Sandbox] holds simulated accounts and their simulated users, the access tokens and
+// tickets it issued, per-API daily quota counters, fault-injection rules and a log of the
+// calls it received. Its clock is controllable: [Sandbox.Advance] moves the simulated
+// time forward so tests cross the 7200 s token lifetime, the five-minute overlap and the
+// Asia/Shanghai midnight quota reset without sleeping.
+//
+// Web authorization (OAuth2) is emulated end to end: the authorize page, which the real
+// platform serves on https://open.weixin.qq.com, is served on the sandbox's base URL
+// too (/connect/oauth2/authorize) and redirects at once with a code for the user chosen
+// with [Sandbox.SetAuthorizingUser]; the code exchange, refresh, /sns/userinfo and
+// /sns/auth follow. Sns (user) access tokens are kept apart from the accounts' /cgi-bin
+// tokens, so either used in the other's place gets 40001.
 //
 // [Sandbox.Handler] serves the emulated WeChat API; [Sandbox.Admin] implements the
 // wxsuite.sandbox.v1.SandboxService admin API. Package sandboxtest starts both on a

@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/wxsuite/wxsuite/sandbox"
@@ -16,11 +17,12 @@ func TestLoadFixture(t *testing.T) {
 		want    []sandbox.Account
 		wantErr bool
 	}{
-		{"accounts", `{"accounts":[{"app_id":"wx1","app_secret":"s1","name":"one"},{"app_id":"wx2","app_secret":"s2"}],"users":[]}`,
-			[]sandbox.Account{{AppID: "wx1", AppSecret: "s1", Name: "one"}, {AppID: "wx2", AppSecret: "s2"}}, false},
+		{"accounts", `{"accounts":[{"app_id":"wx1","app_secret":"s1","name":"one","oauth_domains":["www.example.com"]},{"app_id":"wx2","app_secret":"s2"}],"users":[]}`,
+			[]sandbox.Account{{AppID: "wx1", AppSecret: "s1", Name: "one", OAuthDomains: []string{"www.example.com"}}, {AppID: "wx2", AppSecret: "s2"}}, false},
 		{"empty", `{}`, nil, false},
 		{"not JSON", `accounts: []`, nil, true},
 		{"missing secret", `{"accounts":[{"app_id":"wx1"}]}`, nil, true},
+		{"bad oauth domain", `{"accounts":[{"app_id":"wx1","app_secret":"a","oauth_domains":["https://www.example.com/"]}]}`, nil, true},
 		{"duplicate", `{"accounts":[{"app_id":"wx1","app_secret":"a"},{"app_id":"wx1","app_secret":"b"}]}`, nil, true},
 	}
 	for _, tt := range tests {
@@ -38,7 +40,7 @@ func TestLoadFixture(t *testing.T) {
 				t.Fatalf("got %+v, want %+v", got, tt.want)
 			}
 			for i := range got {
-				if got[i] != tt.want[i] {
+				if !reflect.DeepEqual(got[i], tt.want[i]) {
 					t.Errorf("account %d = %+v, want %+v", i, got[i], tt.want[i])
 				}
 			}

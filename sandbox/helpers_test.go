@@ -38,6 +38,17 @@ type reply struct {
 	ExpiresIn   int64  `json:"expires_in"`
 	Ticket      string `json:"ticket"`
 	IPList      []string
+	// Web-authorization answers.
+	RefreshToken string   `json:"refresh_token"`
+	OpenID       string   `json:"openid"`
+	Scope        string   `json:"scope"`
+	UnionID      string   `json:"unionid"`
+	Nickname     string   `json:"nickname"`
+	Sex          int      `json:"sex"`
+	Privilege    []string `json:"privilege"`
+	// Fields holds every top-level member of a JSON object answer, to check which keys
+	// are present.
+	Fields map[string]json.RawMessage
 }
 
 func do(t *testing.T, env *sandboxtest.Env, method, path string, query url.Values, body string) reply {
@@ -69,6 +80,7 @@ func do(t *testing.T, env *sandboxtest.Env, method, path string, query url.Value
 		}
 		_ = json.Unmarshal(data, &aux)
 		r.IPList = aux.IPList
+		_ = json.Unmarshal(data, &r.Fields)
 	}
 	return r
 }

@@ -14,6 +14,13 @@ const (
 	pathCallbackIP  = "/cgi-bin/getcallbackip"
 	pathAPIDomainIP = "/cgi-bin/get_api_domain_ip"
 	pathClearQuota  = "/cgi-bin/clear_quota"
+	pathCheck       = "/cgi-bin/callback/check"
+
+	pathAuthorize      = "/connect/oauth2/authorize"
+	pathSNSAccessToken = "/sns/oauth2/access_token"
+	pathSNSRefresh     = "/sns/oauth2/refresh_token"
+	pathUserinfo       = "/sns/userinfo"
+	pathSNSAuth        = "/sns/auth"
 )
 
 // DefaultQuotas returns the daily per-account call limits the sandbox starts with, by API
@@ -23,6 +30,9 @@ const (
 //	/cgi-bin/token             2000    documented (facts.md §4)
 //	/cgi-bin/stable_token      500000  documented (facts.md §4)
 //	/cgi-bin/ticket/getticket  100000  sandbox choice; the platform does not document it
+//
+// The /sns/ paths are unlimited by default: the platform documents only a per-minute
+// limit for them (facts.md §6.7), which the sandbox does not emulate.
 func DefaultQuotas() map[string]int64 {
 	return map[string]int64{
 		pathToken:       DefaultTokenDailyLimit,

@@ -3,6 +3,7 @@ package sandbox
 import (
 	crand "crypto/rand"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"sync"
@@ -74,8 +75,8 @@ type Options struct {
 	MaxCalls int
 }
 
-// Sandbox is an emulated WeChat platform: accounts, tokens, tickets, quotas, faults, a
-// call log and a controllable clock. Create one with [New]; it is safe for concurrent
+// Sandbox is an emulated WeChat platform: accounts, users, tokens, tickets, web
+// authorization, quotas, faults, a call log and a controllable clock. Create one with [New]; it is safe for concurrent
 // use.
 type Sandbox struct {
 	clock          clock
@@ -95,6 +96,7 @@ type Sandbox struct {
 	faultSeq int
 	calls    []Call
 	callSeq  int64
+	oauth    oauthState
 }
 
 // New returns a sandbox configured by opts. Accounts in opts that lack an AppID or an
@@ -110,6 +112,11 @@ func New(opts Options) *Sandbox {
 		accounts:       make(map[string]*account),
 		tokens:         make(map[string]*token),
 		quotas:         DefaultQuotas(),
+		oauth: oauthState{
+			codes:  make(map[string]*oauthCode),
+			grants: make(map[string]*grant),
+			tokens: make(map[string]*snsToken),
+		},
 	}
 	s.clock.base = opts.Now
 	if s.clock.base == nil {
@@ -150,15 +157,30 @@ func seed(r io.Reader) [32]byte {
 	return b
 }
 
-const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+const (
+	alphabet = alnum + "_-"
+	alnum    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+)
 
 // randString returns n random characters of [A-Za-z0-9_-]. Callers hold s.mu.
-func (s *Sandbox) randString(n int) string {
+func (s *Sandbox) randString(n int) string { return s.randFrom(alphabet, n) }
+
+// randAlnum returns n random characters of [A-Za-z0-9]. Callers hold s.mu.
+func (s *Sandbox) randAlnum(n int) string { return s.randFrom(alnum, n) }
+
+func (s *Sandbox) randFrom(chars string, n int) string {
 	b := make([]byte, n)
 	for i := range b {
-		b[i] = alphabet[s.rng.IntN(len(alphabet))]
+		b[i] = chars[s.rng.IntN(len(chars))]
 	}
 	return string(b)
+}
+
+// randTokenString returns a string shaped like the platform's access and refresh tokens:
+// two digits, "_" and 133 characters of [A-Za-z0-9_-] (~136 in all, like "86_…").
+// Callers hold s.mu.
+func (s *Sandbox) randTokenString() string {
+	return fmt.Sprintf("%02d_%s", 60+s.rng.IntN(40), s.randString(133))
 }
 
 // randRID returns a platform-like request id, "xxxxxxxx-xxxxxxxx-xxxxxxxx" in hex.

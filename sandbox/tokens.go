@@ -63,16 +63,8 @@ func (t *token) expiresIn(now time.Time) int64 {
 
 // newToken issues a token for a. Callers hold s.mu.
 func (s *Sandbox) newToken(a *account, stable bool, now time.Time) *token {
-	// Real tokens look like "86_" followed by base64url-ish characters; ~136 in all.
-	var value string
-	for {
-		value = fmt.Sprintf("%02d_%s", 60+s.rng.IntN(40), s.randString(133))
-		if _, taken := s.tokens[value]; !taken {
-			break
-		}
-	}
-	t := &token{value: value, appID: a.AppID, stable: stable, expires: now.Add(tokenLifetime)}
-	s.tokens[value] = t
+	t := &token{value: s.newTokenValue(), appID: a.AppID, stable: stable, expires: now.Add(tokenLifetime)}
+	s.tokens[t.value] = t
 	if s.issued++; s.issued >= pruneEvery {
 		s.issued = 0
 		for v, old := range s.tokens {
@@ -151,12 +143,16 @@ func (s *Sandbox) checkToken(value string, now time.Time) (*account, int) {
 	return a, codeOK
 }
 
-// tokenOwner returns the AppID a token was issued for, or "" when unknown.
+// tokenOwner returns the AppID an account or sns token was issued for, or "" when
+// unknown.
 func (s *Sandbox) tokenOwner(value string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if t, ok := s.tokens[value]; ok {
 		return t.appID
+	}
+	if t, ok := s.oauth.tokens[value]; ok {
+		return t.grant.appID
 	}
 	return ""
 }

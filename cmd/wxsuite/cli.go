@@ -18,6 +18,8 @@ Usage:
   wxsuite dev [--addr ADDR] [--sandbox-addr ADDR] run every service on embedded defaults:
                                                   an in-process Redis-compatible store and
                                                   WeChat sandbox with a demo account
+  wxsuite keygen --id NAME [--app-ids LIST] [--scopes LIST]
+                                                  print a new API key and its auth.keys entry
   wxsuite version                                 print the version
 
 Services: %s (or "all").
@@ -37,6 +39,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		err = serve(ctx, args[1:], environ, stderr)
 	case "dev":
 		err = dev(ctx, args[1:], environ, stdout, stderr)
+	case "keygen":
+		err = keygen(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, version())
 		return 0

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
 
+	"github.com/wxsuite/wxsuite/internal/platform/auth"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
 	"github.com/wxsuite/wxsuite/sandbox"
@@ -23,6 +26,8 @@ type devFlags struct {
 	addr        string
 	sandboxAddr string
 	logLevel    string
+	apiKey      string
+	noAuth      bool
 }
 
 // dev runs every service on embedded defaults: an in-process Redis-compatible store
@@ -34,8 +39,20 @@ func dev(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address of the wxsuite API")
 	fs.StringVar(&f.sandboxAddr, "sandbox-addr", "127.0.0.1:8081", "listen address of the WeChat sandbox and its admin API")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&f.apiKey, "api-key", envOr(environ, "WXSUITE_DEV_API_KEY", ""), "the admin API key to accept (default: a new random key, printed); env WXSUITE_DEV_API_KEY")
+	fs.BoolVar(&f.noAuth, "no-auth", false, "accept calls without an API key (auth.disabled; for benchmarks that measure the cost of authentication)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if f.apiKey == "" {
+		key, _, err := auth.GenerateKey()
+		if err != nil {
+			return fmt.Errorf("dev: %w", err)
+		}
+		f.apiKey = key
+	}
+	if len(f.apiKey) < auth.MinKeyLength {
+		return fmt.Errorf("dev: --api-key must have at least %d characters", auth.MinKeyLength)
 	}
 
 	store := miniredis.NewMiniRedis()
@@ -44,7 +61,20 @@ func dev(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	}
 	defer store.Close()
 
-	sb := sandbox.New(sandbox.Options{Accounts: []sandbox.Account{sandbox.DemoAccount()}})
+	demo := sandbox.DemoAccount()
+	demo.OAuthDomains = devDomains
+	sb := sandbox.New(sandbox.Options{Accounts: []sandbox.Account{demo}})
+	user, err := sb.AddUser(demo.AppID, sandbox.User{Nickname: "Demo User", Sex: 1, City: "Shenzhen", Province: "Guangdong", Country: "China", Language: "zh_CN"})
+	if err != nil {
+		return fmt.Errorf("dev: demo user: %w", err)
+	}
+	if err := sb.SetAuthorizingUser(demo.AppID, user.OpenID); err != nil {
+		return fmt.Errorf("dev: demo user: %w", err)
+	}
+	var userKey [32]byte
+	if _, err := rand.Read(userKey[:]); err != nil {
+		return fmt.Errorf("dev: %w", err)
+	}
 	sbLog := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("component", "sandbox")
 	sbSrv, err := sandboxserver.New(sb, rpcserver.Config{Addr: f.sandboxAddr}, sbLog, prometheus.NewRegistry())
 	if err != nil {
@@ -55,7 +85,7 @@ func dev(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	}
 	defer func() { _ = sbSrv.Stop(context.Background()) }()
 
-	file, err := config.FromYAML(devConfig(f, "redis://"+store.Addr(), sbSrv.URL()), overrides(environ))
+	file, err := config.FromYAML(devConfig(f, "redis://"+store.Addr(), sbSrv.URL(), base64.StdEncoding.EncodeToString(userKey[:])), overrides(environ))
 	if err != nil {
 		return fmt.Errorf("dev: %w", err)
 	}
@@ -69,11 +99,15 @@ func dev(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		fx.Supply(token.Clock(sb.Now)),
 		fx.Populate(&srv),
 	)
-	return runApp(ctx, func() { printBanner(stdout, srv.URL(), sbSrv.URL()) }, opts...)
+	return runApp(ctx, func() { printBanner(stdout, srv.URL(), sbSrv.URL(), f.apiKey) }, opts...)
 }
 
+// devDomains are the demo account's web-authorization and JS-safe domains: pages served
+// from the developer's machine.
+var devDomains = []string{"localhost", "127.0.0.1"}
+
 // devConfig is the configuration `wxsuite dev` runs with.
-func devConfig(f devFlags, redisURL, sandboxURL string) []byte {
+func devConfig(f devFlags, redisURL, sandboxURL, userTokenKey string) []byte {
 	return fmt.Appendf(nil, `
 server:
   addr: %q
@@ -87,14 +121,26 @@ redis:
   url: %q
 wechat:
   base_url: %q
+token:
+  oauth_authorize_url: %q
+  user_token_key: %q
+auth:
+  disabled: %t
+  keys:
+    - id: dev
+      key: %q
+      app_ids: ["*"]
+      scopes: [admin]
 accounts:
   - app_id: %q
     name: demo
     app_secret: %q
-`, f.addr, f.logLevel, redisURL, sandboxURL, sandbox.DemoAppID, sandbox.DemoAppSecret)
+    oauth_domains: [localhost, 127.0.0.1]
+    js_domains: [localhost, 127.0.0.1]
+`, f.addr, f.logLevel, redisURL, sandboxURL, sandboxURL+"/connect/oauth2/authorize", userTokenKey, f.noAuth, f.apiKey, sandbox.DemoAppID, sandbox.DemoAppSecret)
 }
 
-func printBanner(w io.Writer, apiURL, sandboxURL string) {
+func printBanner(w io.Writer, apiURL, sandboxURL, key string) {
 	app := sandbox.DemoAppID
 	host := apiURL[len("http://"):]
 	fmt.Fprintf(w, `
@@ -103,20 +149,26 @@ wxsuite dev is running on embedded defaults (in-process Redis-compatible store a
   wxsuite API (gRPC, Connect, gRPC-Web, REST)  %[1]s
   WeChat sandbox + its admin API               %[2]s
   demo account                                 %[3]s
+  API key (admin, every account)               %[5]s
 
 Try:
+  export WXSUITE_KEY=%[5]s
   # REST
-  curl %[1]s/v1/apps/%[3]s/access-token
+  curl -H "Authorization: Bearer $WXSUITE_KEY" %[1]s/v1/apps/%[3]s/access-token
   # Connect (JSON over HTTP)
-  curl -H 'Content-Type: application/json' -d '{"app_id":"%[3]s"}' %[1]s/wxsuite.token.v1.TokenService/GetAccessToken
+  curl -H "Authorization: Bearer $WXSUITE_KEY" -H 'Content-Type: application/json' -d '{"app_id":"%[3]s"}' %[1]s/wxsuite.token.v1.TokenService/GetAccessToken
   # gRPC (server reflection is on)
-  grpcurl -plaintext -d '{"app_id":"%[3]s"}' %[4]s wxsuite.token.v1.TokenService/GetAccessToken
-  buf curl --protocol grpc --http2-prior-knowledge -d '{"app_id":"%[3]s"}' %[1]s/wxsuite.token.v1.TokenService/GetAccessToken
+  grpcurl -plaintext -H "authorization: Bearer $WXSUITE_KEY" -d '{"app_id":"%[3]s"}' %[4]s wxsuite.token.v1.TokenService/GetAccessToken
+  buf curl --protocol grpc --http2-prior-knowledge -H "Authorization: Bearer $WXSUITE_KEY" -d '{"app_id":"%[3]s"}' %[1]s/wxsuite.token.v1.TokenService/GetAccessToken
+  # sign wx.config for a page on localhost
+  curl -H "Authorization: Bearer $WXSUITE_KEY" -d '{"url":"http://localhost:3000/page","js_api_list":["chooseImage"]}' %[1]s/v1/apps/%[3]s/jssdk/config:sign
+  # web login: open the authorize URL (the sandbox logs in its demo user and redirects with a code)
+  curl -H "Authorization: Bearer $WXSUITE_KEY" '%[1]s/v1/apps/%[3]s/oauth/authorize-url?redirect_uri=http://localhost:3000/cb&scope=AUTHORIZATION_SCOPE_SNSAPI_USERINFO'
   # move the sandbox clock two hours on, then ask again: the token was refreshed
   curl -X POST -d '{"by":"7200s"}' %[2]s/v1/sandbox/clock:advance
   # what the sandbox (WeChat) saw
   curl '%[2]s/v1/sandbox/calls?path=/cgi-bin/token'
 
 Stop with Ctrl-C.
-`, apiURL, sandboxURL, app, host)
+`, apiURL, sandboxURL, app, host, key)
 }

@@ -1,7 +1,8 @@
 // Command wxsuite runs the wxsuite services: all of them in one process or any subset.
 //
 //	wxsuite serve --config FILE [--services LIST]
-//	wxsuite dev   [--addr ADDR] [--sandbox-addr ADDR]
+//	wxsuite dev   [--addr ADDR] [--sandbox-addr ADDR] [--api-key KEY]
+//	wxsuite keygen --id NAME [--app-ids LIST] [--scopes LIST]
 //	wxsuite version
 package main
 

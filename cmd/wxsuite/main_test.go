@@ -17,6 +17,7 @@ import (
 	"go.uber.org/fx"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 
 	tokenv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/token/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/token/v1/tokenv1connect"
@@ -29,6 +30,7 @@ func TestServeGraphIsValid(t *testing.T) {
 	file, err := config.FromYAML([]byte(`
 server: {addr: "127.0.0.1:0"}
 redis: {url: "redis://127.0.0.1:6379/0"}
+auth: {keys: [{id: k, key: "wxsk_test_key_0123456789abcdefghijklmnop", app_ids: ["*"], scopes: [admin]}]}
 accounts: [{app_id: wx1, app_secret: s}]
 `), nil)
 	if err != nil {
@@ -91,13 +93,12 @@ func TestBadConfigExitsNamingTheKey(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "wxsuite.yaml")
-			if err := os.WriteFile(path, []byte("accounts: [{app_id: wx9, app_secret: s3cr3tvalue}]\n"+strings.Replace(tt.yaml, "accounts:", "accounts_override:", 0)), 0o600); err != nil {
-				t.Fatal(err)
+			body := "auth: {disabled: true}\n" + tt.yaml
+			if !strings.Contains(tt.yaml, "accounts:") {
+				body += "accounts: [{app_id: wx9, app_secret: s3cr3tvalue}]\n"
 			}
-			if strings.Contains(tt.yaml, "accounts:") {
-				if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
-					t.Fatal(err)
-				}
+			if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
 			}
 			var stderr bytes.Buffer
 			code := run(context.Background(), []string{"serve", "--config", path}, nil, io.Discard, &stderr)
@@ -121,7 +122,7 @@ func TestDevAnswersOverEveryProtocol(t *testing.T) {
 	var stdout syncWriter
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"dev", "--addr", addr, "--sandbox-addr", sbAddr, "--log-level", "warn"}, nil, &stdout, io.Discard)
+		done <- run(ctx, []string{"dev", "--addr", addr, "--sandbox-addr", sbAddr, "--log-level", "warn", "--api-key", devTestKey}, nil, &stdout, io.Discard)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -131,12 +132,23 @@ func TestDevAnswersOverEveryProtocol(t *testing.T) {
 	})
 	base := "http://" + addr
 	waitReady(t, base+"/readyz")
-	if !strings.Contains(stdout.String(), "curl "+base+"/v1/apps/"+sandbox.DemoAppID+"/access-token") {
-		t.Errorf("banner lacks the REST line:\n%s", stdout.String())
+	if !strings.Contains(stdout.String(), base+"/v1/apps/"+sandbox.DemoAppID+"/access-token") || !strings.Contains(stdout.String(), devTestKey) {
+		t.Errorf("banner lacks the REST line or the key:\n%s", stdout.String())
 	}
 
-	// REST over plain HTTP/1.1.
+	// Without a key: refused.
 	resp, err := http.Get(base + "/v1/apps/" + sandbox.DemoAppID + "/access-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("REST without a key: %d, want 401", resp.StatusCode)
+	}
+	// REST over plain HTTP/1.1.
+	req, _ := http.NewRequest("GET", base+"/v1/apps/"+sandbox.DemoAppID+"/access-token", nil)
+	req.Header.Set("Authorization", "Bearer "+devTestKey)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +158,7 @@ func TestDevAnswersOverEveryProtocol(t *testing.T) {
 		t.Fatalf("REST: %d %s", resp.StatusCode, body)
 	}
 	// Connect.
-	cc := tokenv1connect.NewTokenServiceClient(http.DefaultClient, base)
+	cc := tokenv1connect.NewTokenServiceClient(http.DefaultClient, base, connect.WithInterceptors(bearer(devTestKey)))
 	cres, err := cc.GetAccessToken(ctx, &tokenv1.GetAccessTokenRequest{AppId: sandbox.DemoAppID})
 	if err != nil || cres.GetAccessToken() == "" {
 		t.Fatalf("Connect: %v", err)
@@ -161,9 +173,23 @@ func TestDevAnswersOverEveryProtocol(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	gres, err := tokenv1.NewTokenServiceClient(conn).GetAccessToken(ctx, &tokenv1.GetAccessTokenRequest{AppId: sandbox.DemoAppID})
+	gctx := metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+devTestKey)
+	gres, err := tokenv1.NewTokenServiceClient(conn).GetAccessToken(gctx, &tokenv1.GetAccessTokenRequest{AppId: sandbox.DemoAppID})
 	if err != nil || gres.GetAccessToken() != cres.GetAccessToken() {
 		t.Fatalf("gRPC: %v (same token: %v)", err, gres.GetAccessToken() == cres.GetAccessToken())
+	}
+}
+
+// devTestKey is the API key the dev test runs with.
+const devTestKey = "wxsk_devtest_0123456789abcdefghijklmnopqrstuvw"
+
+// bearer is a connect client interceptor sending key.
+func bearer(key string) connect.UnaryInterceptorFunc {
+	return func(next connect.UnaryFunc) connect.UnaryFunc {
+		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
+			req.Header().Set("Authorization", "Bearer "+key)
+			return next(ctx, req)
+		}
 	}
 }
 
@@ -212,7 +238,7 @@ func (w *syncWriter) String() string {
 func TestFlagVariablesAreNotOverrides(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "wxsuite.yaml")
-	if err := os.WriteFile(path, []byte("redis: {url: \"redis://127.0.0.1:6379\"}\naccounts: [{app_id: wx1}]\n"), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte("auth: {disabled: true}\nredis: {url: \"redis://127.0.0.1:6379\"}\naccounts: [{app_id: wx1}]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer

@@ -20,6 +20,9 @@ import (
 	"github.com/wxsuite/wxsuite/services/token"
 )
 
+// splitKey is the key the remote TokenSource authenticates with.
+const splitKey = "wxsk_split_0123456789abcdefghijklmnopqrstuvwxyz"
+
 // TestSplitTopologyRemoteTokenSource runs the token service in one fx app and, in another,
 // the remote TokenSource that domain services get when the token service runs elsewhere.
 func TestSplitTopologyRemoteTokenSource(t *testing.T) {
@@ -31,8 +34,9 @@ server: {addr: "127.0.0.1:0", shutdown_grace: 5s}
 log: {level: error}
 wechat: {base_url: %q}
 token: {warmup: false, key_prefix: split-test-%d}
+auth: {keys: [{id: domain-service, key: %q, app_ids: ["*"], scopes: [token.read]}]}
 accounts: [{app_id: %q, app_secret: %q}]
-`, sb.URL, time.Now().UnixNano(), sandbox.DemoAppID, sandbox.DemoAppSecret), nil)
+`, sb.URL, time.Now().UnixNano(), splitKey, sandbox.DemoAppID, sandbox.DemoAppSecret), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,8 +47,8 @@ accounts: [{app_id: %q, app_secret: %q}]
 	t.Cleanup(tokenApp.RequireStop)
 
 	remoteFile, err := config.FromYAML(fmt.Appendf(nil, `
-token_source: {url: %q, protocol: grpc}
-`, srv.URL()), nil)
+token_source: {url: %q, protocol: grpc, api_key: %q}
+`, srv.URL(), splitKey), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxevent"
 
+	"github.com/wxsuite/wxsuite/internal/platform/auth"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/platform/logging"
 	"github.com/wxsuite/wxsuite/internal/platform/metrics"
@@ -22,21 +23,28 @@ import (
 // Module provides, from the caller's *config.File: config.Accounts (the `accounts`
 // section), *slog.Logger (to stderr, per the `log` section), redis.UniversalClient (the
 // `redis` section, closed on stop; see WithRedis), *prometheus.Registry,
-// rpcserver.HandlerOptions and the started *rpcserver.Server (the `server` section), which
-// serves every rpcserver.Service and rpcserver.Route in the "rpc.services" and
-// "rpc.routes" value groups and is ready while Redis answers PING within 1s.
+// *auth.Authenticator (the `auth` section, with every auth.Policy in the "auth.policies"
+// value group), rpcserver.HandlerOptions (whose interceptors include the authenticator's)
+// and the started *rpcserver.Server (the `server` section), which serves every
+// rpcserver.Service and rpcserver.Route in the "rpc.services" and "rpc.routes" value
+// groups and is ready while Redis answers PING within 1s.
+//
+// The app fails to build when the `auth` section has no keys and does not say
+// `disabled: true`.
 var Module = fx.Module("platform",
 	fx.Provide(
 		fx.Private,
 		sectionProvider[rpcserver.Config](config.SectionServer),
 		sectionProvider[logging.Config](config.SectionLog),
 		sectionProvider[redisx.Config](config.SectionRedis),
+		sectionProvider[auth.Config](config.SectionAuth),
 	),
 	fx.Provide(
 		sectionProvider[config.Accounts](config.SectionAccounts),
 		NewLogger,
 		metrics.New,
 		NewRedis,
+		NewAuthenticator,
 		NewHandlerOptions,
 		NewServer,
 	),
@@ -98,41 +106,67 @@ func NewRedis(p RedisParams) (redis.UniversalClient, error) {
 	return client, nil
 }
 
-// HandlerOptionsParams are NewHandlerOptions's inputs.
-type HandlerOptionsParams struct {
+// AuthenticatorParams are NewAuthenticator's inputs.
+type AuthenticatorParams struct {
 	fx.In
 
-	Config   rpcserver.Config
+	Config   auth.Config
+	Policies []auth.Policy `group:"auth.policies"`
 	Logger   *slog.Logger
 	Registry *prometheus.Registry
 }
 
-// NewHandlerOptions builds the connect handler options services pass to their handlers.
+// NewAuthenticator builds the caller authenticator from the `auth` section and the
+// policies services contribute (auth.AsPolicies).
+func NewAuthenticator(p AuthenticatorParams) (*auth.Authenticator, error) {
+	return auth.New(auth.Params{
+		Config:     p.Config,
+		Policies:   p.Policies,
+		Logger:     p.Logger.With("component", "auth"),
+		Registerer: p.Registry,
+	})
+}
+
+// HandlerOptionsParams are NewHandlerOptions's inputs.
+type HandlerOptionsParams struct {
+	fx.In
+
+	Config        rpcserver.Config
+	Logger        *slog.Logger
+	Registry      *prometheus.Registry
+	Authenticator *auth.Authenticator
+}
+
+// NewHandlerOptions builds the connect handler options services pass to their handlers,
+// with the authenticator's interceptor in its slot (see rpcserver.NewHandlerOptions).
 func NewHandlerOptions(p HandlerOptionsParams) rpcserver.HandlerOptions {
 	cfg := p.Config
 	cfg.SetDefaults()
 	return rpcserver.NewHandlerOptions(p.Logger, p.Registry,
-		rpcserver.WithMaxMessageBytes(cfg.MaxMessageBytes))
+		rpcserver.WithMaxMessageBytes(cfg.MaxMessageBytes),
+		rpcserver.WithAuth(p.Authenticator.Interceptor()))
 }
 
 // ServerParams are NewServer's inputs.
 type ServerParams struct {
 	fx.In
 
-	Config    rpcserver.Config
-	Logger    *slog.Logger
-	Registry  *prometheus.Registry
-	Redis     redis.UniversalClient
-	Services  []rpcserver.Service `group:"rpc.services"`
-	Routes    []rpcserver.Route   `group:"rpc.routes"`
-	Lifecycle fx.Lifecycle
+	Config        rpcserver.Config
+	Logger        *slog.Logger
+	Registry      *prometheus.Registry
+	Redis         redis.UniversalClient
+	Authenticator *auth.Authenticator
+	Services      []rpcserver.Service `group:"rpc.services"`
+	Routes        []rpcserver.Route   `group:"rpc.routes"`
+	Lifecycle     fx.Lifecycle
 }
 
 // readinessTimeout bounds the Redis PING of one readiness check.
 const readinessTimeout = time.Second
 
 // NewServer builds the RPC server, ready while Redis answers PING, started and stopped
-// with the app.
+// with the app. It warns about every procedure of the services that has no access policy
+// (calls to it are refused).
 func NewServer(p ServerParams) (*rpcserver.Server, error) {
 	srv, err := rpcserver.New(rpcserver.Params{
 		Config:   p.Config,
@@ -151,6 +185,15 @@ func NewServer(p ServerParams) (*rpcserver.Server, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if !p.Authenticator.Disabled() {
+		names := make([]string, 0, len(p.Services))
+		for _, svc := range p.Services {
+			names = append(names, svc.Name)
+		}
+		for _, proc := range p.Authenticator.Uncovered(names...) {
+			p.Logger.Warn("procedure has no access policy: every call to it is refused", "procedure", proc)
+		}
 	}
 	p.Lifecycle.Append(fx.Hook{OnStart: srv.Start, OnStop: srv.Stop})
 	return srv, nil

@@ -17,9 +17,10 @@ import (
 )
 
 // APIPrefixes are the first path segments of every WeChat endpoint the suite uses
-// (wechat/endpoints.tsv); the emulated API is mounted under each.
+// (wechat/endpoints.tsv), plus "/connect/" for the web-authorization page that the real
+// platform serves on open.weixin.qq.com; the emulated API is mounted under each.
 var APIPrefixes = []string{
-	"/cgi-bin/", "/sns/", "/card/", "/customservice/", "/cv/", "/datacube/", "/intp/",
+	"/cgi-bin/", "/connect/", "/sns/", "/card/", "/customservice/", "/cv/", "/datacube/", "/intp/",
 	"/nontax/", "/publisher/", "/semantic/", "/wxa/", "/wxaapi/",
 }
 

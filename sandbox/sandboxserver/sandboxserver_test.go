@@ -53,6 +53,27 @@ func TestServesAPIAndAdminOnOnePort(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "now") {
 		t.Fatalf("REST advance: %d %s", resp.StatusCode, body)
 	}
+	// Users over REST, and the web-authorization page under /connect/.
+	resp, err = http.Post(srv.URL()+"/v1/sandbox/accounts/"+sandbox.DemoAppID+"/users", "application/json", strings.NewReader(`{"user":{"nickname":"Alice"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"openid":"o`) {
+		t.Fatalf("REST CreateUser: %d %s", resp.StatusCode, body)
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err = noRedirect.Get(srv.URL() + "/connect/oauth2/authorize?appid=" + sandbox.DemoAppID +
+		"&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb&response_type=code&scope=snsapi_base&state=s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || !strings.Contains(loc, "code=") {
+		t.Fatalf("authorize: %d %q", resp.StatusCode, loc)
+	}
+
 	admin := sandboxv1connect.NewSandboxServiceClient(http.DefaultClient, srv.URL())
 	calls, err := admin.ListCalls(ctx, &sandboxv1.ListCallsRequest{Path: "/cgi-bin/token"})
 	if err != nil || len(calls.GetCalls()) != 1 {

@@ -4,8 +4,10 @@
 package sandboxtest
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/sandbox/v1/sandboxv1connect"
@@ -67,4 +69,55 @@ func StartOptions(t testing.TB, opts sandbox.Options) *Env {
 		Admin:   sandboxv1connect.NewSandboxServiceClient(client, srv.URL),
 		Client:  client,
 	}
+}
+
+// AddUser adds a simulated user to the account appID (see [sandbox.Sandbox.AddUser]) and
+// returns it with its openid; it fails the test on error.
+func (e *Env) AddUser(t testing.TB, appID string, u sandbox.User) sandbox.User {
+	t.Helper()
+	added, err := e.Sandbox.AddUser(appID, u)
+	if err != nil {
+		t.Fatalf("sandboxtest: add user to %s: %v", appID, err)
+	}
+	return added
+}
+
+// OAuthCode issues a web-authorization code for a simulated user as if they had
+// authorized with scope (see [sandbox.Sandbox.IssueOAuthCode]); it fails the test on
+// error.
+func (e *Env) OAuthCode(t testing.TB, appID, openID, scope string) string {
+	t.Helper()
+	code, err := e.Sandbox.IssueOAuthCode(appID, openID, scope)
+	if err != nil {
+		t.Fatalf("sandboxtest: issue OAuth code: %v", err)
+	}
+	return code
+}
+
+// Authorize opens the account's /connect/oauth2/authorize URL as the browser of the
+// authorizing user would and returns where the sandbox redirects it (redirectURI with
+// code and state added). It fails the test when the sandbox does not redirect, for
+// example when it shows an error page. An empty state is left out of the URL.
+func (e *Env) Authorize(t testing.TB, appID, redirectURI, scope, state string) *url.URL {
+	t.Helper()
+	q := url.Values{"appid": {appID}, "redirect_uri": {redirectURI}, "response_type": {"code"}, "scope": {scope}}
+	if state != "" {
+		q.Set("state", state)
+	}
+	client := *e.Client
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Get(e.URL + "/connect/oauth2/authorize?" + q.Encode())
+	if err != nil {
+		t.Fatalf("sandboxtest: authorize: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("sandboxtest: authorize: HTTP %d, want 302; page: %s", resp.StatusCode, body)
+	}
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatalf("sandboxtest: authorize: bad Location: %v", err)
+	}
+	return loc
 }

@@ -1,6 +1,8 @@
 package token
 
 import (
+	"encoding/base64"
+	"net/url"
 	"time"
 
 	"github.com/wxsuite/wxsuite/internal/platform/config"
@@ -35,7 +37,20 @@ type Config struct {
 	KeyPrefix string `yaml:"key_prefix"`
 	// Warmup fetches every account's access token at start-up (default true).
 	Warmup *bool `yaml:"warmup"`
+	// OAuthAuthorizeURL is the web-authorization page BuildAuthorizeURL sends users to
+	// (default https://open.weixin.qq.com/connect/oauth2/authorize). Point it at the
+	// sandbox's /connect/oauth2/authorize in development and tests.
+	OAuthAuthorizeURL string `yaml:"oauth_authorize_url"`
+	// UserTokenKey is the AES-256-GCM key (32 bytes, standard base64) that encrypts the
+	// users' OAuth access and refresh tokens in Redis (no default). The OAuthService RPCs
+	// need it and fail with FailedPrecondition while it is unset; everything else works
+	// without it. Changing it makes every stored user authorization unreadable: the users
+	// must authorize again.
+	UserTokenKey config.Secret `yaml:"user_token_key"`
 }
+
+// defaultAuthorizeURL is WeChat's web-authorization page.
+const defaultAuthorizeURL = "https://open.weixin.qq.com/connect/oauth2/authorize"
 
 // SetDefaults fills zero fields with their defaults.
 func (c *Config) SetDefaults() {
@@ -58,6 +73,9 @@ func (c *Config) SetDefaults() {
 		t := true
 		c.Warmup = &t
 	}
+	if c.OAuthAuthorizeURL == "" {
+		c.OAuthAuthorizeURL = defaultAuthorizeURL
+	}
 }
 
 // Validate checks the section; errors name the key.
@@ -77,5 +95,26 @@ func (c *Config) Validate() error {
 	if time.Duration(c.RefreshMargin+c.RefreshJitter) >= overlap {
 		return &config.FieldError{Key: "refresh_margin", Msg: "refresh_margin + refresh_jitter must be below 5m, the time WeChat keeps the previous token valid"}
 	}
+	if u, err := url.Parse(c.OAuthAuthorizeURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return &config.FieldError{Key: "oauth_authorize_url", Msg: "want an absolute http(s) URL without query or fragment"}
+	}
+	if !c.UserTokenKey.IsZero() {
+		if _, err := decodeUserTokenKey(c.UserTokenKey); err != nil {
+			return &config.FieldError{Key: "user_token_key", Msg: err.Error()}
+		}
+	}
 	return nil
+}
+
+// decodeUserTokenKey returns the 32 key bytes of user_token_key. Its errors never quote
+// the key.
+func decodeUserTokenKey(k config.Secret) ([]byte, error) {
+	b, err := base64.StdEncoding.DecodeString(k.Reveal())
+	if err != nil {
+		return nil, errUserTokenKeyFormat
+	}
+	if len(b) != 32 {
+		return nil, errUserTokenKeyFormat
+	}
+	return b, nil
 }

@@ -32,8 +32,28 @@
 // daily quota. That is reported (a metric and one log line) and refused with
 // ResourceExhausted.
 //
+// # Web authorization, JS-SDK signing and platform operations
+//
+// The same process serves three more services on top of the credentials:
+//
+//   - OAuthService (oauth.go, usertokens.go): builds the web-authorization URL (the
+//     redirect_uri's host must be one of accounts[].oauth_domains, compared by exact host
+//     name, case- and port-insensitively, because WeChat accepts only the domains set in
+//     its console), exchanges the code and keeps each user's access and refresh tokens in
+//     Redis, sealed with AES-256-GCM under token.user_token_key, until the refresh token
+//     expires 30 days after the exchange. Without that key the OAuth methods fail with
+//     FailedPrecondition and the rest of the service works. Raw user tokens are returned
+//     only to callers holding the oauth.tokens scope.
+//   - JSSDKService (jssdk.go): wx.config, cardExt and cardSign signatures
+//     (internal/wxcrypto) with the cached jsapi and wx_card tickets; page URLs must be on
+//     accounts[].js_domains.
+//   - PlatformService (platformops.go): WeChat's IP lists, the callback network probe, and
+//     clear_quota, which needs confirm=true and is counted per account and month.
+//
 // # Redis keys
 //
 // Every key of an account carries the account in a hash tag, {app_id}, so that the lock,
-// the credentials and the status of one account share a Redis Cluster slot.
+// the credentials, the status, the users' authorizations ({app_id}:oauth:<hash of the
+// openid>) and the quota-reset counts ({app_id}:clear_quota:<month>) of one account share
+// a Redis Cluster slot.
 package token

@@ -3,6 +3,7 @@ package token
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"io"
 	"log/slog"
@@ -30,6 +31,8 @@ type env struct {
 	appID  string
 	secret string
 	logs   *syncBuffer
+	// userKey is the user_token_key of every replica of the env.
+	userKey config.Secret
 }
 
 // newEnv creates an account with a unique app_id so that tests sharing one real Redis
@@ -41,12 +44,28 @@ func newEnv(t testing.TB) *env {
 	appID := "wxt" + hex.EncodeToString(b[:])
 	secret := "s3cr3t" + hex.EncodeToString(b[:]) + "f00d"
 	sb := sandboxtest.Start(t, sandbox.Account{AppID: appID, AppSecret: secret, Name: t.Name()})
-	return &env{t: t, sb: sb, rdb: redistest.New(t), appID: appID, secret: secret, logs: &syncBuffer{}}
+	return &env{t: t, sb: sb, rdb: redistest.New(t), appID: appID, secret: secret, logs: &syncBuffer{}, userKey: userTokenKey()}
 }
+
+// Domains of the test account (accounts[].oauth_domains and js_domains).
+const (
+	oauthDomain = "app.example.com"
+	jsDomain    = "www.example.com"
+)
 
 // account returns the configured account matching the sandbox's.
 func (e *env) account() config.Account {
-	return config.Account{AppID: e.appID, Name: "test", AppSecret: config.NewSecret(e.secret), TokenEndpoint: config.TokenEndpointToken}
+	return config.Account{
+		AppID: e.appID, Name: "test", AppSecret: config.NewSecret(e.secret), TokenEndpoint: config.TokenEndpointToken,
+		OAuthDomains: []string{oauthDomain, "127.0.0.1:8443"}, JSDomains: []string{jsDomain},
+	}
+}
+
+// userTokenKey returns a fresh token.user_token_key.
+func userTokenKey() config.Secret {
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	return config.NewSecret(base64.StdEncoding.EncodeToString(b[:]))
 }
 
 // service builds and starts one replica; mutate adjusts its parameters.
@@ -58,6 +77,9 @@ func (e *env) service(mutate ...func(*Params)) *Service {
 			CheckInterval:  config.Duration(10 * time.Millisecond),
 			FailureBackoff: config.Duration(time.Millisecond),
 			Warmup:         &warm,
+			// The sandbox's authorize page, so that tests can follow the URL.
+			OAuthAuthorizeURL: e.sb.URL + "/connect/oauth2/authorize",
+			UserTokenKey:      e.userKey,
 		},
 		WeChat: wechat.Config{
 			BaseURL:      e.sb.URL,
@@ -86,6 +108,11 @@ func (e *env) service(mutate ...func(*Params)) *Service {
 // calls counts the sandbox calls of one path for the env's account.
 func (e *env) calls(path string) int {
 	return len(e.sb.Sandbox.Calls(sandbox.CallFilter{Path: path, AppID: e.appID}))
+}
+
+// allCalls counts every call the env's sandbox received, whatever its path or account.
+func (e *env) allCalls() int {
+	return len(e.sb.Sandbox.Calls(sandbox.CallFilter{}))
 }
 
 // accepted reports whether the sandbox accepts token for a token-carrying call.

@@ -51,6 +51,7 @@ server: {addr: "127.0.0.1:0", shutdown_grace: 1s}
 log: {level: error}
 wechat: {base_url: %q, timeout: 2s}
 token: {check_interval: 3600s, warmup: false}
+auth: {disabled: true}
 accounts:
   - {app_id: %q, app_secret: %q}
 `, w.sb.URL, w.appID, w.secret), nil)

@@ -9,6 +9,7 @@ import (
 
 	tokenv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/token/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/token/v1/tokenv1connect"
+	"github.com/wxsuite/wxsuite/internal/platform/auth"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 )
 
@@ -22,10 +23,15 @@ var _ tokenv1connect.TokenServiceHandler = (*Handler)(nil)
 // NewHandler returns the RPC handler of svc.
 func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 
-// ListAccounts reports every configured account and its credential status.
+// ListAccounts reports the configured accounts and their credential status: every
+// account, or, for an authenticated caller, those the caller may use.
 func (h *Handler) ListAccounts(ctx context.Context, _ *tokenv1.ListAccountsRequest) (*tokenv1.ListAccountsResponse, error) {
 	out := &tokenv1.ListAccountsResponse{}
+	caller, authenticated := auth.FromContext(ctx)
 	for _, id := range h.svc.order {
+		if authenticated && !caller.MayUse(id) {
+			continue
+		}
 		out.Accounts = append(out.Accounts, h.svc.accountStatus(ctx, h.svc.accounts[id]))
 	}
 	return out, nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/wechat"
@@ -48,6 +49,9 @@ type Service struct {
 	now      func() time.Time
 	replica  string
 	metrics  *metrics
+	users    userStore
+	// userFlight joins concurrent refreshes of one user's token.
+	userFlight singleflight.Group
 	refresher
 }
 
@@ -88,10 +92,14 @@ func New(p Params) (*Service, error) {
 		s.now = time.Now
 	}
 	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	var err error
+	if _, err = rand.Read(b[:]); err != nil {
 		return nil, fmt.Errorf("token service: replica id: %w", err)
 	}
 	s.replica = hex.EncodeToString(b[:])
+	if s.users, err = newUserStore(p.Redis, cfg.UserTokenKey); err != nil {
+		return nil, fmt.Errorf("token service: %w", err)
+	}
 	reg := p.Registerer
 	if reg == nil {
 		reg = prometheus.NewRegistry()

@@ -2,6 +2,8 @@ package token
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,6 +50,19 @@ type keys struct {
 func (k keys) value(kind kind) string { return fmt.Sprintf("%s:{%s}:%s", k.prefix, k.appID, kind) }
 func (k keys) lock(kind kind) string  { return fmt.Sprintf("%s:{%s}:lock:%s", k.prefix, k.appID, kind) }
 func (k keys) status() string         { return fmt.Sprintf("%s:{%s}:status", k.prefix, k.appID) }
+
+// user is the key of one user's encrypted web authorization. The openid is hashed so that
+// key listings and slow logs show no user identifiers.
+func (k keys) user(openid string) string {
+	sum := sha256.Sum256([]byte(openid))
+	return fmt.Sprintf("%s:{%s}:oauth:%s", k.prefix, k.appID, hex.EncodeToString(sum[:16]))
+}
+
+// quotaClears is the key counting the quota resets made through wxsuite in month
+// ("2006-01", Asia/Shanghai).
+func (k keys) quotaClears(month string) string {
+	return fmt.Sprintf("%s:{%s}:clear_quota:%s", k.prefix, k.appID, month)
+}
 
 // statusTTL is how long an account's status is kept after its last fetch.
 const statusTTL = 7 * 24 * time.Hour

@@ -18,7 +18,7 @@ func hashTag(key string) string {
 func TestKeysOfOneAccountShareAClusterSlot(t *testing.T) {
 	t.Parallel()
 	k := keys{prefix: "wxsuite", appID: "wx0123456789abcdef"}
-	all := []string{k.status()}
+	all := []string{k.status(), k.user("o6_bmjrPTlm6_2sgVt7hMZOPfL2M"), k.user("another-openid"), k.quotaClears("2026-05")}
 	for _, kd := range []kind{kindAccessToken, kindJSAPI, kindWXCard} {
 		all = append(all, k.value(kd), k.lock(kd))
 	}

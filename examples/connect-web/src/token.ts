@@ -1,6 +1,6 @@
 // The browser-side example: a web frontend calling the wxsuite token service with
 // Connect-web. The same module runs in Node (>= 18, which has fetch); src/main.ts does so.
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { TicketType, TokenService } from "@wxsuite/client/wxsuite/token/v1/token_pb";
@@ -12,12 +12,23 @@ export const DEMO_APP_ID = "wxd000000000000de0";
 export type TokenClient = Client<typeof TokenService>;
 
 /**
+ * apiKey returns an interceptor that sends a wxsuite API key (Authorization: Bearer).
+ * Every call needs one; `wxsuite dev` prints its key at start.
+ */
+export function apiKey(key: string): Interceptor {
+  return (next) => (req) => {
+    req.header.set("Authorization", `Bearer ${key}`);
+    return next(req);
+  };
+}
+
+/**
  * createTokenClient returns a TokenService client speaking the Connect protocol through
  * fetch, as a browser does. baseUrl is the wxsuite API, e.g. "http://127.0.0.1:8080"; a
  * page on another origin needs that origin in the server's server.cors.allowed_origins.
  */
-export function createTokenClient(baseUrl: string): TokenClient {
-  return createClient(TokenService, createConnectTransport({ baseUrl }));
+export function createTokenClient(baseUrl: string, key: string): TokenClient {
+  return createClient(TokenService, createConnectTransport({ baseUrl, interceptors: [apiKey(key)] }));
 }
 
 /** What tokenCalls found out. */
@@ -59,6 +70,6 @@ export async function tokenCalls(client: TokenClient, appId: string): Promise<To
 }
 
 /** browserExample is what a page runs: a Connect-web client and the calls above. */
-export function browserExample(baseUrl: string, appId: string = DEMO_APP_ID): Promise<TokenReport> {
-  return tokenCalls(createTokenClient(baseUrl), appId);
+export function browserExample(baseUrl: string, key: string, appId: string = DEMO_APP_ID): Promise<TokenReport> {
+  return tokenCalls(createTokenClient(baseUrl, key), appId);
 }

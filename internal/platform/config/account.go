@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 )
 
 // SetDefaults sets TokenEndpoint to "token" and Name to the AppID where they are empty.
@@ -38,7 +40,27 @@ func (a Account) Validate() error {
 	if k := a.PreviousEncodingAESKey; !k.IsZero() && !validAESKey(k.Reveal()) {
 		errs = append(errs, &FieldError{Key: "previous_encoding_aes_key", Msg: "want exactly 43 base64 characters"})
 	}
+	for _, list := range []struct {
+		key   string
+		hosts []string
+	}{{"oauth_domains", a.OAuthDomains}, {"js_domains", a.JSDomains}} {
+		for i, h := range list.hosts {
+			if !validDomain(h) {
+				errs = append(errs, &FieldError{Key: JoinKey(list.key, i),
+					Msg: fmt.Sprintf("%q: want a host name, optionally with a port (no scheme or path)", h)})
+			}
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// validDomain reports whether d is a host name or IP, optionally with a port, and nothing else.
+func validDomain(d string) bool {
+	if d == "" || strings.ContainsAny(d, "/?#@ \t") {
+		return false
+	}
+	u, err := url.Parse("http://" + d)
+	return err == nil && u.Host == d && u.Hostname() != ""
 }
 
 // validAESKey reports whether k is an EncodingAESKey: 43 characters of unpadded standard

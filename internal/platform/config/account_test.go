@@ -88,3 +88,26 @@ func TestAccountsInvalid(t *testing.T) {
 func indent(s string) string {
 	return "  " + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n  ") + "\n"
 }
+
+func TestAccountDomains(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		give    []string
+		wantErr string
+	}{
+		{give: []string{"example.com", "shop.example.com:8443", "127.0.0.1"}},
+		{give: []string{"https://example.com"}, wantErr: "oauth_domains[0]"},
+		{give: []string{"ok.com", "example.com/path"}, wantErr: "oauth_domains[1]"},
+		{give: []string{""}, wantErr: "oauth_domains[0]"},
+	}
+	for _, tt := range tests {
+		a := config.Account{AppID: "wx1", AppSecret: config.NewSecret("s"), OAuthDomains: tt.give}
+		err := a.Validate()
+		if tt.wantErr == "" && err != nil {
+			t.Errorf("%v: %v", tt.give, err)
+		}
+		if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("%v: err %v, want %q", tt.give, err, tt.wantErr)
+		}
+	}
+}

@@ -41,6 +41,12 @@ type Account struct {
 	EncodingAESKey Secret `yaml:"encoding_aes_key"`
 	// PreviousEncodingAESKey is the key before the last rotation, tried when the current one fails (optional).
 	PreviousEncodingAESKey Secret `yaml:"previous_encoding_aes_key"`
+	// OAuthDomains are the web-authorization domains (网页授权域名) set in the WeChat console:
+	// the hosts an OAuth redirect_uri may point to (host names, optionally with a port).
+	OAuthDomains []string `yaml:"oauth_domains"`
+	// JSDomains are the JS-safe domains (JS接口安全域名) set in the WeChat console: the hosts
+	// of pages whose wx.config wxsuite signs.
+	JSDomains []string `yaml:"js_domains"`
 }
 
 // Accounts is the top-level `accounts` list.

@@ -37,7 +37,25 @@ type Config struct {
 	MaxMessageBytes int `yaml:"max_message_bytes"`
 	// CORS configures browser access; with no AllowedOrigins no CORS headers are sent.
 	CORS CORSConfig `yaml:"cors"`
+	// TLS serves the port over TLS, optionally requiring client certificates (mTLS); with no
+	// files set the port serves cleartext HTTP/1.1 and h2c (default).
+	TLS TLSConfig `yaml:"tls"`
 }
+
+// TLSConfig is the `server.tls` section. The files are read once, by New.
+type TLSConfig struct {
+	// CertFile and KeyFile are the server's PEM certificate (chain) and private key; set both
+	// to serve TLS (ALPN h2 and http/1.1, TLS 1.2 or later) instead of cleartext. Default: none.
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+	// ClientCAFile is a PEM bundle of the CAs that sign client certificates; when set, every
+	// connection must present a client certificate they verify, or the TLS handshake fails
+	// (this includes /healthz, /readyz and /metrics). Requires CertFile. Default: none.
+	ClientCAFile string `yaml:"client_ca_file"`
+}
+
+// Enabled reports whether the port serves TLS.
+func (c TLSConfig) Enabled() bool { return c.CertFile != "" }
 
 // CORSConfig is the `server.cors` section.
 type CORSConfig struct {
@@ -91,6 +109,16 @@ func (c Config) Validate() error {
 		if ch.bad {
 			return &config.FieldError{Key: ch.key, Msg: "must not be negative"}
 		}
+	}
+	switch {
+	case (c.TLS.CertFile == "") != (c.TLS.KeyFile == ""):
+		key := "tls.key_file"
+		if c.TLS.CertFile == "" {
+			key = "tls.cert_file"
+		}
+		return &config.FieldError{Key: key, Msg: "required: set both cert_file and key_file, or neither"}
+	case c.TLS.ClientCAFile != "" && c.TLS.CertFile == "":
+		return &config.FieldError{Key: "tls.client_ca_file", Msg: "needs cert_file and key_file: client certificates are only checked over TLS"}
 	}
 	for i, o := range c.CORS.AllowedOrigins {
 		if o == "" {

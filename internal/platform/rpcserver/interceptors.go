@@ -20,12 +20,20 @@ type HandlerOption func(*handlerSettings)
 
 type handlerSettings struct {
 	maxMessageBytes int
+	auth            connect.Interceptor
 }
 
 // WithMaxMessageBytes sets connect's read limit per message (default 16 MiB, the default
 // of Config.MaxMessageBytes).
 func WithMaxMessageBytes(n int) HandlerOption {
 	return func(s *handlerSettings) { s.maxMessageBytes = n }
+}
+
+// WithAuth places the caller-authentication interceptor (auth.Authenticator.Interceptor)
+// in its slot of the chain (see NewHandlerOptions); nil leaves the slot empty and every
+// call is allowed, as in the WeChat sandbox's own server.
+func WithAuth(i connect.Interceptor) HandlerOption {
+	return func(s *handlerSettings) { s.auth = i }
 }
 
 // NewHandlerOptions returns the options every service passes to its generated
@@ -38,11 +46,15 @@ func WithMaxMessageBytes(n int) HandlerOption {
 //  1. recovery and error mapping: a panic becomes Internal "internal error" with the stack
 //     logged; every returned error goes through ToConnectError. Outermost so nothing below
 //     can crash the process or leak an internal message.
-//  2. metrics: calls by procedure and code, latency by procedure (panics count as internal).
-//  3. logging: one line per failed call with procedure, code and duration; never the
+//  2. auth (WithAuth): API key, access policy and account; refuses with Unauthenticated or
+//     PermissionDenied before anything below runs. Inside 1 so a panic in it is recovered;
+//     outside metrics and logging so refused calls (which may be floods) do not reach
+//     them: the auth interceptor counts and logs its own refusals.
+//  3. metrics: calls by procedure and code, latency by procedure (panics count as internal).
+//  4. logging: one line per failed call with procedure, code and duration; never the
 //     request or response body.
 //
-// Auth and validation interceptors, when they exist, go between 1 and 2.
+// A validation interceptor, when it exists, goes between 2 and 3.
 func NewHandlerOptions(logger *slog.Logger, reg *prometheus.Registry, opts ...HandlerOption) HandlerOptions {
 	s := handlerSettings{maxMessageBytes: DefaultMaxMessageBytes}
 	for _, o := range opts {
@@ -61,12 +73,16 @@ func NewHandlerOptions(logger *slog.Logger, reg *prometheus.Registry, opts ...Ha
 		logger.Warn("rpc metrics not registered", "err", err)
 		m, _ = metrics.NewRPC(nil)
 	}
+	interceptors := []connect.Interceptor{&recoverInterceptor{log: logger}} // 1: recovery + error mapping
+	if s.auth != nil {
+		interceptors = append(interceptors, s.auth) // 2: auth
+	}
+	interceptors = append(interceptors,
+		&metricsInterceptor{m: m},    // 3: metrics
+		&logInterceptor{log: logger}, // 4: logging
+	)
 	return HandlerOptions{Options: []connect.HandlerOption{
-		connect.WithInterceptors(
-			&recoverInterceptor{log: logger}, // 1: recovery + error mapping
-			&metricsInterceptor{m: m},        // 2: metrics
-			&logInterceptor{log: logger},     // 3: logging
-		),
+		connect.WithInterceptors(interceptors...),
 		connect.WithReadMaxBytes(s.maxMessageBytes),
 		connect.WithCompressMinBytes(1024),
 	}}

@@ -2,12 +2,15 @@ package rpcserver
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/textproto"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/wxsuite/wxsuite/internal/platform/metrics"
@@ -48,7 +52,9 @@ type Server struct {
 	services []Service
 	ready    func(ctx context.Context) error
 	gateway  *runtime.ServeMux
-	http     *http.Server
+	http     *http.Server // the port: TLS or cleartext, HTTP/1.1 and HTTP/2
+	inner    *http.Server // the gateway's in-memory h2c listener
+	tls      bool
 
 	stopping atomic.Bool
 
@@ -58,18 +64,32 @@ type Server struct {
 	conn     *grpc.ClientConn
 	cancel   context.CancelFunc
 	serveErr chan error
+	innerErr chan error
 }
 
-// forwardedHeaders are the HTTP headers the gateway passes on as gRPC metadata (besides
-// grpc-gateway's defaults).
-var forwardedHeaders = [...]string{"Authorization", "X-Api-Key", "X-Request-Id"}
+// forwardedHeaders are the HTTP headers the gateway passes on as gRPC metadata under their
+// own name (besides grpc-gateway's defaults). Authorization is not among them: grpc-gateway
+// always forwards it unprefixed itself, and naming it here would send it twice.
+var forwardedHeaders = [...]string{"X-Api-Key", "X-Request-Id"}
 
-// New builds the server and its routing; it does not listen yet (see Start). It fails on
-// conflicting or duplicate paths and patterns.
+// gatewayBufferBytes is the buffer of each direction of an in-memory gateway connection.
+const gatewayBufferBytes = 256 << 10
+
+// gatewayTarget is the gRPC target of the in-memory listener (any name works: the gateway
+// client's dialer ignores it).
+const gatewayTarget = "passthrough:///rpcserver.in-memory"
+
+// New builds the server and its routing and, with Config.TLS, reads the certificates; it
+// does not listen yet (see Start). It fails on conflicting or duplicate paths and
+// patterns and on unreadable certificates.
 func New(p Params) (*Server, error) {
 	cfg := p.Config
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	tlsConfig, err := loadTLS(cfg.TLS)
+	if err != nil {
 		return nil, err
 	}
 	logger := p.Logger
@@ -86,6 +106,7 @@ func New(p Params) (*Server, error) {
 		services: p.Services,
 		ready:    p.Ready,
 		gateway:  newGatewayMux(),
+		tls:      tlsConfig != nil,
 	}
 
 	names := make([]string, 0, len(p.Services))
@@ -127,16 +148,63 @@ func New(p Params) (*Server, error) {
 
 	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
-	protocols.SetUnencryptedHTTP2(true)
+	if tlsConfig != nil {
+		protocols.SetHTTP2(true)
+	} else {
+		protocols.SetUnencryptedHTTP2(true)
+	}
 	s.http = &http.Server{
 		Handler:           withCORS(cfg.CORS, mux),
 		Protocols:         protocols,
+		TLSConfig:         tlsConfig,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout.Std(),
 		IdleTimeout:       cfg.IdleTimeout.Std(),
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	// The gateway's own server: same routes (no CORS: no browser reaches it), h2c only, on
+	// an in-memory listener, so REST never depends on the network, TLS or client
+	// certificates. Calls through it still pass the services' interceptors (auth included),
+	// with the REST caller's Authorization, X-Api-Key and X-Request-Id forwarded.
+	innerProtocols := new(http.Protocols)
+	innerProtocols.SetUnencryptedHTTP2(true)
+	s.inner = &http.Server{
+		Handler:           mux,
+		Protocols:         innerProtocols,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout.Std(),
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 	return s, nil
+}
+
+// loadTLS reads the certificates of cfg; nil when TLS is off.
+func loadTLS(cfg TLSConfig) (*tls.Config, error) {
+	if !cfg.Enabled() {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(cfg.CertFile, cfg.KeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("rpcserver: tls.cert_file and tls.key_file: %w", err)
+	}
+	tc := &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		MinVersion:   tls.VersionTLS12,
+		NextProtos:   []string{"h2", "http/1.1"},
+	}
+	if cfg.ClientCAFile != "" {
+		pem, err := os.ReadFile(cfg.ClientCAFile)
+		if err != nil {
+			return nil, fmt.Errorf("rpcserver: tls.client_ca_file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("rpcserver: tls.client_ca_file %s: no PEM certificate found", cfg.ClientCAFile)
+		}
+		tc.ClientCAs = pool
+		tc.ClientAuth = tls.RequireAndVerifyClientCert
+	}
+	return tc, nil
 }
 
 func route(pattern string, h http.Handler) Route { return Route{Pattern: pattern, Handler: h} }
@@ -153,8 +221,8 @@ func handle(mux *http.ServeMux, pattern string, h http.Handler) (err error) {
 }
 
 // newGatewayMux returns the REST mux: proto field names in JSON, no unpopulated fields,
-// unknown fields refused, and Authorization, X-Api-Key and X-Request-Id forwarded as
-// metadata.
+// unknown fields refused, and Authorization (by grpc-gateway itself), X-Api-Key and
+// X-Request-Id forwarded as metadata of the same name.
 func newGatewayMux() *runtime.ServeMux {
 	return runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{
@@ -165,6 +233,9 @@ func newGatewayMux() *runtime.ServeMux {
 		}),
 		runtime.WithIncomingHeaderMatcher(func(key string) (string, bool) {
 			canonical := textproto.CanonicalMIMEHeaderKey(key)
+			if canonical == "Authorization" {
+				return "", false // already forwarded as "authorization"; not a second time
+			}
 			for _, h := range forwardedHeaders {
 				if canonical == h {
 					return h, true
@@ -175,8 +246,9 @@ func newGatewayMux() *runtime.ServeMux {
 	)
 }
 
-// Start listens on Config.Addr, connects the gateway to this same address and serves in a
-// goroutine. It returns once the listener is bound, so Addr is known.
+// Start listens on Config.Addr (with TLS when configured), connects the gateway to an
+// in-memory h2c listener serving the same handlers, and serves both in goroutines. It
+// returns once the listener is bound, so Addr is known.
 func (s *Server) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -188,7 +260,11 @@ func (s *Server) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("rpcserver: listen: %w", err)
 	}
-	conn, err := grpc.NewClient(dialTarget(ln.Addr()),
+	mem := bufconn.Listen(gatewayBufferBytes)
+	conn, err := grpc.NewClient(gatewayTarget,
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
+			return mem.DialContext(ctx)
+		}),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(
 			grpc.MaxCallRecvMsgSize(s.cfg.MaxMessageBytes),
@@ -197,6 +273,7 @@ func (s *Server) Start(ctx context.Context) error {
 	)
 	if err != nil {
 		_ = ln.Close()
+		_ = mem.Close()
 		return fmt.Errorf("rpcserver: gateway client: %w", err)
 	}
 	// The gateway lives as long as the server, not as long as Start's context (fx cancels
@@ -212,21 +289,33 @@ func (s *Server) Start(ctx context.Context) error {
 			cancel()
 			_ = conn.Close()
 			_ = ln.Close()
+			_ = mem.Close()
 			return fmt.Errorf("rpcserver: register gateway for %s: %w", svc.Name, err)
 		}
 	}
 	s.ln, s.conn, s.cancel = ln, conn, cancel
 	s.serveErr = make(chan error, 1)
+	s.innerErr = make(chan error, 1)
 	s.started = true
+	go func() { s.innerErr <- ignoreClosed(s.inner.Serve(mem)) }()
 	go func() {
-		err := s.http.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
+		if s.tls {
+			// The certificates are in TLSConfig already.
+			s.serveErr <- ignoreClosed(s.http.ServeTLS(ln, "", ""))
+			return
 		}
-		s.serveErr <- err
+		s.serveErr <- ignoreClosed(s.http.Serve(ln))
 	}()
-	s.log.Info("rpc server listening", "addr", ln.Addr().String(), "services", len(s.services))
+	s.log.Info("rpc server listening", "addr", ln.Addr().String(), "services", len(s.services),
+		"tls", s.tls, "client_certificates", s.cfg.TLS.ClientCAFile != "")
 	return nil
+}
+
+func ignoreClosed(err error) error {
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
 }
 
 // dialTarget is the address the gateway dials: the listener's, with an unspecified host
@@ -244,9 +333,9 @@ func dialTarget(addr net.Addr) string {
 }
 
 // Stop marks the server not ready (health NOT_SERVING, /readyz 503), then shuts the HTTP
-// server down, letting in-flight calls finish for up to ShutdownGrace (or until ctx ends),
-// then closes connections that remain and the gateway client. Stop before Start is a
-// no-op.
+// server down, letting in-flight calls (REST ones included) finish for up to ShutdownGrace
+// (or until ctx ends), then closes connections that remain, the gateway client and the
+// in-memory server. Stop before Start is a no-op.
 func (s *Server) Stop(ctx context.Context) error {
 	s.stopping.Store(true)
 	s.mu.Lock()
@@ -264,9 +353,16 @@ func (s *Server) Stop(ctx context.Context) error {
 	if err := <-s.serveErr; err != nil {
 		errs = append(errs, fmt.Errorf("rpcserver: serve: %w", err))
 	}
+	// Only now: in-flight REST calls needed the gateway client and the in-memory server.
 	s.cancel()
 	if err := s.conn.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("rpcserver: close gateway client: %w", err))
+	}
+	if err := s.inner.Shutdown(ctx); err != nil {
+		_ = s.inner.Close()
+	}
+	if err := <-s.innerErr; err != nil {
+		errs = append(errs, fmt.Errorf("rpcserver: serve gateway: %w", err))
 	}
 	s.started = false
 	s.log.Info("rpc server stopped")
@@ -284,15 +380,19 @@ func (s *Server) Addr() string {
 	return s.cfg.Addr
 }
 
-// URL returns the base URL for clients, "http://host:port", with an unspecified host
-// replaced by loopback. Valid after Start.
+// URL returns the base URL for clients, "http://host:port" ("https://" with TLS), with an
+// unspecified host replaced by loopback. Valid after Start.
 func (s *Server) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ln == nil {
-		return "http://" + s.cfg.Addr
+	scheme := "http://"
+	if s.tls {
+		scheme = "https://"
 	}
-	return "http://" + dialTarget(s.ln.Addr())
+	if s.ln == nil {
+		return scheme + s.cfg.Addr
+	}
+	return scheme + dialTarget(s.ln.Addr())
 }
 
 // checkReady is the readiness decision shared by /readyz and gRPC health.

@@ -70,6 +70,7 @@ type testServer struct {
 	fake  *fakeTokens
 	ready *readiness
 	logs  *syncBuffer
+	reg   *prometheus.Registry
 }
 
 type readiness struct {
@@ -108,10 +109,21 @@ func (b *syncBuffer) String() string {
 
 func startServer(t *testing.T, mutate func(*rpcserver.Config)) *testServer {
 	t.Helper()
+	return startServerWith(t, mutate, nil)
+}
+
+// startServerWith starts the test server; handlerOpts, when set, returns extra handler
+// options built with the server's logger and registry (e.g. rpcserver.WithAuth).
+func startServerWith(t *testing.T, mutate func(*rpcserver.Config), handlerOpts func(*slog.Logger, *prometheus.Registry) []rpcserver.HandlerOption) *testServer {
+	t.Helper()
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	reg := prometheus.NewRegistry()
-	opts := rpcserver.NewHandlerOptions(logger, reg)
+	var hopts []rpcserver.HandlerOption
+	if handlerOpts != nil {
+		hopts = handlerOpts(logger, reg)
+	}
+	opts := rpcserver.NewHandlerOptions(logger, reg, hopts...)
 	fake := &fakeTokens{slowStarted: make(chan struct{})}
 	path, handler := tokenv1connect.NewTokenServiceHandler(fake, opts.Options...)
 	ready := &readiness{}
@@ -144,7 +156,7 @@ func startServer(t *testing.T, mutate func(*rpcserver.Config)) *testServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Stop(context.Background()) })
-	return &testServer{srv: srv, fake: fake, ready: ready, logs: logs}
+	return &testServer{srv: srv, fake: fake, ready: ready, logs: logs, reg: reg}
 }
 
 func h2cClient() *http.Client {

@@ -93,7 +93,10 @@ type SimulatedAccount struct {
 	// The AppSecret.
 	AppSecret string `protobuf:"bytes,2,opt,name=app_secret,json=appSecret,proto3" json:"app_secret,omitempty"`
 	// A display name.
-	Name          string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// Web-authorization domains (网页授权域名): the redirect_uri hosts /connect/oauth2/authorize
+	// accepts. Empty accepts any host.
+	OauthDomains  []string `protobuf:"bytes,4,rep,name=oauth_domains,json=oauthDomains,proto3" json:"oauth_domains,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -147,6 +150,13 @@ func (x *SimulatedAccount) GetName() string {
 		return x.Name
 	}
 	return ""
+}
+
+func (x *SimulatedAccount) GetOauthDomains() []string {
+	if x != nil {
+		return x.OauthDomains
+	}
+	return nil
 }
 
 // CreateAccountRequest adds a simulated account.
@@ -1527,16 +1537,631 @@ func (*ClearCallsResponse) Descriptor() ([]byte, []int) {
 	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{28}
 }
 
+// SimulatedUser is a WeChat user as the sandbox knows them, for one account.
+type SimulatedUser struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The openid for the account; generated when empty.
+	Openid string `protobuf:"bytes,1,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The unionid; empty when the account has no open platform binding.
+	Unionid string `protobuf:"bytes,2,opt,name=unionid,proto3" json:"unionid,omitempty"`
+	// The nickname.
+	Nickname string `protobuf:"bytes,3,opt,name=nickname,proto3" json:"nickname,omitempty"`
+	// 1 male, 2 female, 0 unknown.
+	Sex int32 `protobuf:"varint,4,opt,name=sex,proto3" json:"sex,omitempty"`
+	// Province.
+	Province string `protobuf:"bytes,5,opt,name=province,proto3" json:"province,omitempty"`
+	// City.
+	City string `protobuf:"bytes,6,opt,name=city,proto3" json:"city,omitempty"`
+	// Country.
+	Country string `protobuf:"bytes,7,opt,name=country,proto3" json:"country,omitempty"`
+	// Avatar URL.
+	Headimgurl string `protobuf:"bytes,8,opt,name=headimgurl,proto3" json:"headimgurl,omitempty"`
+	// Language, e.g. zh_CN.
+	Language string `protobuf:"bytes,9,opt,name=language,proto3" json:"language,omitempty"`
+	// Privileges reported by sns/userinfo.
+	Privilege     []string `protobuf:"bytes,10,rep,name=privilege,proto3" json:"privilege,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SimulatedUser) Reset() {
+	*x = SimulatedUser{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SimulatedUser) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SimulatedUser) ProtoMessage() {}
+
+func (x *SimulatedUser) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SimulatedUser.ProtoReflect.Descriptor instead.
+func (*SimulatedUser) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *SimulatedUser) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *SimulatedUser) GetUnionid() string {
+	if x != nil {
+		return x.Unionid
+	}
+	return ""
+}
+
+func (x *SimulatedUser) GetNickname() string {
+	if x != nil {
+		return x.Nickname
+	}
+	return ""
+}
+
+func (x *SimulatedUser) GetSex() int32 {
+	if x != nil {
+		return x.Sex
+	}
+	return 0
+}
+
+func (x *SimulatedUser) GetProvince() string {
+	if x != nil {
+		return x.Province
+	}
+	return ""
+}
+
+func (x *SimulatedUser) GetCity() string {
+	if x != nil {
+		return x.City
+	}
+	return ""
+}
+
+func (x *SimulatedUser) GetCountry() string {
+	if x != nil {
+		return x.Country
+	}
+	return ""
+}
+
+func (x *SimulatedUser) GetHeadimgurl() string {
+	if x != nil {
+		return x.Headimgurl
+	}
+	return ""
+}
+
+func (x *SimulatedUser) GetLanguage() string {
+	if x != nil {
+		return x.Language
+	}
+	return ""
+}
+
+func (x *SimulatedUser) GetPrivilege() []string {
+	if x != nil {
+		return x.Privilege
+	}
+	return nil
+}
+
+// CreateUserRequest adds a simulated user.
+type CreateUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user.
+	User          *SimulatedUser `protobuf:"bytes,2,opt,name=user,proto3" json:"user,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateUserRequest) Reset() {
+	*x = CreateUserRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateUserRequest) ProtoMessage() {}
+
+func (x *CreateUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateUserRequest.ProtoReflect.Descriptor instead.
+func (*CreateUserRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *CreateUserRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *CreateUserRequest) GetUser() *SimulatedUser {
+	if x != nil {
+		return x.User
+	}
+	return nil
+}
+
+// CreateUserResponse returns the stored user.
+type CreateUserResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The user, with its openid.
+	User          *SimulatedUser `protobuf:"bytes,1,opt,name=user,proto3" json:"user,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateUserResponse) Reset() {
+	*x = CreateUserResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateUserResponse) ProtoMessage() {}
+
+func (x *CreateUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateUserResponse.ProtoReflect.Descriptor instead.
+func (*CreateUserResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *CreateUserResponse) GetUser() *SimulatedUser {
+	if x != nil {
+		return x.User
+	}
+	return nil
+}
+
+// ListUsersRequest names the account.
+type ListUsersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId         string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListUsersRequest) Reset() {
+	*x = ListUsersRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListUsersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListUsersRequest) ProtoMessage() {}
+
+func (x *ListUsersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListUsersRequest.ProtoReflect.Descriptor instead.
+func (*ListUsersRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *ListUsersRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+// ListUsersResponse lists the users.
+type ListUsersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The users.
+	Users         []*SimulatedUser `protobuf:"bytes,1,rep,name=users,proto3" json:"users,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListUsersResponse) Reset() {
+	*x = ListUsersResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListUsersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListUsersResponse) ProtoMessage() {}
+
+func (x *ListUsersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListUsersResponse.ProtoReflect.Descriptor instead.
+func (*ListUsersResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *ListUsersResponse) GetUsers() []*SimulatedUser {
+	if x != nil {
+		return x.Users
+	}
+	return nil
+}
+
+// DeleteUserRequest names the user.
+type DeleteUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid.
+	Openid        string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteUserRequest) Reset() {
+	*x = DeleteUserRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteUserRequest) ProtoMessage() {}
+
+func (x *DeleteUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteUserRequest.ProtoReflect.Descriptor instead.
+func (*DeleteUserRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *DeleteUserRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *DeleteUserRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+// DeleteUserResponse is empty.
+type DeleteUserResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteUserResponse) Reset() {
+	*x = DeleteUserResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteUserResponse) ProtoMessage() {}
+
+func (x *DeleteUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteUserResponse.ProtoReflect.Descriptor instead.
+func (*DeleteUserResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{35}
+}
+
+// SetAuthorizingUserRequest chooses who logs in at /connect/oauth2/authorize.
+type SetAuthorizingUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid.
+	Openid        string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetAuthorizingUserRequest) Reset() {
+	*x = SetAuthorizingUserRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetAuthorizingUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetAuthorizingUserRequest) ProtoMessage() {}
+
+func (x *SetAuthorizingUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetAuthorizingUserRequest.ProtoReflect.Descriptor instead.
+func (*SetAuthorizingUserRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *SetAuthorizingUserRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetAuthorizingUserRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+// SetAuthorizingUserResponse is empty.
+type SetAuthorizingUserResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetAuthorizingUserResponse) Reset() {
+	*x = SetAuthorizingUserResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetAuthorizingUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetAuthorizingUserResponse) ProtoMessage() {}
+
+func (x *SetAuthorizingUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetAuthorizingUserResponse.ProtoReflect.Descriptor instead.
+func (*SetAuthorizingUserResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{37}
+}
+
+// IssueOAuthCodeRequest asks for a code.
+type IssueOAuthCodeRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// snsapi_base or snsapi_userinfo.
+	Scope         string `protobuf:"bytes,3,opt,name=scope,proto3" json:"scope,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IssueOAuthCodeRequest) Reset() {
+	*x = IssueOAuthCodeRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IssueOAuthCodeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IssueOAuthCodeRequest) ProtoMessage() {}
+
+func (x *IssueOAuthCodeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IssueOAuthCodeRequest.ProtoReflect.Descriptor instead.
+func (*IssueOAuthCodeRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *IssueOAuthCodeRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *IssueOAuthCodeRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *IssueOAuthCodeRequest) GetScope() string {
+	if x != nil {
+		return x.Scope
+	}
+	return ""
+}
+
+// IssueOAuthCodeResponse carries the code.
+type IssueOAuthCodeResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The code, single-use, valid 5 minutes (simulated time).
+	Code          string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IssueOAuthCodeResponse) Reset() {
+	*x = IssueOAuthCodeResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IssueOAuthCodeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IssueOAuthCodeResponse) ProtoMessage() {}
+
+func (x *IssueOAuthCodeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IssueOAuthCodeResponse.ProtoReflect.Descriptor instead.
+func (*IssueOAuthCodeResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *IssueOAuthCodeResponse) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
 var File_wxsuite_sandbox_v1_sandbox_proto protoreflect.FileDescriptor
 
 const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\n" +
-	" wxsuite/sandbox/v1/sandbox.proto\x12\x12wxsuite.sandbox.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\\\n" +
+	" wxsuite/sandbox/v1/sandbox.proto\x12\x12wxsuite.sandbox.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x81\x01\n" +
 	"\x10SimulatedAccount\x12\x15\n" +
 	"\x06app_id\x18\x01 \x01(\tR\x05appId\x12\x1d\n" +
 	"\n" +
 	"app_secret\x18\x02 \x01(\tR\tappSecret\x12\x12\n" +
-	"\x04name\x18\x03 \x01(\tR\x04name\"[\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12#\n" +
+	"\roauth_domains\x18\x04 \x03(\tR\foauthDomains\"[\n" +
 	"\x14CreateAccountRequest\x12C\n" +
 	"\aaccount\x18\x01 \x01(\v2$.wxsuite.sandbox.v1.SimulatedAccountB\x03\xe0A\x02R\aaccount\"W\n" +
 	"\x15CreateAccountResponse\x12>\n" +
@@ -1606,13 +2231,50 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\x11ListCallsResponse\x12.\n" +
 	"\x05calls\x18\x01 \x03(\v2\x18.wxsuite.sandbox.v1.CallR\x05calls\"\x13\n" +
 	"\x11ClearCallsRequest\"\x14\n" +
-	"\x12ClearCallsResponse*\x93\x01\n" +
+	"\x12ClearCallsResponse\"\x93\x02\n" +
+	"\rSimulatedUser\x12\x16\n" +
+	"\x06openid\x18\x01 \x01(\tR\x06openid\x12\x18\n" +
+	"\aunionid\x18\x02 \x01(\tR\aunionid\x12\x1a\n" +
+	"\bnickname\x18\x03 \x01(\tR\bnickname\x12\x10\n" +
+	"\x03sex\x18\x04 \x01(\x05R\x03sex\x12\x1a\n" +
+	"\bprovince\x18\x05 \x01(\tR\bprovince\x12\x12\n" +
+	"\x04city\x18\x06 \x01(\tR\x04city\x12\x18\n" +
+	"\acountry\x18\a \x01(\tR\acountry\x12\x1e\n" +
+	"\n" +
+	"headimgurl\x18\b \x01(\tR\n" +
+	"headimgurl\x12\x1a\n" +
+	"\blanguage\x18\t \x01(\tR\blanguage\x12\x1c\n" +
+	"\tprivilege\x18\n" +
+	" \x03(\tR\tprivilege\"k\n" +
+	"\x11CreateUserRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12:\n" +
+	"\x04user\x18\x02 \x01(\v2!.wxsuite.sandbox.v1.SimulatedUserB\x03\xe0A\x02R\x04user\"K\n" +
+	"\x12CreateUserResponse\x125\n" +
+	"\x04user\x18\x01 \x01(\v2!.wxsuite.sandbox.v1.SimulatedUserR\x04user\".\n" +
+	"\x10ListUsersRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\"L\n" +
+	"\x11ListUsersResponse\x127\n" +
+	"\x05users\x18\x01 \x03(\v2!.wxsuite.sandbox.v1.SimulatedUserR\x05users\"L\n" +
+	"\x11DeleteUserRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\"\x14\n" +
+	"\x12DeleteUserResponse\"T\n" +
+	"\x19SetAuthorizingUserRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\"\x1c\n" +
+	"\x1aSetAuthorizingUserResponse\"k\n" +
+	"\x15IssueOAuthCodeRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x19\n" +
+	"\x05scope\x18\x03 \x01(\tB\x03\xe0A\x02R\x05scope\",\n" +
+	"\x16IssueOAuthCodeResponse\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code*\x93\x01\n" +
 	"\tFaultKind\x12\x1a\n" +
 	"\x16FAULT_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12FAULT_KIND_LATENCY\x10\x01\x12\x1a\n" +
 	"\x16FAULT_KIND_HTTP_STATUS\x10\x02\x12\x16\n" +
 	"\x12FAULT_KIND_ERRCODE\x10\x03\x12\x1e\n" +
-	"\x1aFAULT_KIND_DROP_CONNECTION\x10\x042\x9f\r\n" +
+	"\x1aFAULT_KIND_DROP_CONNECTION\x10\x042\xa6\x13\n" +
 	"\x0eSandboxService\x12\x85\x01\n" +
 	"\rCreateAccount\x12(.wxsuite.sandbox.v1.CreateAccountRequest\x1a).wxsuite.sandbox.v1.CreateAccountResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/v1/sandbox/accounts\x12\x7f\n" +
 	"\fListAccounts\x12'.wxsuite.sandbox.v1.ListAccountsRequest\x1a(.wxsuite.sandbox.v1.ListAccountsResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/sandbox/accounts\x12\x8b\x01\n" +
@@ -1629,7 +2291,14 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\bSetQuota\x12#.wxsuite.sandbox.v1.SetQuotaRequest\x1a$.wxsuite.sandbox.v1.SetQuotaResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\x01*\x1a\x12/v1/sandbox/quotas\x12s\n" +
 	"\tListCalls\x12$.wxsuite.sandbox.v1.ListCallsRequest\x1a%.wxsuite.sandbox.v1.ListCallsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/sandbox/calls\x12v\n" +
 	"\n" +
-	"ClearCalls\x12%.wxsuite.sandbox.v1.ClearCallsRequest\x1a&.wxsuite.sandbox.v1.ClearCallsResponse\"\x19\x82\xd3\xe4\x93\x02\x13*\x11/v1/sandbox/callsB\xd0\x01\n" +
+	"ClearCalls\x12%.wxsuite.sandbox.v1.ClearCallsRequest\x1a&.wxsuite.sandbox.v1.ClearCallsResponse\"\x19\x82\xd3\xe4\x93\x02\x13*\x11/v1/sandbox/calls\x12\x8b\x01\n" +
+	"\n" +
+	"CreateUser\x12%.wxsuite.sandbox.v1.CreateUserRequest\x1a&.wxsuite.sandbox.v1.CreateUserResponse\".\x82\xd3\xe4\x93\x02(:\x01*\"#/v1/sandbox/accounts/{app_id}/users\x12\x85\x01\n" +
+	"\tListUsers\x12$.wxsuite.sandbox.v1.ListUsersRequest\x1a%.wxsuite.sandbox.v1.ListUsersResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/sandbox/accounts/{app_id}/users\x12\x91\x01\n" +
+	"\n" +
+	"DeleteUser\x12%.wxsuite.sandbox.v1.DeleteUserRequest\x1a&.wxsuite.sandbox.v1.DeleteUserResponse\"4\x82\xd3\xe4\x93\x02.*,/v1/sandbox/accounts/{app_id}/users/{openid}\x12\xb6\x01\n" +
+	"\x12SetAuthorizingUser\x12-.wxsuite.sandbox.v1.SetAuthorizingUserRequest\x1a..wxsuite.sandbox.v1.SetAuthorizingUserResponse\"A\x82\xd3\xe4\x93\x02;:\x01*\"6/v1/sandbox/accounts/{app_id}/oauth:setAuthorizingUser\x12\xa1\x01\n" +
+	"\x0eIssueOAuthCode\x12).wxsuite.sandbox.v1.IssueOAuthCodeRequest\x1a*.wxsuite.sandbox.v1.IssueOAuthCodeResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/v1/sandbox/accounts/{app_id}/oauth:issueCodeB\xd0\x01\n" +
 	"\x16com.wxsuite.sandbox.v1B\fSandboxProtoP\x01Z>github.com/wxsuite/wxsuite/gen/go/wxsuite/sandbox/v1;sandboxv1\xa2\x02\x03WSX\xaa\x02\x12Wxsuite.Sandbox.V1\xca\x02\x12Wxsuite\\Sandbox\\V1\xe2\x02\x1eWxsuite\\Sandbox\\V1\\GPBMetadata\xea\x02\x14Wxsuite::Sandbox::V1b\x06proto3"
 
 var (
@@ -1645,87 +2314,111 @@ func file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP() []byte {
 }
 
 var file_wxsuite_sandbox_v1_sandbox_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_wxsuite_sandbox_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
+var file_wxsuite_sandbox_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
 var file_wxsuite_sandbox_v1_sandbox_proto_goTypes = []any{
-	(FaultKind)(0),                // 0: wxsuite.sandbox.v1.FaultKind
-	(*SimulatedAccount)(nil),      // 1: wxsuite.sandbox.v1.SimulatedAccount
-	(*CreateAccountRequest)(nil),  // 2: wxsuite.sandbox.v1.CreateAccountRequest
-	(*CreateAccountResponse)(nil), // 3: wxsuite.sandbox.v1.CreateAccountResponse
-	(*ListAccountsRequest)(nil),   // 4: wxsuite.sandbox.v1.ListAccountsRequest
-	(*ListAccountsResponse)(nil),  // 5: wxsuite.sandbox.v1.ListAccountsResponse
-	(*DeleteAccountRequest)(nil),  // 6: wxsuite.sandbox.v1.DeleteAccountRequest
-	(*DeleteAccountResponse)(nil), // 7: wxsuite.sandbox.v1.DeleteAccountResponse
-	(*RevokeTokensRequest)(nil),   // 8: wxsuite.sandbox.v1.RevokeTokensRequest
-	(*RevokeTokensResponse)(nil),  // 9: wxsuite.sandbox.v1.RevokeTokensResponse
-	(*IssueTokenRequest)(nil),     // 10: wxsuite.sandbox.v1.IssueTokenRequest
-	(*IssueTokenResponse)(nil),    // 11: wxsuite.sandbox.v1.IssueTokenResponse
-	(*GetClockRequest)(nil),       // 12: wxsuite.sandbox.v1.GetClockRequest
-	(*GetClockResponse)(nil),      // 13: wxsuite.sandbox.v1.GetClockResponse
-	(*AdvanceClockRequest)(nil),   // 14: wxsuite.sandbox.v1.AdvanceClockRequest
-	(*AdvanceClockResponse)(nil),  // 15: wxsuite.sandbox.v1.AdvanceClockResponse
-	(*Fault)(nil),                 // 16: wxsuite.sandbox.v1.Fault
-	(*AddFaultRequest)(nil),       // 17: wxsuite.sandbox.v1.AddFaultRequest
-	(*AddFaultResponse)(nil),      // 18: wxsuite.sandbox.v1.AddFaultResponse
-	(*ListFaultsRequest)(nil),     // 19: wxsuite.sandbox.v1.ListFaultsRequest
-	(*ListFaultsResponse)(nil),    // 20: wxsuite.sandbox.v1.ListFaultsResponse
-	(*ClearFaultsRequest)(nil),    // 21: wxsuite.sandbox.v1.ClearFaultsRequest
-	(*ClearFaultsResponse)(nil),   // 22: wxsuite.sandbox.v1.ClearFaultsResponse
-	(*SetQuotaRequest)(nil),       // 23: wxsuite.sandbox.v1.SetQuotaRequest
-	(*SetQuotaResponse)(nil),      // 24: wxsuite.sandbox.v1.SetQuotaResponse
-	(*Call)(nil),                  // 25: wxsuite.sandbox.v1.Call
-	(*ListCallsRequest)(nil),      // 26: wxsuite.sandbox.v1.ListCallsRequest
-	(*ListCallsResponse)(nil),     // 27: wxsuite.sandbox.v1.ListCallsResponse
-	(*ClearCallsRequest)(nil),     // 28: wxsuite.sandbox.v1.ClearCallsRequest
-	(*ClearCallsResponse)(nil),    // 29: wxsuite.sandbox.v1.ClearCallsResponse
-	(*timestamppb.Timestamp)(nil), // 30: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 31: google.protobuf.Duration
+	(FaultKind)(0),                     // 0: wxsuite.sandbox.v1.FaultKind
+	(*SimulatedAccount)(nil),           // 1: wxsuite.sandbox.v1.SimulatedAccount
+	(*CreateAccountRequest)(nil),       // 2: wxsuite.sandbox.v1.CreateAccountRequest
+	(*CreateAccountResponse)(nil),      // 3: wxsuite.sandbox.v1.CreateAccountResponse
+	(*ListAccountsRequest)(nil),        // 4: wxsuite.sandbox.v1.ListAccountsRequest
+	(*ListAccountsResponse)(nil),       // 5: wxsuite.sandbox.v1.ListAccountsResponse
+	(*DeleteAccountRequest)(nil),       // 6: wxsuite.sandbox.v1.DeleteAccountRequest
+	(*DeleteAccountResponse)(nil),      // 7: wxsuite.sandbox.v1.DeleteAccountResponse
+	(*RevokeTokensRequest)(nil),        // 8: wxsuite.sandbox.v1.RevokeTokensRequest
+	(*RevokeTokensResponse)(nil),       // 9: wxsuite.sandbox.v1.RevokeTokensResponse
+	(*IssueTokenRequest)(nil),          // 10: wxsuite.sandbox.v1.IssueTokenRequest
+	(*IssueTokenResponse)(nil),         // 11: wxsuite.sandbox.v1.IssueTokenResponse
+	(*GetClockRequest)(nil),            // 12: wxsuite.sandbox.v1.GetClockRequest
+	(*GetClockResponse)(nil),           // 13: wxsuite.sandbox.v1.GetClockResponse
+	(*AdvanceClockRequest)(nil),        // 14: wxsuite.sandbox.v1.AdvanceClockRequest
+	(*AdvanceClockResponse)(nil),       // 15: wxsuite.sandbox.v1.AdvanceClockResponse
+	(*Fault)(nil),                      // 16: wxsuite.sandbox.v1.Fault
+	(*AddFaultRequest)(nil),            // 17: wxsuite.sandbox.v1.AddFaultRequest
+	(*AddFaultResponse)(nil),           // 18: wxsuite.sandbox.v1.AddFaultResponse
+	(*ListFaultsRequest)(nil),          // 19: wxsuite.sandbox.v1.ListFaultsRequest
+	(*ListFaultsResponse)(nil),         // 20: wxsuite.sandbox.v1.ListFaultsResponse
+	(*ClearFaultsRequest)(nil),         // 21: wxsuite.sandbox.v1.ClearFaultsRequest
+	(*ClearFaultsResponse)(nil),        // 22: wxsuite.sandbox.v1.ClearFaultsResponse
+	(*SetQuotaRequest)(nil),            // 23: wxsuite.sandbox.v1.SetQuotaRequest
+	(*SetQuotaResponse)(nil),           // 24: wxsuite.sandbox.v1.SetQuotaResponse
+	(*Call)(nil),                       // 25: wxsuite.sandbox.v1.Call
+	(*ListCallsRequest)(nil),           // 26: wxsuite.sandbox.v1.ListCallsRequest
+	(*ListCallsResponse)(nil),          // 27: wxsuite.sandbox.v1.ListCallsResponse
+	(*ClearCallsRequest)(nil),          // 28: wxsuite.sandbox.v1.ClearCallsRequest
+	(*ClearCallsResponse)(nil),         // 29: wxsuite.sandbox.v1.ClearCallsResponse
+	(*SimulatedUser)(nil),              // 30: wxsuite.sandbox.v1.SimulatedUser
+	(*CreateUserRequest)(nil),          // 31: wxsuite.sandbox.v1.CreateUserRequest
+	(*CreateUserResponse)(nil),         // 32: wxsuite.sandbox.v1.CreateUserResponse
+	(*ListUsersRequest)(nil),           // 33: wxsuite.sandbox.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),          // 34: wxsuite.sandbox.v1.ListUsersResponse
+	(*DeleteUserRequest)(nil),          // 35: wxsuite.sandbox.v1.DeleteUserRequest
+	(*DeleteUserResponse)(nil),         // 36: wxsuite.sandbox.v1.DeleteUserResponse
+	(*SetAuthorizingUserRequest)(nil),  // 37: wxsuite.sandbox.v1.SetAuthorizingUserRequest
+	(*SetAuthorizingUserResponse)(nil), // 38: wxsuite.sandbox.v1.SetAuthorizingUserResponse
+	(*IssueOAuthCodeRequest)(nil),      // 39: wxsuite.sandbox.v1.IssueOAuthCodeRequest
+	(*IssueOAuthCodeResponse)(nil),     // 40: wxsuite.sandbox.v1.IssueOAuthCodeResponse
+	(*timestamppb.Timestamp)(nil),      // 41: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),        // 42: google.protobuf.Duration
 }
 var file_wxsuite_sandbox_v1_sandbox_proto_depIdxs = []int32{
 	1,  // 0: wxsuite.sandbox.v1.CreateAccountRequest.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
 	1,  // 1: wxsuite.sandbox.v1.CreateAccountResponse.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
 	1,  // 2: wxsuite.sandbox.v1.ListAccountsResponse.accounts:type_name -> wxsuite.sandbox.v1.SimulatedAccount
-	30, // 3: wxsuite.sandbox.v1.IssueTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
-	30, // 4: wxsuite.sandbox.v1.GetClockResponse.now:type_name -> google.protobuf.Timestamp
-	31, // 5: wxsuite.sandbox.v1.AdvanceClockRequest.by:type_name -> google.protobuf.Duration
-	30, // 6: wxsuite.sandbox.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
+	41, // 3: wxsuite.sandbox.v1.IssueTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
+	41, // 4: wxsuite.sandbox.v1.GetClockResponse.now:type_name -> google.protobuf.Timestamp
+	42, // 5: wxsuite.sandbox.v1.AdvanceClockRequest.by:type_name -> google.protobuf.Duration
+	41, // 6: wxsuite.sandbox.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
 	0,  // 7: wxsuite.sandbox.v1.Fault.kind:type_name -> wxsuite.sandbox.v1.FaultKind
-	31, // 8: wxsuite.sandbox.v1.Fault.latency:type_name -> google.protobuf.Duration
+	42, // 8: wxsuite.sandbox.v1.Fault.latency:type_name -> google.protobuf.Duration
 	16, // 9: wxsuite.sandbox.v1.AddFaultRequest.fault:type_name -> wxsuite.sandbox.v1.Fault
 	16, // 10: wxsuite.sandbox.v1.AddFaultResponse.fault:type_name -> wxsuite.sandbox.v1.Fault
 	16, // 11: wxsuite.sandbox.v1.ListFaultsResponse.faults:type_name -> wxsuite.sandbox.v1.Fault
-	30, // 12: wxsuite.sandbox.v1.Call.time:type_name -> google.protobuf.Timestamp
+	41, // 12: wxsuite.sandbox.v1.Call.time:type_name -> google.protobuf.Timestamp
 	25, // 13: wxsuite.sandbox.v1.ListCallsResponse.calls:type_name -> wxsuite.sandbox.v1.Call
-	2,  // 14: wxsuite.sandbox.v1.SandboxService.CreateAccount:input_type -> wxsuite.sandbox.v1.CreateAccountRequest
-	4,  // 15: wxsuite.sandbox.v1.SandboxService.ListAccounts:input_type -> wxsuite.sandbox.v1.ListAccountsRequest
-	6,  // 16: wxsuite.sandbox.v1.SandboxService.DeleteAccount:input_type -> wxsuite.sandbox.v1.DeleteAccountRequest
-	8,  // 17: wxsuite.sandbox.v1.SandboxService.RevokeTokens:input_type -> wxsuite.sandbox.v1.RevokeTokensRequest
-	10, // 18: wxsuite.sandbox.v1.SandboxService.IssueToken:input_type -> wxsuite.sandbox.v1.IssueTokenRequest
-	12, // 19: wxsuite.sandbox.v1.SandboxService.GetClock:input_type -> wxsuite.sandbox.v1.GetClockRequest
-	14, // 20: wxsuite.sandbox.v1.SandboxService.AdvanceClock:input_type -> wxsuite.sandbox.v1.AdvanceClockRequest
-	17, // 21: wxsuite.sandbox.v1.SandboxService.AddFault:input_type -> wxsuite.sandbox.v1.AddFaultRequest
-	19, // 22: wxsuite.sandbox.v1.SandboxService.ListFaults:input_type -> wxsuite.sandbox.v1.ListFaultsRequest
-	21, // 23: wxsuite.sandbox.v1.SandboxService.ClearFaults:input_type -> wxsuite.sandbox.v1.ClearFaultsRequest
-	23, // 24: wxsuite.sandbox.v1.SandboxService.SetQuota:input_type -> wxsuite.sandbox.v1.SetQuotaRequest
-	26, // 25: wxsuite.sandbox.v1.SandboxService.ListCalls:input_type -> wxsuite.sandbox.v1.ListCallsRequest
-	28, // 26: wxsuite.sandbox.v1.SandboxService.ClearCalls:input_type -> wxsuite.sandbox.v1.ClearCallsRequest
-	3,  // 27: wxsuite.sandbox.v1.SandboxService.CreateAccount:output_type -> wxsuite.sandbox.v1.CreateAccountResponse
-	5,  // 28: wxsuite.sandbox.v1.SandboxService.ListAccounts:output_type -> wxsuite.sandbox.v1.ListAccountsResponse
-	7,  // 29: wxsuite.sandbox.v1.SandboxService.DeleteAccount:output_type -> wxsuite.sandbox.v1.DeleteAccountResponse
-	9,  // 30: wxsuite.sandbox.v1.SandboxService.RevokeTokens:output_type -> wxsuite.sandbox.v1.RevokeTokensResponse
-	11, // 31: wxsuite.sandbox.v1.SandboxService.IssueToken:output_type -> wxsuite.sandbox.v1.IssueTokenResponse
-	13, // 32: wxsuite.sandbox.v1.SandboxService.GetClock:output_type -> wxsuite.sandbox.v1.GetClockResponse
-	15, // 33: wxsuite.sandbox.v1.SandboxService.AdvanceClock:output_type -> wxsuite.sandbox.v1.AdvanceClockResponse
-	18, // 34: wxsuite.sandbox.v1.SandboxService.AddFault:output_type -> wxsuite.sandbox.v1.AddFaultResponse
-	20, // 35: wxsuite.sandbox.v1.SandboxService.ListFaults:output_type -> wxsuite.sandbox.v1.ListFaultsResponse
-	22, // 36: wxsuite.sandbox.v1.SandboxService.ClearFaults:output_type -> wxsuite.sandbox.v1.ClearFaultsResponse
-	24, // 37: wxsuite.sandbox.v1.SandboxService.SetQuota:output_type -> wxsuite.sandbox.v1.SetQuotaResponse
-	27, // 38: wxsuite.sandbox.v1.SandboxService.ListCalls:output_type -> wxsuite.sandbox.v1.ListCallsResponse
-	29, // 39: wxsuite.sandbox.v1.SandboxService.ClearCalls:output_type -> wxsuite.sandbox.v1.ClearCallsResponse
-	27, // [27:40] is the sub-list for method output_type
-	14, // [14:27] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	30, // 14: wxsuite.sandbox.v1.CreateUserRequest.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
+	30, // 15: wxsuite.sandbox.v1.CreateUserResponse.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
+	30, // 16: wxsuite.sandbox.v1.ListUsersResponse.users:type_name -> wxsuite.sandbox.v1.SimulatedUser
+	2,  // 17: wxsuite.sandbox.v1.SandboxService.CreateAccount:input_type -> wxsuite.sandbox.v1.CreateAccountRequest
+	4,  // 18: wxsuite.sandbox.v1.SandboxService.ListAccounts:input_type -> wxsuite.sandbox.v1.ListAccountsRequest
+	6,  // 19: wxsuite.sandbox.v1.SandboxService.DeleteAccount:input_type -> wxsuite.sandbox.v1.DeleteAccountRequest
+	8,  // 20: wxsuite.sandbox.v1.SandboxService.RevokeTokens:input_type -> wxsuite.sandbox.v1.RevokeTokensRequest
+	10, // 21: wxsuite.sandbox.v1.SandboxService.IssueToken:input_type -> wxsuite.sandbox.v1.IssueTokenRequest
+	12, // 22: wxsuite.sandbox.v1.SandboxService.GetClock:input_type -> wxsuite.sandbox.v1.GetClockRequest
+	14, // 23: wxsuite.sandbox.v1.SandboxService.AdvanceClock:input_type -> wxsuite.sandbox.v1.AdvanceClockRequest
+	17, // 24: wxsuite.sandbox.v1.SandboxService.AddFault:input_type -> wxsuite.sandbox.v1.AddFaultRequest
+	19, // 25: wxsuite.sandbox.v1.SandboxService.ListFaults:input_type -> wxsuite.sandbox.v1.ListFaultsRequest
+	21, // 26: wxsuite.sandbox.v1.SandboxService.ClearFaults:input_type -> wxsuite.sandbox.v1.ClearFaultsRequest
+	23, // 27: wxsuite.sandbox.v1.SandboxService.SetQuota:input_type -> wxsuite.sandbox.v1.SetQuotaRequest
+	26, // 28: wxsuite.sandbox.v1.SandboxService.ListCalls:input_type -> wxsuite.sandbox.v1.ListCallsRequest
+	28, // 29: wxsuite.sandbox.v1.SandboxService.ClearCalls:input_type -> wxsuite.sandbox.v1.ClearCallsRequest
+	31, // 30: wxsuite.sandbox.v1.SandboxService.CreateUser:input_type -> wxsuite.sandbox.v1.CreateUserRequest
+	33, // 31: wxsuite.sandbox.v1.SandboxService.ListUsers:input_type -> wxsuite.sandbox.v1.ListUsersRequest
+	35, // 32: wxsuite.sandbox.v1.SandboxService.DeleteUser:input_type -> wxsuite.sandbox.v1.DeleteUserRequest
+	37, // 33: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:input_type -> wxsuite.sandbox.v1.SetAuthorizingUserRequest
+	39, // 34: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:input_type -> wxsuite.sandbox.v1.IssueOAuthCodeRequest
+	3,  // 35: wxsuite.sandbox.v1.SandboxService.CreateAccount:output_type -> wxsuite.sandbox.v1.CreateAccountResponse
+	5,  // 36: wxsuite.sandbox.v1.SandboxService.ListAccounts:output_type -> wxsuite.sandbox.v1.ListAccountsResponse
+	7,  // 37: wxsuite.sandbox.v1.SandboxService.DeleteAccount:output_type -> wxsuite.sandbox.v1.DeleteAccountResponse
+	9,  // 38: wxsuite.sandbox.v1.SandboxService.RevokeTokens:output_type -> wxsuite.sandbox.v1.RevokeTokensResponse
+	11, // 39: wxsuite.sandbox.v1.SandboxService.IssueToken:output_type -> wxsuite.sandbox.v1.IssueTokenResponse
+	13, // 40: wxsuite.sandbox.v1.SandboxService.GetClock:output_type -> wxsuite.sandbox.v1.GetClockResponse
+	15, // 41: wxsuite.sandbox.v1.SandboxService.AdvanceClock:output_type -> wxsuite.sandbox.v1.AdvanceClockResponse
+	18, // 42: wxsuite.sandbox.v1.SandboxService.AddFault:output_type -> wxsuite.sandbox.v1.AddFaultResponse
+	20, // 43: wxsuite.sandbox.v1.SandboxService.ListFaults:output_type -> wxsuite.sandbox.v1.ListFaultsResponse
+	22, // 44: wxsuite.sandbox.v1.SandboxService.ClearFaults:output_type -> wxsuite.sandbox.v1.ClearFaultsResponse
+	24, // 45: wxsuite.sandbox.v1.SandboxService.SetQuota:output_type -> wxsuite.sandbox.v1.SetQuotaResponse
+	27, // 46: wxsuite.sandbox.v1.SandboxService.ListCalls:output_type -> wxsuite.sandbox.v1.ListCallsResponse
+	29, // 47: wxsuite.sandbox.v1.SandboxService.ClearCalls:output_type -> wxsuite.sandbox.v1.ClearCallsResponse
+	32, // 48: wxsuite.sandbox.v1.SandboxService.CreateUser:output_type -> wxsuite.sandbox.v1.CreateUserResponse
+	34, // 49: wxsuite.sandbox.v1.SandboxService.ListUsers:output_type -> wxsuite.sandbox.v1.ListUsersResponse
+	36, // 50: wxsuite.sandbox.v1.SandboxService.DeleteUser:output_type -> wxsuite.sandbox.v1.DeleteUserResponse
+	38, // 51: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:output_type -> wxsuite.sandbox.v1.SetAuthorizingUserResponse
+	40, // 52: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:output_type -> wxsuite.sandbox.v1.IssueOAuthCodeResponse
+	35, // [35:53] is the sub-list for method output_type
+	17, // [17:35] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_wxsuite_sandbox_v1_sandbox_proto_init() }
@@ -1739,7 +2432,7 @@ func file_wxsuite_sandbox_v1_sandbox_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_wxsuite_sandbox_v1_sandbox_proto_rawDesc), len(file_wxsuite_sandbox_v1_sandbox_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   29,
+			NumMessages:   40,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,19 +19,24 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	SandboxService_CreateAccount_FullMethodName = "/wxsuite.sandbox.v1.SandboxService/CreateAccount"
-	SandboxService_ListAccounts_FullMethodName  = "/wxsuite.sandbox.v1.SandboxService/ListAccounts"
-	SandboxService_DeleteAccount_FullMethodName = "/wxsuite.sandbox.v1.SandboxService/DeleteAccount"
-	SandboxService_RevokeTokens_FullMethodName  = "/wxsuite.sandbox.v1.SandboxService/RevokeTokens"
-	SandboxService_IssueToken_FullMethodName    = "/wxsuite.sandbox.v1.SandboxService/IssueToken"
-	SandboxService_GetClock_FullMethodName      = "/wxsuite.sandbox.v1.SandboxService/GetClock"
-	SandboxService_AdvanceClock_FullMethodName  = "/wxsuite.sandbox.v1.SandboxService/AdvanceClock"
-	SandboxService_AddFault_FullMethodName      = "/wxsuite.sandbox.v1.SandboxService/AddFault"
-	SandboxService_ListFaults_FullMethodName    = "/wxsuite.sandbox.v1.SandboxService/ListFaults"
-	SandboxService_ClearFaults_FullMethodName   = "/wxsuite.sandbox.v1.SandboxService/ClearFaults"
-	SandboxService_SetQuota_FullMethodName      = "/wxsuite.sandbox.v1.SandboxService/SetQuota"
-	SandboxService_ListCalls_FullMethodName     = "/wxsuite.sandbox.v1.SandboxService/ListCalls"
-	SandboxService_ClearCalls_FullMethodName    = "/wxsuite.sandbox.v1.SandboxService/ClearCalls"
+	SandboxService_CreateAccount_FullMethodName      = "/wxsuite.sandbox.v1.SandboxService/CreateAccount"
+	SandboxService_ListAccounts_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/ListAccounts"
+	SandboxService_DeleteAccount_FullMethodName      = "/wxsuite.sandbox.v1.SandboxService/DeleteAccount"
+	SandboxService_RevokeTokens_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/RevokeTokens"
+	SandboxService_IssueToken_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/IssueToken"
+	SandboxService_GetClock_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/GetClock"
+	SandboxService_AdvanceClock_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/AdvanceClock"
+	SandboxService_AddFault_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/AddFault"
+	SandboxService_ListFaults_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/ListFaults"
+	SandboxService_ClearFaults_FullMethodName        = "/wxsuite.sandbox.v1.SandboxService/ClearFaults"
+	SandboxService_SetQuota_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/SetQuota"
+	SandboxService_ListCalls_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/ListCalls"
+	SandboxService_ClearCalls_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/ClearCalls"
+	SandboxService_CreateUser_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/CreateUser"
+	SandboxService_ListUsers_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/ListUsers"
+	SandboxService_DeleteUser_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/DeleteUser"
+	SandboxService_SetAuthorizingUser_FullMethodName = "/wxsuite.sandbox.v1.SandboxService/SetAuthorizingUser"
+	SandboxService_IssueOAuthCode_FullMethodName     = "/wxsuite.sandbox.v1.SandboxService/IssueOAuthCode"
 )
 
 // SandboxServiceClient is the client API for SandboxService service.
@@ -70,6 +75,18 @@ type SandboxServiceClient interface {
 	ListCalls(ctx context.Context, in *ListCallsRequest, opts ...grpc.CallOption) (*ListCallsResponse, error)
 	// ClearCalls empties the call log.
 	ClearCalls(ctx context.Context, in *ClearCallsRequest, opts ...grpc.CallOption) (*ClearCallsResponse, error)
+	// CreateUser adds (or replaces) a simulated WeChat user of an account.
+	CreateUser(ctx context.Context, in *CreateUserRequest, opts ...grpc.CallOption) (*CreateUserResponse, error)
+	// ListUsers lists an account's simulated users ordered by openid.
+	ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error)
+	// DeleteUser removes a simulated user.
+	DeleteUser(ctx context.Context, in *DeleteUserRequest, opts ...grpc.CallOption) (*DeleteUserResponse, error)
+	// SetAuthorizingUser chooses the simulated user who "logs in" when a browser opens the
+	// account's /connect/oauth2/authorize URL: the sandbox redirects at once to the
+	// redirect_uri with a code for that user and the state.
+	SetAuthorizingUser(ctx context.Context, in *SetAuthorizingUserRequest, opts ...grpc.CallOption) (*SetAuthorizingUserResponse, error)
+	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
+	IssueOAuthCode(ctx context.Context, in *IssueOAuthCodeRequest, opts ...grpc.CallOption) (*IssueOAuthCodeResponse, error)
 }
 
 type sandboxServiceClient struct {
@@ -210,6 +227,56 @@ func (c *sandboxServiceClient) ClearCalls(ctx context.Context, in *ClearCallsReq
 	return out, nil
 }
 
+func (c *sandboxServiceClient) CreateUser(ctx context.Context, in *CreateUserRequest, opts ...grpc.CallOption) (*CreateUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateUserResponse)
+	err := c.cc.Invoke(ctx, SandboxService_CreateUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListUsersResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ListUsers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) DeleteUser(ctx context.Context, in *DeleteUserRequest, opts ...grpc.CallOption) (*DeleteUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteUserResponse)
+	err := c.cc.Invoke(ctx, SandboxService_DeleteUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetAuthorizingUser(ctx context.Context, in *SetAuthorizingUserRequest, opts ...grpc.CallOption) (*SetAuthorizingUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetAuthorizingUserResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetAuthorizingUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) IssueOAuthCode(ctx context.Context, in *IssueOAuthCodeRequest, opts ...grpc.CallOption) (*IssueOAuthCodeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(IssueOAuthCodeResponse)
+	err := c.cc.Invoke(ctx, SandboxService_IssueOAuthCode_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SandboxServiceServer is the server API for SandboxService service.
 // All implementations must embed UnimplementedSandboxServiceServer
 // for forward compatibility.
@@ -246,6 +313,18 @@ type SandboxServiceServer interface {
 	ListCalls(context.Context, *ListCallsRequest) (*ListCallsResponse, error)
 	// ClearCalls empties the call log.
 	ClearCalls(context.Context, *ClearCallsRequest) (*ClearCallsResponse, error)
+	// CreateUser adds (or replaces) a simulated WeChat user of an account.
+	CreateUser(context.Context, *CreateUserRequest) (*CreateUserResponse, error)
+	// ListUsers lists an account's simulated users ordered by openid.
+	ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error)
+	// DeleteUser removes a simulated user.
+	DeleteUser(context.Context, *DeleteUserRequest) (*DeleteUserResponse, error)
+	// SetAuthorizingUser chooses the simulated user who "logs in" when a browser opens the
+	// account's /connect/oauth2/authorize URL: the sandbox redirects at once to the
+	// redirect_uri with a code for that user and the state.
+	SetAuthorizingUser(context.Context, *SetAuthorizingUserRequest) (*SetAuthorizingUserResponse, error)
+	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
+	IssueOAuthCode(context.Context, *IssueOAuthCodeRequest) (*IssueOAuthCodeResponse, error)
 	mustEmbedUnimplementedSandboxServiceServer()
 }
 
@@ -294,6 +373,21 @@ func (UnimplementedSandboxServiceServer) ListCalls(context.Context, *ListCallsRe
 }
 func (UnimplementedSandboxServiceServer) ClearCalls(context.Context, *ClearCallsRequest) (*ClearCallsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ClearCalls not implemented")
+}
+func (UnimplementedSandboxServiceServer) CreateUser(context.Context, *CreateUserRequest) (*CreateUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateUser not implemented")
+}
+func (UnimplementedSandboxServiceServer) ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListUsers not implemented")
+}
+func (UnimplementedSandboxServiceServer) DeleteUser(context.Context, *DeleteUserRequest) (*DeleteUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteUser not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetAuthorizingUser(context.Context, *SetAuthorizingUserRequest) (*SetAuthorizingUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetAuthorizingUser not implemented")
+}
+func (UnimplementedSandboxServiceServer) IssueOAuthCode(context.Context, *IssueOAuthCodeRequest) (*IssueOAuthCodeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method IssueOAuthCode not implemented")
 }
 func (UnimplementedSandboxServiceServer) mustEmbedUnimplementedSandboxServiceServer() {}
 func (UnimplementedSandboxServiceServer) testEmbeddedByValue()                        {}
@@ -550,6 +644,96 @@ func _SandboxService_ClearCalls_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SandboxService_CreateUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).CreateUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_CreateUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).CreateUser(ctx, req.(*CreateUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ListUsers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListUsersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ListUsers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ListUsers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ListUsers(ctx, req.(*ListUsersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_DeleteUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).DeleteUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_DeleteUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).DeleteUser(ctx, req.(*DeleteUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetAuthorizingUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetAuthorizingUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetAuthorizingUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetAuthorizingUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetAuthorizingUser(ctx, req.(*SetAuthorizingUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_IssueOAuthCode_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(IssueOAuthCodeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).IssueOAuthCode(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_IssueOAuthCode_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).IssueOAuthCode(ctx, req.(*IssueOAuthCodeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SandboxService_ServiceDesc is the grpc.ServiceDesc for SandboxService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -608,6 +792,26 @@ var SandboxService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ClearCalls",
 			Handler:    _SandboxService_ClearCalls_Handler,
+		},
+		{
+			MethodName: "CreateUser",
+			Handler:    _SandboxService_CreateUser_Handler,
+		},
+		{
+			MethodName: "ListUsers",
+			Handler:    _SandboxService_ListUsers_Handler,
+		},
+		{
+			MethodName: "DeleteUser",
+			Handler:    _SandboxService_DeleteUser_Handler,
+		},
+		{
+			MethodName: "SetAuthorizingUser",
+			Handler:    _SandboxService_SetAuthorizingUser_Handler,
+		},
+		{
+			MethodName: "IssueOAuthCode",
+			Handler:    _SandboxService_IssueOAuthCode_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -69,6 +69,21 @@ const (
 	// SandboxServiceClearCallsProcedure is the fully-qualified name of the SandboxService's ClearCalls
 	// RPC.
 	SandboxServiceClearCallsProcedure = "/wxsuite.sandbox.v1.SandboxService/ClearCalls"
+	// SandboxServiceCreateUserProcedure is the fully-qualified name of the SandboxService's CreateUser
+	// RPC.
+	SandboxServiceCreateUserProcedure = "/wxsuite.sandbox.v1.SandboxService/CreateUser"
+	// SandboxServiceListUsersProcedure is the fully-qualified name of the SandboxService's ListUsers
+	// RPC.
+	SandboxServiceListUsersProcedure = "/wxsuite.sandbox.v1.SandboxService/ListUsers"
+	// SandboxServiceDeleteUserProcedure is the fully-qualified name of the SandboxService's DeleteUser
+	// RPC.
+	SandboxServiceDeleteUserProcedure = "/wxsuite.sandbox.v1.SandboxService/DeleteUser"
+	// SandboxServiceSetAuthorizingUserProcedure is the fully-qualified name of the SandboxService's
+	// SetAuthorizingUser RPC.
+	SandboxServiceSetAuthorizingUserProcedure = "/wxsuite.sandbox.v1.SandboxService/SetAuthorizingUser"
+	// SandboxServiceIssueOAuthCodeProcedure is the fully-qualified name of the SandboxService's
+	// IssueOAuthCode RPC.
+	SandboxServiceIssueOAuthCodeProcedure = "/wxsuite.sandbox.v1.SandboxService/IssueOAuthCode"
 )
 
 // SandboxServiceClient is a client for the wxsuite.sandbox.v1.SandboxService service.
@@ -101,6 +116,18 @@ type SandboxServiceClient interface {
 	ListCalls(context.Context, *v1.ListCallsRequest) (*v1.ListCallsResponse, error)
 	// ClearCalls empties the call log.
 	ClearCalls(context.Context, *v1.ClearCallsRequest) (*v1.ClearCallsResponse, error)
+	// CreateUser adds (or replaces) a simulated WeChat user of an account.
+	CreateUser(context.Context, *v1.CreateUserRequest) (*v1.CreateUserResponse, error)
+	// ListUsers lists an account's simulated users ordered by openid.
+	ListUsers(context.Context, *v1.ListUsersRequest) (*v1.ListUsersResponse, error)
+	// DeleteUser removes a simulated user.
+	DeleteUser(context.Context, *v1.DeleteUserRequest) (*v1.DeleteUserResponse, error)
+	// SetAuthorizingUser chooses the simulated user who "logs in" when a browser opens the
+	// account's /connect/oauth2/authorize URL: the sandbox redirects at once to the
+	// redirect_uri with a code for that user and the state.
+	SetAuthorizingUser(context.Context, *v1.SetAuthorizingUserRequest) (*v1.SetAuthorizingUserResponse, error)
+	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
+	IssueOAuthCode(context.Context, *v1.IssueOAuthCodeRequest) (*v1.IssueOAuthCodeResponse, error)
 }
 
 // NewSandboxServiceClient constructs a client for the wxsuite.sandbox.v1.SandboxService service. By
@@ -192,24 +219,59 @@ func NewSandboxServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithSchema(sandboxServiceMethods.ByName("ClearCalls")),
 			connect.WithClientOptions(opts...),
 		),
+		createUser: connect.NewClient[v1.CreateUserRequest, v1.CreateUserResponse](
+			httpClient,
+			baseURL+SandboxServiceCreateUserProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("CreateUser")),
+			connect.WithClientOptions(opts...),
+		),
+		listUsers: connect.NewClient[v1.ListUsersRequest, v1.ListUsersResponse](
+			httpClient,
+			baseURL+SandboxServiceListUsersProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ListUsers")),
+			connect.WithClientOptions(opts...),
+		),
+		deleteUser: connect.NewClient[v1.DeleteUserRequest, v1.DeleteUserResponse](
+			httpClient,
+			baseURL+SandboxServiceDeleteUserProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("DeleteUser")),
+			connect.WithClientOptions(opts...),
+		),
+		setAuthorizingUser: connect.NewClient[v1.SetAuthorizingUserRequest, v1.SetAuthorizingUserResponse](
+			httpClient,
+			baseURL+SandboxServiceSetAuthorizingUserProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetAuthorizingUser")),
+			connect.WithClientOptions(opts...),
+		),
+		issueOAuthCode: connect.NewClient[v1.IssueOAuthCodeRequest, v1.IssueOAuthCodeResponse](
+			httpClient,
+			baseURL+SandboxServiceIssueOAuthCodeProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("IssueOAuthCode")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // sandboxServiceClient implements SandboxServiceClient.
 type sandboxServiceClient struct {
-	createAccount *connect.Client[v1.CreateAccountRequest, v1.CreateAccountResponse]
-	listAccounts  *connect.Client[v1.ListAccountsRequest, v1.ListAccountsResponse]
-	deleteAccount *connect.Client[v1.DeleteAccountRequest, v1.DeleteAccountResponse]
-	revokeTokens  *connect.Client[v1.RevokeTokensRequest, v1.RevokeTokensResponse]
-	issueToken    *connect.Client[v1.IssueTokenRequest, v1.IssueTokenResponse]
-	getClock      *connect.Client[v1.GetClockRequest, v1.GetClockResponse]
-	advanceClock  *connect.Client[v1.AdvanceClockRequest, v1.AdvanceClockResponse]
-	addFault      *connect.Client[v1.AddFaultRequest, v1.AddFaultResponse]
-	listFaults    *connect.Client[v1.ListFaultsRequest, v1.ListFaultsResponse]
-	clearFaults   *connect.Client[v1.ClearFaultsRequest, v1.ClearFaultsResponse]
-	setQuota      *connect.Client[v1.SetQuotaRequest, v1.SetQuotaResponse]
-	listCalls     *connect.Client[v1.ListCallsRequest, v1.ListCallsResponse]
-	clearCalls    *connect.Client[v1.ClearCallsRequest, v1.ClearCallsResponse]
+	createAccount      *connect.Client[v1.CreateAccountRequest, v1.CreateAccountResponse]
+	listAccounts       *connect.Client[v1.ListAccountsRequest, v1.ListAccountsResponse]
+	deleteAccount      *connect.Client[v1.DeleteAccountRequest, v1.DeleteAccountResponse]
+	revokeTokens       *connect.Client[v1.RevokeTokensRequest, v1.RevokeTokensResponse]
+	issueToken         *connect.Client[v1.IssueTokenRequest, v1.IssueTokenResponse]
+	getClock           *connect.Client[v1.GetClockRequest, v1.GetClockResponse]
+	advanceClock       *connect.Client[v1.AdvanceClockRequest, v1.AdvanceClockResponse]
+	addFault           *connect.Client[v1.AddFaultRequest, v1.AddFaultResponse]
+	listFaults         *connect.Client[v1.ListFaultsRequest, v1.ListFaultsResponse]
+	clearFaults        *connect.Client[v1.ClearFaultsRequest, v1.ClearFaultsResponse]
+	setQuota           *connect.Client[v1.SetQuotaRequest, v1.SetQuotaResponse]
+	listCalls          *connect.Client[v1.ListCallsRequest, v1.ListCallsResponse]
+	clearCalls         *connect.Client[v1.ClearCallsRequest, v1.ClearCallsResponse]
+	createUser         *connect.Client[v1.CreateUserRequest, v1.CreateUserResponse]
+	listUsers          *connect.Client[v1.ListUsersRequest, v1.ListUsersResponse]
+	deleteUser         *connect.Client[v1.DeleteUserRequest, v1.DeleteUserResponse]
+	setAuthorizingUser *connect.Client[v1.SetAuthorizingUserRequest, v1.SetAuthorizingUserResponse]
+	issueOAuthCode     *connect.Client[v1.IssueOAuthCodeRequest, v1.IssueOAuthCodeResponse]
 }
 
 // CreateAccount calls wxsuite.sandbox.v1.SandboxService.CreateAccount.
@@ -329,6 +391,51 @@ func (c *sandboxServiceClient) ClearCalls(ctx context.Context, req *v1.ClearCall
 	return nil, err
 }
 
+// CreateUser calls wxsuite.sandbox.v1.SandboxService.CreateUser.
+func (c *sandboxServiceClient) CreateUser(ctx context.Context, req *v1.CreateUserRequest) (*v1.CreateUserResponse, error) {
+	response, err := c.createUser.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ListUsers calls wxsuite.sandbox.v1.SandboxService.ListUsers.
+func (c *sandboxServiceClient) ListUsers(ctx context.Context, req *v1.ListUsersRequest) (*v1.ListUsersResponse, error) {
+	response, err := c.listUsers.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// DeleteUser calls wxsuite.sandbox.v1.SandboxService.DeleteUser.
+func (c *sandboxServiceClient) DeleteUser(ctx context.Context, req *v1.DeleteUserRequest) (*v1.DeleteUserResponse, error) {
+	response, err := c.deleteUser.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetAuthorizingUser calls wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser.
+func (c *sandboxServiceClient) SetAuthorizingUser(ctx context.Context, req *v1.SetAuthorizingUserRequest) (*v1.SetAuthorizingUserResponse, error) {
+	response, err := c.setAuthorizingUser.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// IssueOAuthCode calls wxsuite.sandbox.v1.SandboxService.IssueOAuthCode.
+func (c *sandboxServiceClient) IssueOAuthCode(ctx context.Context, req *v1.IssueOAuthCodeRequest) (*v1.IssueOAuthCodeResponse, error) {
+	response, err := c.issueOAuthCode.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // SandboxServiceHandler is an implementation of the wxsuite.sandbox.v1.SandboxService service.
 type SandboxServiceHandler interface {
 	// CreateAccount adds (or replaces) a simulated official account.
@@ -359,6 +466,18 @@ type SandboxServiceHandler interface {
 	ListCalls(context.Context, *v1.ListCallsRequest) (*v1.ListCallsResponse, error)
 	// ClearCalls empties the call log.
 	ClearCalls(context.Context, *v1.ClearCallsRequest) (*v1.ClearCallsResponse, error)
+	// CreateUser adds (or replaces) a simulated WeChat user of an account.
+	CreateUser(context.Context, *v1.CreateUserRequest) (*v1.CreateUserResponse, error)
+	// ListUsers lists an account's simulated users ordered by openid.
+	ListUsers(context.Context, *v1.ListUsersRequest) (*v1.ListUsersResponse, error)
+	// DeleteUser removes a simulated user.
+	DeleteUser(context.Context, *v1.DeleteUserRequest) (*v1.DeleteUserResponse, error)
+	// SetAuthorizingUser chooses the simulated user who "logs in" when a browser opens the
+	// account's /connect/oauth2/authorize URL: the sandbox redirects at once to the
+	// redirect_uri with a code for that user and the state.
+	SetAuthorizingUser(context.Context, *v1.SetAuthorizingUserRequest) (*v1.SetAuthorizingUserResponse, error)
+	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
+	IssueOAuthCode(context.Context, *v1.IssueOAuthCodeRequest) (*v1.IssueOAuthCodeResponse, error)
 }
 
 // NewSandboxServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -446,6 +565,36 @@ func NewSandboxServiceHandler(svc SandboxServiceHandler, opts ...connect.Handler
 		connect.WithSchema(sandboxServiceMethods.ByName("ClearCalls")),
 		connect.WithHandlerOptions(opts...),
 	)
+	sandboxServiceCreateUserHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceCreateUserProcedure,
+		svc.CreateUser,
+		connect.WithSchema(sandboxServiceMethods.ByName("CreateUser")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceListUsersHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceListUsersProcedure,
+		svc.ListUsers,
+		connect.WithSchema(sandboxServiceMethods.ByName("ListUsers")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceDeleteUserHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceDeleteUserProcedure,
+		svc.DeleteUser,
+		connect.WithSchema(sandboxServiceMethods.ByName("DeleteUser")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetAuthorizingUserHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetAuthorizingUserProcedure,
+		svc.SetAuthorizingUser,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetAuthorizingUser")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceIssueOAuthCodeHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceIssueOAuthCodeProcedure,
+		svc.IssueOAuthCode,
+		connect.WithSchema(sandboxServiceMethods.ByName("IssueOAuthCode")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/wxsuite.sandbox.v1.SandboxService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case SandboxServiceCreateAccountProcedure:
@@ -474,6 +623,16 @@ func NewSandboxServiceHandler(svc SandboxServiceHandler, opts ...connect.Handler
 			sandboxServiceListCallsHandler.ServeHTTP(w, r)
 		case SandboxServiceClearCallsProcedure:
 			sandboxServiceClearCallsHandler.ServeHTTP(w, r)
+		case SandboxServiceCreateUserProcedure:
+			sandboxServiceCreateUserHandler.ServeHTTP(w, r)
+		case SandboxServiceListUsersProcedure:
+			sandboxServiceListUsersHandler.ServeHTTP(w, r)
+		case SandboxServiceDeleteUserProcedure:
+			sandboxServiceDeleteUserHandler.ServeHTTP(w, r)
+		case SandboxServiceSetAuthorizingUserProcedure:
+			sandboxServiceSetAuthorizingUserHandler.ServeHTTP(w, r)
+		case SandboxServiceIssueOAuthCodeProcedure:
+			sandboxServiceIssueOAuthCodeHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -533,4 +692,24 @@ func (UnimplementedSandboxServiceHandler) ListCalls(context.Context, *v1.ListCal
 
 func (UnimplementedSandboxServiceHandler) ClearCalls(context.Context, *v1.ClearCallsRequest) (*v1.ClearCallsResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ClearCalls is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) CreateUser(context.Context, *v1.CreateUserRequest) (*v1.CreateUserResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.CreateUser is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ListUsers(context.Context, *v1.ListUsersRequest) (*v1.ListUsersResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ListUsers is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) DeleteUser(context.Context, *v1.DeleteUserRequest) (*v1.DeleteUserResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.DeleteUser is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetAuthorizingUser(context.Context, *v1.SetAuthorizingUserRequest) (*v1.SetAuthorizingUserResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) IssueOAuthCode(context.Context, *v1.IssueOAuthCodeRequest) (*v1.IssueOAuthCodeResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.IssueOAuthCode is not implemented"))
 }

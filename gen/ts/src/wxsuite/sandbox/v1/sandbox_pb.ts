@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file wxsuite/sandbox/v1/sandbox.proto.
  */
 export const file_wxsuite_sandbox_v1_sandbox: GenFile = /*@__PURE__*/
-  fileDesc("CiB3eHN1aXRlL3NhbmRib3gvdjEvc2FuZGJveC5wcm90bxISd3hzdWl0ZS5zYW5kYm94LnYxIkQKEFNpbXVsYXRlZEFjY291bnQSDgoGYXBwX2lkGAEgASgJEhIKCmFwcF9zZWNyZXQYAiABKAkSDAoEbmFtZRgDIAEoCSJSChRDcmVhdGVBY2NvdW50UmVxdWVzdBI6CgdhY2NvdW50GAEgASgLMiQud3hzdWl0ZS5zYW5kYm94LnYxLlNpbXVsYXRlZEFjY291bnRCA+BBAiJOChVDcmVhdGVBY2NvdW50UmVzcG9uc2USNQoHYWNjb3VudBgBIAEoCzIkLnd4c3VpdGUuc2FuZGJveC52MS5TaW11bGF0ZWRBY2NvdW50IhUKE0xpc3RBY2NvdW50c1JlcXVlc3QiTgoUTGlzdEFjY291bnRzUmVzcG9uc2USNgoIYWNjb3VudHMYASADKAsyJC53eHN1aXRlLnNhbmRib3gudjEuU2ltdWxhdGVkQWNjb3VudCIrChREZWxldGVBY2NvdW50UmVxdWVzdBITCgZhcHBfaWQYASABKAlCA+BBAiIXChVEZWxldGVBY2NvdW50UmVzcG9uc2UiKgoTUmV2b2tlVG9rZW5zUmVxdWVzdBITCgZhcHBfaWQYASABKAlCA+BBAiIWChRSZXZva2VUb2tlbnNSZXNwb25zZSIoChFJc3N1ZVRva2VuUmVxdWVzdBITCgZhcHBfaWQYASABKAlCA+BBAiJaChJJc3N1ZVRva2VuUmVzcG9uc2USFAoMYWNjZXNzX3Rva2VuGAEgASgJEi4KCmV4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIhEKD0dldENsb2NrUmVxdWVzdCI7ChBHZXRDbG9ja1Jlc3BvbnNlEicKA25vdxgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQQoTQWR2YW5jZUNsb2NrUmVxdWVzdBIqCgJieRgBIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbkID4EECIj8KFEFkdmFuY2VDbG9ja1Jlc3BvbnNlEicKA25vdxgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAizQEKBUZhdWx0EgoKAmlkGAEgASgJEisKBGtpbmQYAiABKA4yHS53eHN1aXRlLnNhbmRib3gudjEuRmF1bHRLaW5kEg0KBXBhdGhzGAMgAygJEg0KBXJhdGlvGAQgASgBEg0KBWNvdW50GAUgASgFEioKB2xhdGVuY3kYBiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEwoLaHR0cF9zdGF0dXMYByABKAUSDwoHZXJyY29kZRgIIAEoBRIMCgRoaXRzGAkgASgFIkAKD0FkZEZhdWx0UmVxdWVzdBItCgVmYXVsdBgBIAEoCzIZLnd4c3VpdGUuc2FuZGJveC52MS5GYXVsdEID4EECIjwKEEFkZEZhdWx0UmVzcG9uc2USKAoFZmF1bHQYASABKAsyGS53eHN1aXRlLnNhbmRib3gudjEuRmF1bHQiEwoRTGlzdEZhdWx0c1JlcXVlc3QiPwoSTGlzdEZhdWx0c1Jlc3BvbnNlEikKBmZhdWx0cxgBIAMoCzIZLnd4c3VpdGUuc2FuZGJveC52MS5GYXVsdCIUChJDbGVhckZhdWx0c1JlcXVlc3QiFQoTQ2xlYXJGYXVsdHNSZXNwb25zZSI5Cg9TZXRRdW90YVJlcXVlc3QSEQoEcGF0aBgBIAEoCUID4EECEhMKC2RhaWx5X2xpbWl0GAIgASgDIhIKEFNldFF1b3RhUmVzcG9uc2UiuQEKBENhbGwSCwoDc2VxGAEgASgDEigKBHRpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBm1ldGhvZBgDIAEoCRIMCgRwYXRoGAQgASgJEg4KBmFwcF9pZBgFIAEoCRIUCgxhY2Nlc3NfdG9rZW4YBiABKAkSDwoHZXJyY29kZRgHIAEoBRITCgtodHRwX3N0YXR1cxgIIAEoBRIQCghmYXVsdF9pZBgJIAEoCSJDChBMaXN0Q2FsbHNSZXF1ZXN0EgwKBHBhdGgYASABKAkSDgoGYXBwX2lkGAIgASgJEhEKCWFmdGVyX3NlcRgDIAEoAyI8ChFMaXN0Q2FsbHNSZXNwb25zZRInCgVjYWxscxgBIAMoCzIYLnd4c3VpdGUuc2FuZGJveC52MS5DYWxsIhMKEUNsZWFyQ2FsbHNSZXF1ZXN0IhQKEkNsZWFyQ2FsbHNSZXNwb25zZSqTAQoJRmF1bHRLaW5kEhoKFkZBVUxUX0tJTkRfVU5TUEVDSUZJRUQQABIWChJGQVVMVF9LSU5EX0xBVEVOQ1kQARIaChZGQVVMVF9LSU5EX0hUVFBfU1RBVFVTEAISFgoSRkFVTFRfS0lORF9FUlJDT0RFEAMSHgoaRkFVTFRfS0lORF9EUk9QX0NPTk5FQ1RJT04QBDKfDQoOU2FuZGJveFNlcnZpY2UShQEKDUNyZWF0ZUFjY291bnQSKC53eHN1aXRlLnNhbmRib3gudjEuQ3JlYXRlQWNjb3VudFJlcXVlc3QaKS53eHN1aXRlLnNhbmRib3gudjEuQ3JlYXRlQWNjb3VudFJlc3BvbnNlIh+C0+STAhk6ASoiFC92MS9zYW5kYm94L2FjY291bnRzEn8KDExpc3RBY2NvdW50cxInLnd4c3VpdGUuc2FuZGJveC52MS5MaXN0QWNjb3VudHNSZXF1ZXN0Gigud3hzdWl0ZS5zYW5kYm94LnYxLkxpc3RBY2NvdW50c1Jlc3BvbnNlIhyC0+STAhYSFC92MS9zYW5kYm94L2FjY291bnRzEosBCg1EZWxldGVBY2NvdW50Eigud3hzdWl0ZS5zYW5kYm94LnYxLkRlbGV0ZUFjY291bnRSZXF1ZXN0Gikud3hzdWl0ZS5zYW5kYm94LnYxLkRlbGV0ZUFjY291bnRSZXNwb25zZSIlgtPkkwIfKh0vdjEvc2FuZGJveC9hY2NvdW50cy97YXBwX2lkfRKYAQoMUmV2b2tlVG9rZW5zEicud3hzdWl0ZS5zYW5kYm94LnYxLlJldm9rZVRva2Vuc1JlcXVlc3QaKC53eHN1aXRlLnNhbmRib3gudjEuUmV2b2tlVG9rZW5zUmVzcG9uc2UiNYLT5JMCLzoBKiIqL3YxL3NhbmRib3gvYWNjb3VudHMve2FwcF9pZH06cmV2b2tlVG9rZW5zEpABCgpJc3N1ZVRva2VuEiUud3hzdWl0ZS5zYW5kYm94LnYxLklzc3VlVG9rZW5SZXF1ZXN0GiYud3hzdWl0ZS5zYW5kYm94LnYxLklzc3VlVG9rZW5SZXNwb25zZSIzgtPkkwItOgEqIigvdjEvc2FuZGJveC9hY2NvdW50cy97YXBwX2lkfTppc3N1ZVRva2VuEnAKCEdldENsb2NrEiMud3hzdWl0ZS5zYW5kYm94LnYxLkdldENsb2NrUmVxdWVzdBokLnd4c3VpdGUuc2FuZGJveC52MS5HZXRDbG9ja1Jlc3BvbnNlIhmC0+STAhMSES92MS9zYW5kYm94L2Nsb2NrEocBCgxBZHZhbmNlQ2xvY2sSJy53eHN1aXRlLnNhbmRib3gudjEuQWR2YW5jZUNsb2NrUmVxdWVzdBooLnd4c3VpdGUuc2FuZGJveC52MS5BZHZhbmNlQ2xvY2tSZXNwb25zZSIkgtPkkwIeOgEqIhkvdjEvc2FuZGJveC9jbG9jazphZHZhbmNlEnQKCEFkZEZhdWx0EiMud3hzdWl0ZS5zYW5kYm94LnYxLkFkZEZhdWx0UmVxdWVzdBokLnd4c3VpdGUuc2FuZGJveC52MS5BZGRGYXVsdFJlc3BvbnNlIh2C0+STAhc6ASoiEi92MS9zYW5kYm94L2ZhdWx0cxJ3CgpMaXN0RmF1bHRzEiUud3hzdWl0ZS5zYW5kYm94LnYxLkxpc3RGYXVsdHNSZXF1ZXN0GiYud3hzdWl0ZS5zYW5kYm94LnYxLkxpc3RGYXVsdHNSZXNwb25zZSIagtPkkwIUEhIvdjEvc2FuZGJveC9mYXVsdHMSegoLQ2xlYXJGYXVsdHMSJi53eHN1aXRlLnNhbmRib3gudjEuQ2xlYXJGYXVsdHNSZXF1ZXN0Gicud3hzdWl0ZS5zYW5kYm94LnYxLkNsZWFyRmF1bHRzUmVzcG9uc2UiGoLT5JMCFCoSL3YxL3NhbmRib3gvZmF1bHRzEnQKCFNldFF1b3RhEiMud3hzdWl0ZS5zYW5kYm94LnYxLlNldFF1b3RhUmVxdWVzdBokLnd4c3VpdGUuc2FuZGJveC52MS5TZXRRdW90YVJlc3BvbnNlIh2C0+STAhc6ASoaEi92MS9zYW5kYm94L3F1b3RhcxJzCglMaXN0Q2FsbHMSJC53eHN1aXRlLnNhbmRib3gudjEuTGlzdENhbGxzUmVxdWVzdBolLnd4c3VpdGUuc2FuZGJveC52MS5MaXN0Q2FsbHNSZXNwb25zZSIZgtPkkwITEhEvdjEvc2FuZGJveC9jYWxscxJ2CgpDbGVhckNhbGxzEiUud3hzdWl0ZS5zYW5kYm94LnYxLkNsZWFyQ2FsbHNSZXF1ZXN0GiYud3hzdWl0ZS5zYW5kYm94LnYxLkNsZWFyQ2FsbHNSZXNwb25zZSIZgtPkkwITKhEvdjEvc2FuZGJveC9jYWxsc0LQAQoWY29tLnd4c3VpdGUuc2FuZGJveC52MUIMU2FuZGJveFByb3RvUAFaPmdpdGh1Yi5jb20vd3hzdWl0ZS93eHN1aXRlL2dlbi9nby93eHN1aXRlL3NhbmRib3gvdjE7c2FuZGJveHYxogIDV1NYqgISV3hzdWl0ZS5TYW5kYm94LlYxygISV3hzdWl0ZVxTYW5kYm94XFYx4gIeV3hzdWl0ZVxTYW5kYm94XFYxXEdQQk1ldGFkYXRh6gIUV3hzdWl0ZTo6U2FuZGJveDo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_duration, file_google_protobuf_timestamp]);
+  fileDesc("CiB3eHN1aXRlL3NhbmRib3gvdjEvc2FuZGJveC5wcm90bxISd3hzdWl0ZS5zYW5kYm94LnYxIlsKEFNpbXVsYXRlZEFjY291bnQSDgoGYXBwX2lkGAEgASgJEhIKCmFwcF9zZWNyZXQYAiABKAkSDAoEbmFtZRgDIAEoCRIVCg1vYXV0aF9kb21haW5zGAQgAygJIlIKFENyZWF0ZUFjY291bnRSZXF1ZXN0EjoKB2FjY291bnQYASABKAsyJC53eHN1aXRlLnNhbmRib3gudjEuU2ltdWxhdGVkQWNjb3VudEID4EECIk4KFUNyZWF0ZUFjY291bnRSZXNwb25zZRI1CgdhY2NvdW50GAEgASgLMiQud3hzdWl0ZS5zYW5kYm94LnYxLlNpbXVsYXRlZEFjY291bnQiFQoTTGlzdEFjY291bnRzUmVxdWVzdCJOChRMaXN0QWNjb3VudHNSZXNwb25zZRI2CghhY2NvdW50cxgBIAMoCzIkLnd4c3VpdGUuc2FuZGJveC52MS5TaW11bGF0ZWRBY2NvdW50IisKFERlbGV0ZUFjY291bnRSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECIhcKFURlbGV0ZUFjY291bnRSZXNwb25zZSIqChNSZXZva2VUb2tlbnNSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECIhYKFFJldm9rZVRva2Vuc1Jlc3BvbnNlIigKEUlzc3VlVG9rZW5SZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECIloKEklzc3VlVG9rZW5SZXNwb25zZRIUCgxhY2Nlc3NfdG9rZW4YASABKAkSLgoKZXhwaXJlc19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiEQoPR2V0Q2xvY2tSZXF1ZXN0IjsKEEdldENsb2NrUmVzcG9uc2USJwoDbm93GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJBChNBZHZhbmNlQ2xvY2tSZXF1ZXN0EioKAmJ5GAEgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uQgPgQQIiPwoUQWR2YW5jZUNsb2NrUmVzcG9uc2USJwoDbm93GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLNAQoFRmF1bHQSCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnd4c3VpdGUuc2FuZGJveC52MS5GYXVsdEtpbmQSDQoFcGF0aHMYAyADKAkSDQoFcmF0aW8YBCABKAESDQoFY291bnQYBSABKAUSKgoHbGF0ZW5jeRgGIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhITCgtodHRwX3N0YXR1cxgHIAEoBRIPCgdlcnJjb2RlGAggASgFEgwKBGhpdHMYCSABKAUiQAoPQWRkRmF1bHRSZXF1ZXN0Ei0KBWZhdWx0GAEgASgLMhkud3hzdWl0ZS5zYW5kYm94LnYxLkZhdWx0QgPgQQIiPAoQQWRkRmF1bHRSZXNwb25zZRIoCgVmYXVsdBgBIAEoCzIZLnd4c3VpdGUuc2FuZGJveC52MS5GYXVsdCITChFMaXN0RmF1bHRzUmVxdWVzdCI/ChJMaXN0RmF1bHRzUmVzcG9uc2USKQoGZmF1bHRzGAEgAygLMhkud3hzdWl0ZS5zYW5kYm94LnYxLkZhdWx0IhQKEkNsZWFyRmF1bHRzUmVxdWVzdCIVChNDbGVhckZhdWx0c1Jlc3BvbnNlIjkKD1NldFF1b3RhUmVxdWVzdBIRCgRwYXRoGAEgASgJQgPgQQISEwoLZGFpbHlfbGltaXQYAiABKAMiEgoQU2V0UXVvdGFSZXNwb25zZSK5AQoEQ2FsbBILCgNzZXEYASABKAMSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGbWV0aG9kGAMgASgJEgwKBHBhdGgYBCABKAkSDgoGYXBwX2lkGAUgASgJEhQKDGFjY2Vzc190b2tlbhgGIAEoCRIPCgdlcnJjb2RlGAcgASgFEhMKC2h0dHBfc3RhdHVzGAggASgFEhAKCGZhdWx0X2lkGAkgASgJIkMKEExpc3RDYWxsc1JlcXVlc3QSDAoEcGF0aBgBIAEoCRIOCgZhcHBfaWQYAiABKAkSEQoJYWZ0ZXJfc2VxGAMgASgDIjwKEUxpc3RDYWxsc1Jlc3BvbnNlEicKBWNhbGxzGAEgAygLMhgud3hzdWl0ZS5zYW5kYm94LnYxLkNhbGwiEwoRQ2xlYXJDYWxsc1JlcXVlc3QiFAoSQ2xlYXJDYWxsc1Jlc3BvbnNlIrkBCg1TaW11bGF0ZWRVc2VyEg4KBm9wZW5pZBgBIAEoCRIPCgd1bmlvbmlkGAIgASgJEhAKCG5pY2tuYW1lGAMgASgJEgsKA3NleBgEIAEoBRIQCghwcm92aW5jZRgFIAEoCRIMCgRjaXR5GAYgASgJEg8KB2NvdW50cnkYByABKAkSEgoKaGVhZGltZ3VybBgIIAEoCRIQCghsYW5ndWFnZRgJIAEoCRIRCglwcml2aWxlZ2UYCiADKAkiXgoRQ3JlYXRlVXNlclJlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQISNAoEdXNlchgCIAEoCzIhLnd4c3VpdGUuc2FuZGJveC52MS5TaW11bGF0ZWRVc2VyQgPgQQIiRQoSQ3JlYXRlVXNlclJlc3BvbnNlEi8KBHVzZXIYASABKAsyIS53eHN1aXRlLnNhbmRib3gudjEuU2ltdWxhdGVkVXNlciInChBMaXN0VXNlcnNSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECIkUKEUxpc3RVc2Vyc1Jlc3BvbnNlEjAKBXVzZXJzGAEgAygLMiEud3hzdWl0ZS5zYW5kYm94LnYxLlNpbXVsYXRlZFVzZXIiPQoRRGVsZXRlVXNlclJlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQISEwoGb3BlbmlkGAIgASgJQgPgQQIiFAoSRGVsZXRlVXNlclJlc3BvbnNlIkUKGVNldEF1dGhvcml6aW5nVXNlclJlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQISEwoGb3BlbmlkGAIgASgJQgPgQQIiHAoaU2V0QXV0aG9yaXppbmdVc2VyUmVzcG9uc2UiVQoVSXNzdWVPQXV0aENvZGVSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECEhMKBm9wZW5pZBgCIAEoCUID4EECEhIKBXNjb3BlGAMgASgJQgPgQQIiJgoWSXNzdWVPQXV0aENvZGVSZXNwb25zZRIMCgRjb2RlGAEgASgJKpMBCglGYXVsdEtpbmQSGgoWRkFVTFRfS0lORF9VTlNQRUNJRklFRBAAEhYKEkZBVUxUX0tJTkRfTEFURU5DWRABEhoKFkZBVUxUX0tJTkRfSFRUUF9TVEFUVVMQAhIWChJGQVVMVF9LSU5EX0VSUkNPREUQAxIeChpGQVVMVF9LSU5EX0RST1BfQ09OTkVDVElPThAEMqYTCg5TYW5kYm94U2VydmljZRKFAQoNQ3JlYXRlQWNjb3VudBIoLnd4c3VpdGUuc2FuZGJveC52MS5DcmVhdGVBY2NvdW50UmVxdWVzdBopLnd4c3VpdGUuc2FuZGJveC52MS5DcmVhdGVBY2NvdW50UmVzcG9uc2UiH4LT5JMCGToBKiIUL3YxL3NhbmRib3gvYWNjb3VudHMSfwoMTGlzdEFjY291bnRzEicud3hzdWl0ZS5zYW5kYm94LnYxLkxpc3RBY2NvdW50c1JlcXVlc3QaKC53eHN1aXRlLnNhbmRib3gudjEuTGlzdEFjY291bnRzUmVzcG9uc2UiHILT5JMCFhIUL3YxL3NhbmRib3gvYWNjb3VudHMSiwEKDURlbGV0ZUFjY291bnQSKC53eHN1aXRlLnNhbmRib3gudjEuRGVsZXRlQWNjb3VudFJlcXVlc3QaKS53eHN1aXRlLnNhbmRib3gudjEuRGVsZXRlQWNjb3VudFJlc3BvbnNlIiWC0+STAh8qHS92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9EpgBCgxSZXZva2VUb2tlbnMSJy53eHN1aXRlLnNhbmRib3gudjEuUmV2b2tlVG9rZW5zUmVxdWVzdBooLnd4c3VpdGUuc2FuZGJveC52MS5SZXZva2VUb2tlbnNSZXNwb25zZSI1gtPkkwIvOgEqIiovdjEvc2FuZGJveC9hY2NvdW50cy97YXBwX2lkfTpyZXZva2VUb2tlbnMSkAEKCklzc3VlVG9rZW4SJS53eHN1aXRlLnNhbmRib3gudjEuSXNzdWVUb2tlblJlcXVlc3QaJi53eHN1aXRlLnNhbmRib3gudjEuSXNzdWVUb2tlblJlc3BvbnNlIjOC0+STAi06ASoiKC92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9Omlzc3VlVG9rZW4ScAoIR2V0Q2xvY2sSIy53eHN1aXRlLnNhbmRib3gudjEuR2V0Q2xvY2tSZXF1ZXN0GiQud3hzdWl0ZS5zYW5kYm94LnYxLkdldENsb2NrUmVzcG9uc2UiGYLT5JMCExIRL3YxL3NhbmRib3gvY2xvY2sShwEKDEFkdmFuY2VDbG9jaxInLnd4c3VpdGUuc2FuZGJveC52MS5BZHZhbmNlQ2xvY2tSZXF1ZXN0Gigud3hzdWl0ZS5zYW5kYm94LnYxLkFkdmFuY2VDbG9ja1Jlc3BvbnNlIiSC0+STAh46ASoiGS92MS9zYW5kYm94L2Nsb2NrOmFkdmFuY2USdAoIQWRkRmF1bHQSIy53eHN1aXRlLnNhbmRib3gudjEuQWRkRmF1bHRSZXF1ZXN0GiQud3hzdWl0ZS5zYW5kYm94LnYxLkFkZEZhdWx0UmVzcG9uc2UiHYLT5JMCFzoBKiISL3YxL3NhbmRib3gvZmF1bHRzEncKCkxpc3RGYXVsdHMSJS53eHN1aXRlLnNhbmRib3gudjEuTGlzdEZhdWx0c1JlcXVlc3QaJi53eHN1aXRlLnNhbmRib3gudjEuTGlzdEZhdWx0c1Jlc3BvbnNlIhqC0+STAhQSEi92MS9zYW5kYm94L2ZhdWx0cxJ6CgtDbGVhckZhdWx0cxImLnd4c3VpdGUuc2FuZGJveC52MS5DbGVhckZhdWx0c1JlcXVlc3QaJy53eHN1aXRlLnNhbmRib3gudjEuQ2xlYXJGYXVsdHNSZXNwb25zZSIagtPkkwIUKhIvdjEvc2FuZGJveC9mYXVsdHMSdAoIU2V0UXVvdGESIy53eHN1aXRlLnNhbmRib3gudjEuU2V0UXVvdGFSZXF1ZXN0GiQud3hzdWl0ZS5zYW5kYm94LnYxLlNldFF1b3RhUmVzcG9uc2UiHYLT5JMCFzoBKhoSL3YxL3NhbmRib3gvcXVvdGFzEnMKCUxpc3RDYWxscxIkLnd4c3VpdGUuc2FuZGJveC52MS5MaXN0Q2FsbHNSZXF1ZXN0GiUud3hzdWl0ZS5zYW5kYm94LnYxLkxpc3RDYWxsc1Jlc3BvbnNlIhmC0+STAhMSES92MS9zYW5kYm94L2NhbGxzEnYKCkNsZWFyQ2FsbHMSJS53eHN1aXRlLnNhbmRib3gudjEuQ2xlYXJDYWxsc1JlcXVlc3QaJi53eHN1aXRlLnNhbmRib3gudjEuQ2xlYXJDYWxsc1Jlc3BvbnNlIhmC0+STAhMqES92MS9zYW5kYm94L2NhbGxzEosBCgpDcmVhdGVVc2VyEiUud3hzdWl0ZS5zYW5kYm94LnYxLkNyZWF0ZVVzZXJSZXF1ZXN0GiYud3hzdWl0ZS5zYW5kYm94LnYxLkNyZWF0ZVVzZXJSZXNwb25zZSIugtPkkwIoOgEqIiMvdjEvc2FuZGJveC9hY2NvdW50cy97YXBwX2lkfS91c2VycxKFAQoJTGlzdFVzZXJzEiQud3hzdWl0ZS5zYW5kYm94LnYxLkxpc3RVc2Vyc1JlcXVlc3QaJS53eHN1aXRlLnNhbmRib3gudjEuTGlzdFVzZXJzUmVzcG9uc2UiK4LT5JMCJRIjL3YxL3NhbmRib3gvYWNjb3VudHMve2FwcF9pZH0vdXNlcnMSkQEKCkRlbGV0ZVVzZXISJS53eHN1aXRlLnNhbmRib3gudjEuRGVsZXRlVXNlclJlcXVlc3QaJi53eHN1aXRlLnNhbmRib3gudjEuRGVsZXRlVXNlclJlc3BvbnNlIjSC0+STAi4qLC92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9L3VzZXJzL3tvcGVuaWR9ErYBChJTZXRBdXRob3JpemluZ1VzZXISLS53eHN1aXRlLnNhbmRib3gudjEuU2V0QXV0aG9yaXppbmdVc2VyUmVxdWVzdBouLnd4c3VpdGUuc2FuZGJveC52MS5TZXRBdXRob3JpemluZ1VzZXJSZXNwb25zZSJBgtPkkwI7OgEqIjYvdjEvc2FuZGJveC9hY2NvdW50cy97YXBwX2lkfS9vYXV0aDpzZXRBdXRob3JpemluZ1VzZXISoQEKDklzc3VlT0F1dGhDb2RlEikud3hzdWl0ZS5zYW5kYm94LnYxLklzc3VlT0F1dGhDb2RlUmVxdWVzdBoqLnd4c3VpdGUuc2FuZGJveC52MS5Jc3N1ZU9BdXRoQ29kZVJlc3BvbnNlIjiC0+STAjI6ASoiLS92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9L29hdXRoOmlzc3VlQ29kZULQAQoWY29tLnd4c3VpdGUuc2FuZGJveC52MUIMU2FuZGJveFByb3RvUAFaPmdpdGh1Yi5jb20vd3hzdWl0ZS93eHN1aXRlL2dlbi9nby93eHN1aXRlL3NhbmRib3gvdjE7c2FuZGJveHYxogIDV1NYqgISV3hzdWl0ZS5TYW5kYm94LlYxygISV3hzdWl0ZVxTYW5kYm94XFYx4gIeV3hzdWl0ZVxTYW5kYm94XFYxXEdQQk1ldGFkYXRh6gIUV3hzdWl0ZTo6U2FuZGJveDo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
  * SimulatedAccount is an official account known to the emulator.
@@ -42,6 +42,14 @@ export type SimulatedAccount = Message<"wxsuite.sandbox.v1.SimulatedAccount"> & 
    * @generated from field: string name = 3;
    */
   name: string;
+
+  /**
+   * Web-authorization domains (网页授权域名): the redirect_uri hosts /connect/oauth2/authorize
+   * accepts. Empty accepts any host.
+   *
+   * @generated from field: repeated string oauth_domains = 4;
+   */
+  oauthDomains: string[];
 };
 
 /**
@@ -720,6 +728,323 @@ export const ClearCallsResponseSchema: GenMessage<ClearCallsResponse> = /*@__PUR
   messageDesc(file_wxsuite_sandbox_v1_sandbox, 28);
 
 /**
+ * SimulatedUser is a WeChat user as the sandbox knows them, for one account.
+ *
+ * @generated from message wxsuite.sandbox.v1.SimulatedUser
+ */
+export type SimulatedUser = Message<"wxsuite.sandbox.v1.SimulatedUser"> & {
+  /**
+   * The openid for the account; generated when empty.
+   *
+   * @generated from field: string openid = 1;
+   */
+  openid: string;
+
+  /**
+   * The unionid; empty when the account has no open platform binding.
+   *
+   * @generated from field: string unionid = 2;
+   */
+  unionid: string;
+
+  /**
+   * The nickname.
+   *
+   * @generated from field: string nickname = 3;
+   */
+  nickname: string;
+
+  /**
+   * 1 male, 2 female, 0 unknown.
+   *
+   * @generated from field: int32 sex = 4;
+   */
+  sex: number;
+
+  /**
+   * Province.
+   *
+   * @generated from field: string province = 5;
+   */
+  province: string;
+
+  /**
+   * City.
+   *
+   * @generated from field: string city = 6;
+   */
+  city: string;
+
+  /**
+   * Country.
+   *
+   * @generated from field: string country = 7;
+   */
+  country: string;
+
+  /**
+   * Avatar URL.
+   *
+   * @generated from field: string headimgurl = 8;
+   */
+  headimgurl: string;
+
+  /**
+   * Language, e.g. zh_CN.
+   *
+   * @generated from field: string language = 9;
+   */
+  language: string;
+
+  /**
+   * Privileges reported by sns/userinfo.
+   *
+   * @generated from field: repeated string privilege = 10;
+   */
+  privilege: string[];
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.SimulatedUser.
+ * Use `create(SimulatedUserSchema)` to create a new message.
+ */
+export const SimulatedUserSchema: GenMessage<SimulatedUser> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 29);
+
+/**
+ * CreateUserRequest adds a simulated user.
+ *
+ * @generated from message wxsuite.sandbox.v1.CreateUserRequest
+ */
+export type CreateUserRequest = Message<"wxsuite.sandbox.v1.CreateUserRequest"> & {
+  /**
+   * The account's AppID.
+   *
+   * @generated from field: string app_id = 1;
+   */
+  appId: string;
+
+  /**
+   * The user.
+   *
+   * @generated from field: wxsuite.sandbox.v1.SimulatedUser user = 2;
+   */
+  user?: SimulatedUser | undefined;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.CreateUserRequest.
+ * Use `create(CreateUserRequestSchema)` to create a new message.
+ */
+export const CreateUserRequestSchema: GenMessage<CreateUserRequest> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 30);
+
+/**
+ * CreateUserResponse returns the stored user.
+ *
+ * @generated from message wxsuite.sandbox.v1.CreateUserResponse
+ */
+export type CreateUserResponse = Message<"wxsuite.sandbox.v1.CreateUserResponse"> & {
+  /**
+   * The user, with its openid.
+   *
+   * @generated from field: wxsuite.sandbox.v1.SimulatedUser user = 1;
+   */
+  user?: SimulatedUser | undefined;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.CreateUserResponse.
+ * Use `create(CreateUserResponseSchema)` to create a new message.
+ */
+export const CreateUserResponseSchema: GenMessage<CreateUserResponse> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 31);
+
+/**
+ * ListUsersRequest names the account.
+ *
+ * @generated from message wxsuite.sandbox.v1.ListUsersRequest
+ */
+export type ListUsersRequest = Message<"wxsuite.sandbox.v1.ListUsersRequest"> & {
+  /**
+   * The account's AppID.
+   *
+   * @generated from field: string app_id = 1;
+   */
+  appId: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.ListUsersRequest.
+ * Use `create(ListUsersRequestSchema)` to create a new message.
+ */
+export const ListUsersRequestSchema: GenMessage<ListUsersRequest> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 32);
+
+/**
+ * ListUsersResponse lists the users.
+ *
+ * @generated from message wxsuite.sandbox.v1.ListUsersResponse
+ */
+export type ListUsersResponse = Message<"wxsuite.sandbox.v1.ListUsersResponse"> & {
+  /**
+   * The users.
+   *
+   * @generated from field: repeated wxsuite.sandbox.v1.SimulatedUser users = 1;
+   */
+  users: SimulatedUser[];
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.ListUsersResponse.
+ * Use `create(ListUsersResponseSchema)` to create a new message.
+ */
+export const ListUsersResponseSchema: GenMessage<ListUsersResponse> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 33);
+
+/**
+ * DeleteUserRequest names the user.
+ *
+ * @generated from message wxsuite.sandbox.v1.DeleteUserRequest
+ */
+export type DeleteUserRequest = Message<"wxsuite.sandbox.v1.DeleteUserRequest"> & {
+  /**
+   * The account's AppID.
+   *
+   * @generated from field: string app_id = 1;
+   */
+  appId: string;
+
+  /**
+   * The user's openid.
+   *
+   * @generated from field: string openid = 2;
+   */
+  openid: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.DeleteUserRequest.
+ * Use `create(DeleteUserRequestSchema)` to create a new message.
+ */
+export const DeleteUserRequestSchema: GenMessage<DeleteUserRequest> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 34);
+
+/**
+ * DeleteUserResponse is empty.
+ *
+ * @generated from message wxsuite.sandbox.v1.DeleteUserResponse
+ */
+export type DeleteUserResponse = Message<"wxsuite.sandbox.v1.DeleteUserResponse"> & {
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.DeleteUserResponse.
+ * Use `create(DeleteUserResponseSchema)` to create a new message.
+ */
+export const DeleteUserResponseSchema: GenMessage<DeleteUserResponse> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 35);
+
+/**
+ * SetAuthorizingUserRequest chooses who logs in at /connect/oauth2/authorize.
+ *
+ * @generated from message wxsuite.sandbox.v1.SetAuthorizingUserRequest
+ */
+export type SetAuthorizingUserRequest = Message<"wxsuite.sandbox.v1.SetAuthorizingUserRequest"> & {
+  /**
+   * The account's AppID.
+   *
+   * @generated from field: string app_id = 1;
+   */
+  appId: string;
+
+  /**
+   * The user's openid.
+   *
+   * @generated from field: string openid = 2;
+   */
+  openid: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.SetAuthorizingUserRequest.
+ * Use `create(SetAuthorizingUserRequestSchema)` to create a new message.
+ */
+export const SetAuthorizingUserRequestSchema: GenMessage<SetAuthorizingUserRequest> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 36);
+
+/**
+ * SetAuthorizingUserResponse is empty.
+ *
+ * @generated from message wxsuite.sandbox.v1.SetAuthorizingUserResponse
+ */
+export type SetAuthorizingUserResponse = Message<"wxsuite.sandbox.v1.SetAuthorizingUserResponse"> & {
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.SetAuthorizingUserResponse.
+ * Use `create(SetAuthorizingUserResponseSchema)` to create a new message.
+ */
+export const SetAuthorizingUserResponseSchema: GenMessage<SetAuthorizingUserResponse> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 37);
+
+/**
+ * IssueOAuthCodeRequest asks for a code.
+ *
+ * @generated from message wxsuite.sandbox.v1.IssueOAuthCodeRequest
+ */
+export type IssueOAuthCodeRequest = Message<"wxsuite.sandbox.v1.IssueOAuthCodeRequest"> & {
+  /**
+   * The account's AppID.
+   *
+   * @generated from field: string app_id = 1;
+   */
+  appId: string;
+
+  /**
+   * The user's openid.
+   *
+   * @generated from field: string openid = 2;
+   */
+  openid: string;
+
+  /**
+   * snsapi_base or snsapi_userinfo.
+   *
+   * @generated from field: string scope = 3;
+   */
+  scope: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.IssueOAuthCodeRequest.
+ * Use `create(IssueOAuthCodeRequestSchema)` to create a new message.
+ */
+export const IssueOAuthCodeRequestSchema: GenMessage<IssueOAuthCodeRequest> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 38);
+
+/**
+ * IssueOAuthCodeResponse carries the code.
+ *
+ * @generated from message wxsuite.sandbox.v1.IssueOAuthCodeResponse
+ */
+export type IssueOAuthCodeResponse = Message<"wxsuite.sandbox.v1.IssueOAuthCodeResponse"> & {
+  /**
+   * The code, single-use, valid 5 minutes (simulated time).
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.IssueOAuthCodeResponse.
+ * Use `create(IssueOAuthCodeResponseSchema)` to create a new message.
+ */
+export const IssueOAuthCodeResponseSchema: GenMessage<IssueOAuthCodeResponse> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 39);
+
+/**
  * FaultKind is what a fault rule does to a matching call.
  *
  * @generated from enum wxsuite.sandbox.v1.FaultKind
@@ -906,6 +1231,58 @@ export const SandboxService: GenService<{
     methodKind: "unary";
     input: typeof ClearCallsRequestSchema;
     output: typeof ClearCallsResponseSchema;
+  },
+  /**
+   * CreateUser adds (or replaces) a simulated WeChat user of an account.
+   *
+   * @generated from rpc wxsuite.sandbox.v1.SandboxService.CreateUser
+   */
+  createUser: {
+    methodKind: "unary";
+    input: typeof CreateUserRequestSchema;
+    output: typeof CreateUserResponseSchema;
+  },
+  /**
+   * ListUsers lists an account's simulated users ordered by openid.
+   *
+   * @generated from rpc wxsuite.sandbox.v1.SandboxService.ListUsers
+   */
+  listUsers: {
+    methodKind: "unary";
+    input: typeof ListUsersRequestSchema;
+    output: typeof ListUsersResponseSchema;
+  },
+  /**
+   * DeleteUser removes a simulated user.
+   *
+   * @generated from rpc wxsuite.sandbox.v1.SandboxService.DeleteUser
+   */
+  deleteUser: {
+    methodKind: "unary";
+    input: typeof DeleteUserRequestSchema;
+    output: typeof DeleteUserResponseSchema;
+  },
+  /**
+   * SetAuthorizingUser chooses the simulated user who "logs in" when a browser opens the
+   * account's /connect/oauth2/authorize URL: the sandbox redirects at once to the
+   * redirect_uri with a code for that user and the state.
+   *
+   * @generated from rpc wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser
+   */
+  setAuthorizingUser: {
+    methodKind: "unary";
+    input: typeof SetAuthorizingUserRequestSchema;
+    output: typeof SetAuthorizingUserResponseSchema;
+  },
+  /**
+   * IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
+   *
+   * @generated from rpc wxsuite.sandbox.v1.SandboxService.IssueOAuthCode
+   */
+  issueOAuthCode: {
+    methodKind: "unary";
+    input: typeof IssueOAuthCodeRequestSchema;
+    output: typeof IssueOAuthCodeResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_wxsuite_sandbox_v1_sandbox, 0);

@@ -1,0 +1,74 @@
+package auth
+
+// This file holds the types services build against; the authenticator, the interceptor
+// and the key configuration live beside it.
+
+import (
+	"context"
+	"slices"
+)
+
+// Scopes a key may hold. ScopeAdmin allows everything.
+const (
+	// ScopeAccountsRead allows ListAccounts and GetAccount.
+	ScopeAccountsRead = "accounts.read"
+	// ScopeTokenRead allows reading raw access tokens and tickets (and passive refresh).
+	ScopeTokenRead = "token.read"
+	// ScopeOAuth allows the web-authorization RPCs (without raw user tokens).
+	ScopeOAuth = "oauth"
+	// ScopeOAuthTokens additionally returns raw user access and refresh tokens.
+	ScopeOAuthTokens = "oauth.tokens"
+	// ScopeJSSDK allows JS-SDK and card signing.
+	ScopeJSSDK = "jssdk"
+	// ScopePlatform allows the platform operations (IP lists, network check).
+	ScopePlatform = "platform"
+	// ScopeAdmin allows everything, including ClearQuota.
+	ScopeAdmin = "admin"
+)
+
+// AllAccounts in a key's app_ids lets it use every account.
+const AllAccounts = "*"
+
+// Policy says what a caller needs to call one procedure.
+type Policy struct {
+	// Procedure is the full RPC path, e.g. "/wxsuite.token.v1.TokenService/GetAccessToken".
+	Procedure string
+	// Scope is the scope the caller's key must hold (ScopeAdmin always does).
+	Scope string
+	// Audit logs one line per call (key id, app_id, procedure): set it for every RPC that
+	// returns a raw token.
+	Audit bool
+}
+
+// Caller is the authenticated caller of an RPC.
+type Caller struct {
+	// KeyID names the API key (never the key itself).
+	KeyID string
+	// Scopes the key holds.
+	Scopes []string
+	// AppIDs the key may use; AllAccounts means every account.
+	AppIDs []string
+}
+
+// HasScope reports whether the caller holds scope (or admin).
+func (c *Caller) HasScope(scope string) bool {
+	return c != nil && (slices.Contains(c.Scopes, scope) || slices.Contains(c.Scopes, ScopeAdmin))
+}
+
+// MayUse reports whether the caller may act on the account appID.
+func (c *Caller) MayUse(appID string) bool {
+	return c != nil && (slices.Contains(c.AppIDs, AllAccounts) || slices.Contains(c.AppIDs, appID))
+}
+
+type callerKey struct{}
+
+// WithCaller returns ctx carrying c (the interceptor does this; tests may too).
+func WithCaller(ctx context.Context, c *Caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// FromContext returns the caller the interceptor authenticated, if any.
+func FromContext(ctx context.Context) (*Caller, bool) {
+	c, ok := ctx.Value(callerKey{}).(*Caller)
+	return c, ok
+}
