@@ -47,6 +47,10 @@ type Request struct {
 	// Idempotent marks a POST as safe to send again after a 5xx, an errcode -1 or a transport
 	// failure. GET requests are always idempotent.
 	Idempotent bool
+	// Once marks a call that consumes something even as a GET (an OAuth code exchange):
+	// it is never retried after it may have reached WeChat. Connection failures before
+	// anything was sent still fail over.
+	Once bool
 }
 
 // Client calls the WeChat API: it injects access tokens, refreshes them once when WeChat
@@ -206,7 +210,7 @@ func prepare(req *Request) (*call, error) {
 	if cl.method == "" {
 		cl.method = http.MethodGet
 	}
-	cl.idempotent = req.Idempotent || cl.method == http.MethodGet || cl.method == http.MethodHead
+	cl.idempotent = !req.Once && (req.Idempotent || cl.method == http.MethodGet || cl.method == http.MethodHead)
 	switch {
 	case req.Body != nil && req.RawBody != nil:
 		return nil, fmt.Errorf("wechat: %s: set Body or RawBody, not both", req.Path)

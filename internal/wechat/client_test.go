@@ -275,6 +275,7 @@ func TestDoRetries(t *testing.T) {
 		name       string
 		method     string
 		idempotent bool
+		once       bool
 		give       func(w http.ResponseWriter, hit int32)
 		wantHits   int32
 		wantOK     bool
@@ -287,6 +288,8 @@ func TestDoRetries(t *testing.T) {
 		{name: "503 POST not retried", method: "POST", give: status(http.StatusServiceUnavailable), wantHits: 1},
 		{name: "500 idempotent POST retried", method: "POST", idempotent: true, give: status(http.StatusInternalServerError), wantHits: 3},
 		{name: "400 GET not retried", method: "GET", give: status(http.StatusBadRequest), wantHits: 1},
+		{name: "busy GET marked Once not retried", method: "GET", once: true, give: busy, wantHits: 1},
+		{name: "502 GET marked Once not retried", method: "GET", once: true, give: status(http.StatusBadGateway), wantHits: 1},
 		{name: "input error not retried", method: "GET", give: func(w http.ResponseWriter, _ int32) {
 			writeJSON(w, `{"errcode":40003,"errmsg":"invalid openid"}`)
 		}, wantHits: 1},
@@ -296,7 +299,7 @@ func TestDoRetries(t *testing.T) {
 			t.Parallel()
 			srv := newWechatServer(t, func(w http.ResponseWriter, _ *http.Request, hit int32) { tt.give(w, hit) })
 			c := newTestClient(t, Config{BaseURL: srv.URL, MaxRetries: 2}, WithTokenSource(&fakeTokens{current: "TOK"}))
-			req := &Request{AppID: "wx1", Method: tt.method, Path: "/cgi-bin/user/info", Idempotent: tt.idempotent}
+			req := &Request{AppID: "wx1", Method: tt.method, Path: "/cgi-bin/user/info", Idempotent: tt.idempotent, Once: tt.once}
 			if tt.method == "POST" {
 				req.Body = map[string]string{"openid": "o1"}
 			}
