@@ -149,7 +149,7 @@ func TestSensitiveKey(t *testing.T) {
 		want bool
 	}{
 		{"app_secret", true}, {"Password", true}, {"access_token", true}, {"jsapi_ticket", true},
-		{"encoding_aes_key", true}, {"api_key", true}, {"app_id", false}, {"AppID", false},
+		{"encoding_aes_key", true}, {"api_key", true}, {"app_id", false}, {"AppID", false}, {"key_id", false},
 		{"path", false}, {"procedure", false}, {"code", false},
 	}
 	for _, tt := range tests {

@@ -24,7 +24,9 @@ var credentialInText = regexp.MustCompile(`(?i)(access_token|secret)=[^&\s"]+`)
 func SensitiveKey(key string) bool {
 	k := strings.ToLower(key)
 	switch k {
-	case "app_id", "appid", "path":
+	case "app_id", "appid", "path",
+		// Identifiers of secrets, not secrets: the API key's id names the caller in audit lines.
+		"key_id", "keyid":
 		return false
 	}
 	for _, p := range sensitiveKeyParts {
