@@ -15,9 +15,11 @@ const usage = `wxsuite — the WeChat Official Account platform behind one typed
 
 Usage:
   wxsuite serve --config FILE [--services LIST]   run services from a configuration file
-  wxsuite dev [--addr ADDR] [--sandbox-addr ADDR] run every service on embedded defaults:
+  wxsuite dev [--addr ADDR] [--sandbox-addr ADDR] [--api-key KEY] [--no-auth]
+                                                  run every service on embedded defaults:
                                                   an in-process Redis-compatible store and
-                                                  WeChat sandbox with a demo account
+                                                  WeChat sandbox with a demo account; prints
+                                                  an admin API key
   wxsuite keygen --id NAME [--app-ids LIST] [--scopes LIST]
                                                   print a new API key and its auth.keys entry
   wxsuite version                                 print the version

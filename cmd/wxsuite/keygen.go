@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/wxsuite/wxsuite/internal/platform/auth"
@@ -22,6 +23,11 @@ func keygen(args []string, stdout, stderr io.Writer) error {
 	}
 	if *id == "" {
 		return fmt.Errorf("keygen: --id is required")
+	}
+	for _, sc := range strings.Split(*scopes, ",") {
+		if sc = strings.TrimSpace(sc); sc != "" && !slices.Contains(auth.Scopes(), sc) {
+			return fmt.Errorf("keygen: --scopes: unknown scope %q (known: %s)", sc, strings.Join(auth.Scopes(), ", "))
+		}
 	}
 	key, hash, err := auth.GenerateKey()
 	if err != nil {

@@ -248,3 +248,18 @@ func TestFlagVariablesAreNotOverrides(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+func TestKeygen(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"keygen", "--id", "backend-1", "--scopes", "token.read,oauth"}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(out.String(), "wxsk_") || !strings.Contains(out.String(), `hash: "sha256:`) {
+		t.Errorf("output lacks the key or its hash:\n%s", out.String())
+	}
+	errOut.Reset()
+	if code := run(context.Background(), []string{"keygen", "--id", "x", "--scopes", "tokn.read"}, nil, io.Discard, &errOut); code != 1 || !strings.Contains(errOut.String(), `unknown scope "tokn.read"`) {
+		t.Errorf("bad scope: exit %d, %q", code, errOut.String())
+	}
+}
