@@ -48,9 +48,11 @@ type server struct {
 	err  error         // Wait's result, valid once done is closed
 }
 
-// startServer starts bin with args, logging to dir/name.log. The child is put in its own
-// process group (and on Linux dies with this process), so stop can end all of it.
-func startServer(name, dir, bin string, args ...string) (*server, error) {
+// startServer starts bin with args and this process's environment plus env, with its
+// stdout and stderr going straight to the file dir/name.log (the child writes to it
+// itself: no pipe, nothing copied by this process). The child is put in its own process
+// group (and on Linux dies with this process), so stop can end all of it.
+func startServer(name, dir string, env []string, bin string, args ...string) (*server, error) {
 	logPath := filepath.Join(dir, name+".log")
 	f, err := os.Create(logPath)
 	if err != nil {
@@ -59,6 +61,9 @@ func startServer(name, dir, bin string, args ...string) (*server, error) {
 	defer f.Close() // the child holds its own descriptor
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = f, f
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.SysProcAttr = childAttr()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)

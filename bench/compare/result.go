@@ -40,81 +40,207 @@ func (r loadReport) errorText() string {
 	if r.WarmupErrors > 0 {
 		parts = append(parts, fmt.Sprintf("warmup=%d", r.WarmupErrors))
 	}
+	if r.FirstError != "" {
+		parts = append(parts, fmt.Sprintf("(%s)", r.FirstError))
+	}
 	return strings.Join(parts, " ")
 }
 
-// round is one echo run followed by one token run.
+// round is one run of each selected load, in Order.
 type round struct {
-	Echo  loadReport `json:"echo"`
-	Token loadReport `json:"token"`
+	Order   []string              `json:"order"`
+	Reports map[string]loadReport `json:"reports"`
 }
 
-func (r round) rateRatio() float64 { return r.Token.Rate / r.Echo.Rate }
-func (r round) p99Ratio() float64  { return r.Token.P99 / r.Echo.P99 }
+// comparison is one target: the rate (and p99) of run Num relative to run Den.
+type comparison struct {
+	// Name is what -compare selects: token, jssdk, auth or audit.
+	Name     string
+	Num, Den string
+	// MinRate, when positive, requires mean Num rate / mean Den rate >= MinRate.
+	MinRate float64
+	// MaxP99, when positive, requires mean Num p99 / mean Den p99 <= MaxP99.
+	MaxP99 float64
+	// MaxCost, when positive, requires 1 - rate ratio < MaxCost (the share of Den's rate
+	// lost in Num).
+	MaxCost float64
+}
 
-// summary is the verdict over all rounds: the ratio of the mean token rate to the mean
-// echo rate, and of the mean token p99 to the mean echo p99.
-type summary struct {
-	Rounds    []round `json:"rounds"`
-	EchoRate  float64 `json:"echo_calls_per_sec"`
-	TokenRate float64 `json:"token_calls_per_sec"`
-	EchoP99   float64 `json:"echo_p99_us"`
-	TokenP99  float64 `json:"token_p99_us"`
-	RateRatio float64 `json:"rate_ratio"`
-	P99Ratio  float64 `json:"p99_ratio"`
-	MinRate   float64 `json:"target_min_rate_ratio"`
-	MaxP99    float64 `json:"target_max_p99_ratio"`
-	// MedianRateRatio and MedianP99Ratio are the medians of the per-round ratios: less
-	// swayed by one disturbed run than the ratios of means, which decide the verdict.
+// check is one target of a verdict.
+type check struct {
+	What   string  `json:"what"`
+	Value  float64 `json:"value"`
+	Op     string  `json:"op"`
+	Target float64 `json:"target"`
+	Met    bool    `json:"met"`
+}
+
+func (c check) String() string {
+	return fmt.Sprintf("%s %.3f, target %s %.2f: %s", c.What, c.Value, c.Op, c.Target, verdictWord(c.Met))
+}
+
+// verdict is one comparison over all rounds. The checks use the ratio of the means; the
+// medians of the per-round ratios are there to show how much one round swayed it.
+type verdict struct {
+	Name            string  `json:"comparison"`
+	Num             string  `json:"numerator"`
+	Den             string  `json:"denominator"`
+	RateRatio       float64 `json:"rate_ratio"`
+	P99Ratio        float64 `json:"p99_ratio"`
+	Cost            float64 `json:"cost"` // 1 - RateRatio
 	MedianRateRatio float64 `json:"median_round_rate_ratio"`
 	MedianP99Ratio  float64 `json:"median_round_p99_ratio"`
-	RateMet         bool    `json:"rate_target_met"`
-	P99Met          bool    `json:"p99_target_met"`
-	ErrorsTotal     int     `json:"errors"`
+	Checks          []check `json:"checks"`
+	Met             bool    `json:"met"`
 }
 
-func summarize(rounds []round, minRate, maxP99 float64) summary {
-	s := summary{Rounds: rounds, MinRate: minRate, MaxP99: maxP99}
-	for _, r := range rounds {
-		s.EchoRate += r.Echo.Rate / float64(len(rounds))
-		s.TokenRate += r.Token.Rate / float64(len(rounds))
-		s.EchoP99 += r.Echo.P99 / float64(len(rounds))
-		s.TokenP99 += r.Token.P99 / float64(len(rounds))
-		s.ErrorsTotal += r.Echo.errorCount() + r.Token.errorCount()
+// runMean is the mean over the rounds of one run's rate and p99.
+type runMean struct {
+	Rate   float64 `json:"calls_per_sec"`
+	P99    float64 `json:"p99_us"`
+	Errors int     `json:"errors"`
+}
+
+// summary is every round, the mean of each run and the verdict of each comparison.
+type summary struct {
+	Rounds      []round            `json:"rounds"`
+	Runs        []string           `json:"runs"`
+	Means       map[string]runMean `json:"means"`
+	Verdicts    []verdict          `json:"verdicts"`
+	ErrorsTotal int                `json:"errors"`
+}
+
+// Met reports whether every comparison met its targets.
+func (s summary) Met() bool {
+	for _, v := range s.Verdicts {
+		if !v.Met {
+			return false
+		}
 	}
-	rateRatios := make([]float64, 0, len(rounds))
-	p99Ratios := make([]float64, 0, len(rounds))
-	for _, r := range rounds {
-		rateRatios = append(rateRatios, r.rateRatio())
-		p99Ratios = append(p99Ratios, r.p99Ratio())
+	return true
+}
+
+// summarize computes the means of runs (in table order) and the verdict of each comparison.
+func summarize(rounds []round, runs []string, comps []comparison) summary {
+	s := summary{Rounds: rounds, Runs: runs, Means: map[string]runMean{}}
+	n := float64(len(rounds))
+	for _, name := range runs {
+		var m runMean
+		for _, r := range rounds {
+			rep := r.Reports[name]
+			m.Rate += rep.Rate / n
+			m.P99 += rep.P99 / n
+			m.Errors += rep.errorCount()
+		}
+		s.Means[name] = m
+		s.ErrorsTotal += m.Errors
 	}
-	s.MedianRateRatio = median(rateRatios)
-	s.MedianP99Ratio = median(p99Ratios)
-	s.RateRatio = s.TokenRate / s.EchoRate
-	s.P99Ratio = s.TokenP99 / s.EchoP99
-	s.RateMet = s.RateRatio >= minRate
-	s.P99Met = s.P99Ratio <= maxP99
+	for _, c := range comps {
+		num, den := s.Means[c.Num], s.Means[c.Den]
+		v := verdict{Name: c.Name, Num: c.Num, Den: c.Den, RateRatio: num.Rate / den.Rate, P99Ratio: num.P99 / den.P99}
+		v.Cost = 1 - v.RateRatio
+		rr := make([]float64, 0, len(rounds))
+		pr := make([]float64, 0, len(rounds))
+		for _, r := range rounds {
+			rr = append(rr, r.Reports[c.Num].Rate/r.Reports[c.Den].Rate)
+			pr = append(pr, r.Reports[c.Num].P99/r.Reports[c.Den].P99)
+		}
+		v.MedianRateRatio, v.MedianP99Ratio = median(rr), median(pr)
+		label := c.Num + "/" + c.Den
+		if c.MinRate > 0 {
+			v.Checks = append(v.Checks, check{What: "rate ratio (" + label + ")", Value: v.RateRatio, Op: ">=", Target: c.MinRate, Met: v.RateRatio >= c.MinRate})
+		}
+		if c.MaxP99 > 0 {
+			v.Checks = append(v.Checks, check{What: "p99 ratio (" + label + ")", Value: v.P99Ratio, Op: "<=", Target: c.MaxP99, Met: v.P99Ratio <= c.MaxP99})
+		}
+		if c.MaxCost > 0 {
+			v.Checks = append(v.Checks, check{What: "cost (1 - " + label + " rate)", Value: v.Cost, Op: "<", Target: c.MaxCost, Met: v.Cost < c.MaxCost})
+		}
+		v.Met = true
+		for _, ch := range v.Checks {
+			v.Met = v.Met && ch.Met
+		}
+		s.Verdicts = append(s.Verdicts, v)
+	}
 	return s
 }
 
-// writeTable prints the rounds and the verdict as a Markdown table, ready for
-// docs/benchmarks.md.
+// writeTable prints every run, the per-round ratios and the verdicts as Markdown, ready
+// for docs/benchmarks.md.
 func (s summary) writeTable(w io.Writer) {
-	fmt.Fprintln(w, "| round | echo calls/s | echo p50 | echo p99 | token calls/s | token p50 | token p99 | rate ratio | p99 ratio | errors (echo / token) |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+	fmt.Fprintln(w, "| round | run | calls/s | p50 | p99 | max | errors |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---|")
 	for i, r := range s.Rounds {
-		fmt.Fprintf(w, "| %d | %.0f | %s | %s | %.0f | %s | %s | %.3f | %.3f | %s / %s |\n",
-			i+1, r.Echo.Rate, ms(r.Echo.P50), ms(r.Echo.P99),
-			r.Token.Rate, ms(r.Token.P50), ms(r.Token.P99),
-			r.rateRatio(), r.p99Ratio(), r.Echo.errorText(), r.Token.errorText())
+		for _, name := range r.Order {
+			rep := r.Reports[name]
+			fmt.Fprintf(w, "| %d | %s | %.0f | %s | %s | %s | %s |\n",
+				i+1, name, rep.Rate, ms(rep.P50), ms(rep.P99), ms(rep.Max), rep.errorText())
+		}
 	}
-	fmt.Fprintf(w, "| mean | %.0f | | %s | %.0f | | %s | **%.3f** | **%.3f** | %d |\n",
-		s.EchoRate, ms(s.EchoP99), s.TokenRate, ms(s.TokenP99), s.RateRatio, s.P99Ratio, s.ErrorsTotal)
-	fmt.Fprintf(w, "| median of rounds | | | | | | | %.3f | %.3f | |\n", s.MedianRateRatio, s.MedianP99Ratio)
+	for _, name := range s.Runs {
+		m := s.Means[name]
+		fmt.Fprintf(w, "| mean | %s | %.0f | | %s | | %d |\n", name, m.Rate, ms(m.P99), m.Errors)
+	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "rate ratio (token/echo, of means) %.3f, target >= %.2f: %s\n", s.RateRatio, s.MinRate, verdict(s.RateMet))
-	fmt.Fprintf(w, "p99 ratio  (token/echo, of means) %.3f, target <= %.2f: %s\n", s.P99Ratio, s.MaxP99, verdict(s.P99Met))
+
+	fmt.Fprint(w, "| round |")
+	sep := "|---|"
+	for _, v := range s.Verdicts {
+		label := v.Num + "/" + v.Den
+		if isCost(v.Name) {
+			fmt.Fprintf(w, " %s cost (1 - %s rate) | %s p99 |", v.Name, label, label)
+		} else {
+			fmt.Fprintf(w, " %s rate | %s p99 |", label, label)
+		}
+		sep += "---:|---:|"
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, sep)
+	for i, r := range s.Rounds {
+		fmt.Fprintf(w, "| %d |", i+1)
+		for _, v := range s.Verdicts {
+			num, den := r.Reports[v.Num], r.Reports[v.Den]
+			rr := num.Rate / den.Rate
+			if isCost(v.Name) {
+				rr = 1 - rr
+			}
+			fmt.Fprintf(w, " %.3f | %.3f |", rr, num.P99/den.P99)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprint(w, "| of means |")
+	for _, v := range s.Verdicts {
+		rr := v.RateRatio
+		if isCost(v.Name) {
+			rr = v.Cost
+		}
+		fmt.Fprintf(w, " **%.3f** | **%.3f** |", rr, v.P99Ratio)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprint(w, "| median of rounds |")
+	for _, v := range s.Verdicts {
+		rr := v.MedianRateRatio
+		if isCost(v.Name) {
+			rr = 1 - rr
+		}
+		fmt.Fprintf(w, " %.3f | %.3f |", rr, v.MedianP99Ratio)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w)
+	for _, v := range s.Verdicts {
+		for _, c := range v.Checks {
+			fmt.Fprintf(w, "%-5s %s\n", v.Name, c)
+		}
+		if len(v.Checks) == 0 {
+			fmt.Fprintf(w, "%-5s cost (1 - %s/%s rate) %.3f, p99 ratio %.3f (no target)\n", v.Name, v.Num, v.Den, v.Cost, v.P99Ratio)
+		}
+	}
+	fmt.Fprintf(w, "errors: %d\n", s.ErrorsTotal)
 }
+
+// isCost reports whether comparison name is shown as a cost, 1 - rate ratio: the share
+// of the rate lost to what the numerator run does and the denominator's does not.
+func isCost(name string) bool { return name == "auth" || name == "audit" }
 
 // median returns the median of v (the mean of the middle two when len(v) is even); it
 // sorts v.
@@ -129,7 +255,7 @@ func median(v []float64) float64 {
 
 func ms(us float64) string { return fmt.Sprintf("%.2f ms", us/1000) }
 
-func verdict(ok bool) string {
+func verdictWord(ok bool) string {
 	if ok {
 		return "MET"
 	}

@@ -29,6 +29,12 @@ func targets() map[string]Target {
 			NewRequest:  func() proto.Message { return new(tokenv1.GetAccessTokenRequest) },
 			NewResponse: func() proto.Message { return new(tokenv1.GetAccessTokenResponse) },
 		},
+		"jssdk": {
+			Method:      "/wxsuite.token.v1.JSSDKService/SignJSSDKConfig",
+			Request:     `{"app_id":"wxd000000000000de0","url":"http://localhost:3000/page?x=1","js_api_list":["chooseImage","scanQRCode"]}`,
+			NewRequest:  func() proto.Message { return new(tokenv1.SignJSSDKConfigRequest) },
+			NewResponse: func() proto.Message { return new(tokenv1.SignJSSDKConfigResponse) },
+		},
 		"echo": {
 			Method:      "/wxsuite.bench.v1.EchoService/Echo",
 			Request:     `"hello"`,
@@ -39,7 +45,7 @@ func targets() map[string]Target {
 }
 
 func targetNames() []string {
-	names := make([]string, 0, 2)
+	names := make([]string, 0, 3)
 	for n := range targets() {
 		names = append(names, n)
 	}

@@ -82,7 +82,7 @@ func runApp(ctx context.Context, started func(), opts ...fx.Option) error {
 }
 
 // flagEnv are the variables that stand for flags, not configuration overrides.
-var flagEnv = []string{"WXSUITE_CONFIG", "WXSUITE_SERVICES"}
+var flagEnv = []string{"WXSUITE_CONFIG", "WXSUITE_SERVICES", "WXSUITE_DEV_API_KEY"}
 
 // overrides returns environ without the variables that stand for flags.
 func overrides(environ []string) []string {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -156,5 +157,18 @@ func TestSensitiveKey(t *testing.T) {
 		if got := logging.SensitiveKey(tt.give); got != tt.want {
 			t.Errorf("SensitiveKey(%q) = %v, want %v", tt.give, got, tt.want)
 		}
+	}
+}
+
+// BenchmarkAuditLine measures one audit-style line through the redacting JSON handler: the
+// cost every raw-token read pays.
+func BenchmarkAuditLine(b *testing.B) {
+	l, err := logging.New(logging.Config{Format: "json"}, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Info("audit: token read", "key_id", "backend-1", "app_id", "wx0123456789abcdef", "procedure", "/wxsuite.token.v1.TokenService/GetAccessToken", "ok", true)
 	}
 }
