@@ -11,7 +11,7 @@ PROTOC_GEN_GO_GRPC_VERSION   := v1.6.2
 PROTOC_GEN_CONNECT_GO_VERSION:= v1.21.1
 GRPC_GATEWAY_VERSION         := v2.33.0
 
-.PHONY: all tools gen gen-check lint breaking test test-short bench run fmt clean
+.PHONY: all tools gen gen-check lint breaking test test-short bench run fmt clean helm helm-update image
 
 all: gen lint test
 
@@ -62,6 +62,18 @@ bench:
 ## run: start the embedded development system
 run:
 	go run ./cmd/wxsuite dev
+
+## helm: chart lint, render tests, goldens
+helm:
+	.ci/helm
+
+## helm-update: regenerate values.schema.json and the goldens
+helm-update:
+	.ci/helm --update
+
+## image: OCI image tarballs in dist/ (no Docker engine needed)
+image:
+	.ci/image
 
 fmt:
 	gofmt -w $$(git ls-files '*.go' | grep -v '^gen/')
