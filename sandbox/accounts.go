@@ -30,6 +30,26 @@ type Account struct {
 	// port, one with a port ("127.0.0.1:8080") only that port; subdomains do not match.
 	// Empty accepts any host.
 	OAuthDomains []string `json:"oauth_domains,omitempty"`
+	// CallbackURL is where the sandbox pushes the account's messages and events (the
+	// server URL, 服务器地址, of the console's 服务器配置): an absolute http or https URL.
+	// Empty disables pushes.
+	CallbackURL string `json:"callback_url,omitempty"`
+	// CallbackToken is the console's Token (3 to 32 letters or digits) that signs pushes.
+	// Required when CallbackURL is set: the console does not save a configuration without
+	// one.
+	CallbackToken string `json:"callback_token,omitempty"`
+	// EncodingAESKey is the console's EncodingAESKey: 43 base64 characters that decode
+	// (with "=" appended) to the 32-byte AES key. Required in EncryptCompatible and
+	// EncryptSafe modes.
+	EncodingAESKey string `json:"encoding_aes_key,omitempty"`
+	// EncryptMode is how pushes are sent; the zero value is plaintext. In fixture JSON it
+	// is a string: "plain", "compatible" or "safe" ("" or absent for the zero value).
+	EncryptMode EncryptMode `json:"encrypt_mode,omitempty"`
+	// OriginalID is the account's original id (原始ID, "gh_" and 12 hex digits), the
+	// ToUserName of pushes and the FromUserName replies must carry. AddAccount derives
+	// one from the AppID when it is empty (so a fixture account keeps the same one across
+	// restarts) and keeps the current one when an account is replaced without one.
+	OriginalID string `json:"original_id,omitempty"`
 }
 
 // clone returns a copy of a that shares no slice with it.
@@ -54,6 +74,7 @@ type account struct {
 	lastForce            time.Time
 	tickets              map[string]*ticket // by type: jsapi, wx_card
 	users                map[string]*User   // by openid
+	inboxes              map[string]*inbox  // by openid; any openid a push named
 	authorizing          string             // openid chosen by SetAuthorizingUser; "" for none
 
 	day            string           // dayKey the daily counters belong to
@@ -76,31 +97,57 @@ func (a Account) validate(field string) error {
 			return &ArgumentError{Field: fmt.Sprintf("%soauth_domains[%d]", field, i), Reason: `must be a host name with an optional port, without scheme or path (e.g. "www.example.com")`}
 		}
 	}
-	return nil
+	return a.validateCallback(field)
 }
 
-// AddAccount adds a simulated account, or replaces the secret, name and OAuth domains
-// of the account with the same AppID (its tokens, tickets, users and counters are kept,
-// as when a secret is reset on the platform). It returns an [*ArgumentError] when AppID
-// or AppSecret is empty or an OAuth domain is not a bare host.
+// AddAccount adds a simulated account, or replaces the secret, name, OAuth domains and
+// callback settings of the account with the same AppID (its tokens, tickets, users,
+// inboxes and counters are kept, as when a secret is reset on the platform). An empty
+// OriginalID keeps the account's current one, or gets one derived from the AppID. It
+// returns an [*ArgumentError] when AppID or AppSecret is empty, an OAuth domain is not a
+// bare host or a callback setting is invalid (see [Account]).
 func (s *Sandbox) AddAccount(a Account) error {
+	_, err := s.addAccount(a)
+	return err
+}
+
+// addAccount is AddAccount returning the stored account.
+func (s *Sandbox) addAccount(a Account) (Account, error) {
 	if err := a.validate(""); err != nil {
-		return err
+		return Account{}, err
 	}
 	a = a.clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if cur, ok := s.accounts[a.AppID]; ok {
+		if a.OriginalID == "" {
+			a.OriginalID = cur.OriginalID
+		}
 		cur.Account = a
-		return nil
+		return a.clone(), nil
+	}
+	if a.OriginalID == "" {
+		a.OriginalID = originalIDFor(a.AppID)
 	}
 	s.accounts[a.AppID] = &account{
 		Account: a,
 		tickets: make(map[string]*ticket),
 		counts:  make(map[string]int64),
 		users:   make(map[string]*User),
+		inboxes: make(map[string]*inbox),
 	}
-	return nil
+	return a.clone(), nil
+}
+
+// Account returns one simulated account, or an error wrapping [ErrUnknownAccount].
+func (s *Sandbox) Account(appID string) (Account, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.accounts[appID]
+	if !ok {
+		return Account{}, unknownAccount(appID)
+	}
+	return a.clone(), nil
 }
 
 // Accounts returns the simulated accounts ordered by AppID.
@@ -162,9 +209,11 @@ type fixture struct {
 }
 
 // LoadFixture reads simulated accounts from a JSON file shaped
-// {"accounts":[{"app_id":"…","app_secret":"…","name":"…","oauth_domains":["…"]}]}. Unknown keys are ignored
-// (so fixtures can grow); an account without app_id or app_secret, or an app_id listed
-// twice, is an error.
+// {"accounts":[{"app_id":"…","app_secret":"…","name":"…","oauth_domains":["…"],
+// "callback_url":"…","callback_token":"…","encoding_aes_key":"…","encrypt_mode":"safe",
+// "original_id":"gh_…"}]}. Unknown keys are ignored (so fixtures can grow); an account
+// without app_id or app_secret, with invalid callback settings, or an app_id listed twice
+// is an error. OriginalID stays empty when absent: AddAccount derives it.
 func LoadFixture(path string) ([]Account, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -35,6 +35,8 @@ func adminError(err error) error {
 		return connect.NewError(connect.CodeInvalidArgument, err)
 	case errors.Is(err, ErrUnknownAccount), errors.Is(err, ErrUnknownUser):
 		return connect.NewError(connect.CodeNotFound, err)
+	case errors.Is(err, ErrNoCallback):
+		return connect.NewError(connect.CodeFailedPrecondition, err)
 	case errors.Is(err, ErrQuotaExhausted):
 		return connect.NewError(connect.CodeResourceExhausted, err)
 	case errors.Is(err, context.Canceled):
@@ -64,7 +66,19 @@ func requireOpenID(openID string) error {
 }
 
 func toProtoAccount(a Account) *sandboxv1.SimulatedAccount {
-	return &sandboxv1.SimulatedAccount{AppId: a.AppID, AppSecret: a.AppSecret, Name: a.Name, OauthDomains: a.OAuthDomains}
+	return &sandboxv1.SimulatedAccount{
+		AppId: a.AppID, AppSecret: a.AppSecret, Name: a.Name, OauthDomains: a.OAuthDomains,
+		CallbackUrl: a.CallbackURL, CallbackToken: a.CallbackToken, EncodingAesKey: a.EncodingAESKey,
+		EncryptMode: sandboxv1.EncryptMode(a.EncryptMode), OriginalId: a.OriginalID,
+	}
+}
+
+func fromProtoAccount(pa *sandboxv1.SimulatedAccount) Account {
+	return Account{
+		AppID: pa.GetAppId(), AppSecret: pa.GetAppSecret(), Name: pa.GetName(), OAuthDomains: pa.GetOauthDomains(),
+		CallbackURL: pa.GetCallbackUrl(), CallbackToken: pa.GetCallbackToken(), EncodingAESKey: pa.GetEncodingAesKey(),
+		EncryptMode: EncryptMode(pa.GetEncryptMode()), OriginalID: pa.GetOriginalId(),
+	}
 }
 
 // CreateAccount adds or replaces a simulated account.
@@ -73,14 +87,15 @@ func (x *admin) CreateAccount(_ context.Context, req *sandboxv1.CreateAccountReq
 	if pa == nil {
 		return nil, invalid("account", "is required")
 	}
-	a := Account{AppID: pa.GetAppId(), AppSecret: pa.GetAppSecret(), Name: pa.GetName(), OAuthDomains: pa.GetOauthDomains()}
+	a := fromProtoAccount(pa)
 	if err := a.validate("account."); err != nil {
 		return nil, adminError(err)
 	}
-	if err := x.s.AddAccount(a); err != nil {
+	stored, err := x.s.addAccount(a)
+	if err != nil {
 		return nil, adminError(err)
 	}
-	return &sandboxv1.CreateAccountResponse{Account: toProtoAccount(a)}, nil
+	return &sandboxv1.CreateAccountResponse{Account: toProtoAccount(stored)}, nil
 }
 
 // ListAccounts lists the simulated accounts ordered by app_id.
@@ -336,4 +351,85 @@ func (x *admin) IssueOAuthCode(_ context.Context, req *sandboxv1.IssueOAuthCodeR
 		return nil, adminError(err)
 	}
 	return &sandboxv1.IssueOAuthCodeResponse{Code: code}, nil
+}
+
+func toProtoPushResult(r PushResult) *sandboxv1.PushResult {
+	return &sandboxv1.PushResult{
+		MsgId: r.MsgID, Xml: r.XML, Attempts: int32(r.Attempts), Delivered: r.Delivered,
+		ReplyXml: r.ReplyXML, InvalidReason: r.InvalidReason,
+	}
+}
+
+// PushMessage makes a simulated user send a message and pushes it to the account.
+func (x *admin) PushMessage(ctx context.Context, req *sandboxv1.PushMessageRequest) (*sandboxv1.PushMessageResponse, error) {
+	if err := requireAppID(req.GetAppId()); err != nil {
+		return nil, err
+	}
+	if err := requireOpenID(req.GetOpenid()); err != nil {
+		return nil, err
+	}
+	var m Message
+	switch msg := req.GetMessage().(type) {
+	case *sandboxv1.PushMessageRequest_Text:
+		m = Message{Type: MsgText, Content: msg.Text}
+	case *sandboxv1.PushMessageRequest_Image:
+		m = Message{Type: MsgImage, PicURL: msg.Image.GetPicUrl(), MediaID: msg.Image.GetMediaId()}
+	case *sandboxv1.PushMessageRequest_Voice:
+		m = Message{Type: MsgVoice, MediaID: msg.Voice.GetMediaId(), Format: msg.Voice.GetFormat(), Recognition: msg.Voice.GetRecognition()}
+	case *sandboxv1.PushMessageRequest_Video:
+		m = Message{Type: MsgVideo, MediaID: msg.Video.GetMediaId(), ThumbMediaID: msg.Video.GetThumbMediaId()}
+	case *sandboxv1.PushMessageRequest_ShortVideo:
+		m = Message{Type: MsgShortVideo, MediaID: msg.ShortVideo.GetMediaId(), ThumbMediaID: msg.ShortVideo.GetThumbMediaId()}
+	case *sandboxv1.PushMessageRequest_Location:
+		l := msg.Location
+		m = Message{Type: MsgLocation, Latitude: l.GetLatitude(), Longitude: l.GetLongitude(), Scale: int(l.GetScale()), Label: l.GetLabel()}
+	case *sandboxv1.PushMessageRequest_Link:
+		m = Message{Type: MsgLink, Title: msg.Link.GetTitle(), Description: msg.Link.GetDescription(), URL: msg.Link.GetUrl()}
+	default:
+		return nil, invalid("message", "is required (one of text, image, voice, video, short_video, location, link)")
+	}
+	res, err := x.s.PushMessage(ctx, req.GetAppId(), req.GetOpenid(), m)
+	if err != nil {
+		return nil, adminError(err)
+	}
+	return &sandboxv1.PushMessageResponse{Result: toProtoPushResult(res)}, nil
+}
+
+// PushEvent pushes an event to the account.
+func (x *admin) PushEvent(ctx context.Context, req *sandboxv1.PushEventRequest) (*sandboxv1.PushEventResponse, error) {
+	if err := requireAppID(req.GetAppId()); err != nil {
+		return nil, err
+	}
+	if err := requireOpenID(req.GetOpenid()); err != nil {
+		return nil, err
+	}
+	if req.GetEvent() == "" {
+		return nil, invalid("event", "is required")
+	}
+	res, err := x.s.PushEvent(ctx, req.GetAppId(), req.GetOpenid(), Event{
+		Event: req.GetEvent(), EventKey: req.GetEventKey(), Fields: req.GetFields(), ExtraXML: req.GetExtraXml(),
+	})
+	if err != nil {
+		return nil, adminError(err)
+	}
+	return &sandboxv1.PushEventResponse{Result: toProtoPushResult(res)}, nil
+}
+
+// ListInbox lists what a simulated user received from the account.
+func (x *admin) ListInbox(_ context.Context, req *sandboxv1.ListInboxRequest) (*sandboxv1.ListInboxResponse, error) {
+	if err := requireAppID(req.GetAppId()); err != nil {
+		return nil, err
+	}
+	if err := requireOpenID(req.GetOpenid()); err != nil {
+		return nil, err
+	}
+	in, err := x.s.Inbox(req.GetAppId(), req.GetOpenid())
+	if err != nil {
+		return nil, adminError(err)
+	}
+	items := make([]*sandboxv1.InboxItem, len(in.Items))
+	for i, it := range in.Items {
+		items[i] = &sandboxv1.InboxItem{Time: timestamppb.New(it.Time), Channel: it.Channel, MsgType: it.MsgType, Body: it.Body}
+	}
+	return &sandboxv1.ListInboxResponse{Items: items, InvalidReplies: int32(in.InvalidReplies)}, nil
 }

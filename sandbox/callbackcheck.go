@@ -15,8 +15,8 @@ var (
 
 // checkTargets are the fixed addresses the sandbox pretends the developer's callback
 // domain resolves to, with their operators, and the ping times it reports for them
-// (the documented example's values). The sandbox does not know the callback URL, so the
-// answer is the same for every account.
+// (the documented example's values). The answer ignores the account's CallbackURL: it is the
+// same for every account.
 var checkTargets = []struct {
 	ip, operator, time string
 }{

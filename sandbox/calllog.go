@@ -2,7 +2,8 @@ package sandbox
 
 import "time"
 
-// Call is one request the emulated WeChat API received.
+// Call is one request the emulated WeChat API received, or one push attempt the sandbox
+// sent to an account's callback URL (Push set).
 type Call struct {
 	// Seq numbers calls from 1 in the order they were answered; it keeps increasing
 	// across ClearCalls.
@@ -25,6 +26,10 @@ type Call struct {
 	HTTPStatus int
 	// FaultID is the ID of the fault rule that affected the call, if any.
 	FaultID string
+	// Push is true for a push attempt the sandbox sent (see [Sandbox.PushXML]): Method is
+	// POST, Path the callback URL's path, AppID the account, HTTPStatus the status the
+	// account's server answered (0 when none came in time or the connection failed).
+	Push bool
 }
 
 // CallFilter selects calls; zero fields match everything.

@@ -21,6 +21,15 @@
 // /sns/auth follow. Sns (user) access tokens are kept apart from the accounts' /cgi-bin
 // tokens, so either used in the other's place gets 40001.
 //
+// Messages and events go the other way too: [Sandbox.PushMessage], [Sandbox.PushEvent]
+// and [Sandbox.PushXML] make a simulated user (or the platform) push XML to an account's
+// callback URL as WeChat does — signed with the account's Token, in plain, compatible or
+// safe mode (the sandbox's own AES-256-CBC implementation, checked against the official
+// vectors: [EncryptMessage], [DecryptMessage], [Signature]), with a 5 s timeout per
+// attempt and up to 3 retries carrying the same MsgId — and validate the answer like
+// WeChat: "success" or an empty body acknowledges, a valid passive reply lands in the
+// user's [Inbox], anything else counts as an invalid reply.
+//
 // [Sandbox.Handler] serves the emulated WeChat API; [Sandbox.Admin] implements the
 // wxsuite.sandbox.v1.SandboxService admin API. Package sandboxtest starts both on a
 // loopback server for tests.

@@ -19,6 +19,12 @@ func TestLoadFixture(t *testing.T) {
 	}{
 		{"accounts", `{"accounts":[{"app_id":"wx1","app_secret":"s1","name":"one","oauth_domains":["www.example.com"]},{"app_id":"wx2","app_secret":"s2"}],"users":[]}`,
 			[]sandbox.Account{{AppID: "wx1", AppSecret: "s1", Name: "one", OAuthDomains: []string{"www.example.com"}}, {AppID: "wx2", AppSecret: "s2"}}, false},
+		{"callback settings", `{"accounts":[{"app_id":"wx1","app_secret":"s1","callback_url":"https://cb.example.com/wx","callback_token":"tok","encoding_aes_key":"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG","encrypt_mode":"safe","original_id":"gh_0123456789ab"}]}`,
+			[]sandbox.Account{{AppID: "wx1", AppSecret: "s1", CallbackURL: "https://cb.example.com/wx", CallbackToken: "tok",
+				EncodingAESKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", EncryptMode: sandbox.EncryptSafe, OriginalID: "gh_0123456789ab"}}, false},
+		{"bad encrypt mode", `{"accounts":[{"app_id":"wx1","app_secret":"a","encrypt_mode":"aes"}]}`, nil, true},
+		{"numeric encrypt mode", `{"accounts":[{"app_id":"wx1","app_secret":"a","encrypt_mode":3}]}`, nil, true},
+		{"safe without key", `{"accounts":[{"app_id":"wx1","app_secret":"a","callback_url":"https://cb.example.com/","callback_token":"tok","encrypt_mode":"safe"}]}`, nil, true},
 		{"empty", `{}`, nil, false},
 		{"not JSON", `accounts: []`, nil, true},
 		{"missing secret", `{"accounts":[{"app_id":"wx1"}]}`, nil, true},

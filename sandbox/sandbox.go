@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -73,10 +74,22 @@ type Options struct {
 	// MaxCalls is how many calls the call log keeps; older ones are dropped. Default
 	// DefaultMaxCalls.
 	MaxCalls int
+	// PushTimeout is how long a push attempt waits for the account's answer (connection,
+	// headers and body) before it counts as unanswered. Default DefaultPushTimeout (5 s,
+	// the platform's); tests shorten it.
+	PushTimeout time.Duration
+	// PushRetries is how many times an unanswered push is sent again. Default
+	// DefaultPushRetries (3, so up to 4 attempts); negative means no retry.
+	PushRetries int
+	// PushClient sends pushes. Default a client of http.DefaultTransport that does not
+	// follow redirects. PushTimeout applies to each attempt whatever the client's own
+	// Timeout.
+	PushClient *http.Client
 }
 
 // Sandbox is an emulated WeChat platform: accounts, users, tokens, tickets, web
-// authorization, quotas, faults, a call log and a controllable clock. Create one with [New]; it is safe for concurrent
+// authorization, message and event pushes to the accounts' servers, the users' inboxes,
+// quotas, faults, a call log and a controllable clock. Create one with [New]; it is safe for concurrent
 // use.
 type Sandbox struct {
 	clock          clock
@@ -85,6 +98,9 @@ type Sandbox struct {
 	maxCalls       int
 	forceLimit     int
 	clearLimit     int
+	pushTimeout    time.Duration
+	pushRetries    int
+	pushClient     *http.Client
 
 	mu       sync.Mutex
 	rng      *rand.Rand // guarded by mu
@@ -96,6 +112,7 @@ type Sandbox struct {
 	faultSeq int
 	calls    []Call
 	callSeq  int64
+	msgID    int64 // the last MsgId pushed
 	oauth    oauthState
 }
 
@@ -109,6 +126,9 @@ func New(opts Options) *Sandbox {
 		forceLimit:     orDefault(opts.StableForceRefreshDailyLimit, DefaultStableForceRefreshDailyLimit),
 		clearLimit:     orDefault(opts.ClearQuotaMonthlyLimit, DefaultClearQuotaMonthlyLimit),
 		rng:            rand.New(rand.NewChaCha8(seed(opts.Rand))),
+		pushTimeout:    opts.PushTimeout,
+		pushRetries:    opts.PushRetries,
+		pushClient:     opts.PushClient,
 		accounts:       make(map[string]*account),
 		tokens:         make(map[string]*token),
 		quotas:         DefaultQuotas(),
@@ -118,6 +138,20 @@ func New(opts Options) *Sandbox {
 			tokens: make(map[string]*snsToken),
 		},
 	}
+	if s.pushTimeout <= 0 {
+		s.pushTimeout = DefaultPushTimeout
+	}
+	switch {
+	case s.pushRetries == 0:
+		s.pushRetries = DefaultPushRetries
+	case s.pushRetries < 0:
+		s.pushRetries = 0
+	}
+	if s.pushClient == nil {
+		s.pushClient = newPushClient()
+	}
+	// MsgIds look like the platform's (17 digits) and increase from a random start.
+	s.msgID = 24_000_000_000_000_000 + s.rng.Int64N(1_000_000_000_000_000)
 	s.clock.base = opts.Now
 	if s.clock.base == nil {
 		s.clock.base = time.Now

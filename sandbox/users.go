@@ -162,8 +162,8 @@ func (s *Sandbox) lookupUser(appID, openID string) (*User, error) {
 	return u, nil
 }
 
-// DeleteUser removes a simulated user with every web-authorization code, sns access
-// token and refresh token issued for them (calls carrying them get 40001, 40029 or
+// DeleteUser removes a simulated user with their inbox and every web-authorization
+// code, sns access token and refresh token issued for them (calls carrying them get 40001, 40029 or
 // 40030 afterwards); when the user was the authorizing user, none is chosen any more.
 // The error wraps [ErrUnknownAccount] or [ErrUnknownUser].
 func (s *Sandbox) DeleteUser(appID, openID string) error {
@@ -177,6 +177,7 @@ func (s *Sandbox) DeleteUser(appID, openID string) error {
 		return unknownUser(appID, openID)
 	}
 	delete(a.users, openID)
+	delete(a.inboxes, openID)
 	if a.authorizing == openID {
 		a.authorizing = ""
 	}

@@ -87,7 +87,6 @@ func TestUserErrors(t *testing.T) {
 	t.Parallel()
 	sb := sandbox.New(sandbox.Options{Accounts: []sandbox.Account{sandbox.DemoAccount()}})
 	const unknown = "wx9999999999999999"
-	var argErr *sandbox.ArgumentError
 	tests := []struct {
 		name      string
 		call      func() error
@@ -142,6 +141,7 @@ func TestUserErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			err := tt.call()
+			var argErr *sandbox.ArgumentError
 			switch {
 			case tt.wantIs != nil:
 				if !errors.Is(err, tt.wantIs) {

@@ -8,12 +8,14 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/wxsuite/wxsuite/internal/tokensource"
+	"github.com/wxsuite/wxsuite/services/messaging"
 	"github.com/wxsuite/wxsuite/services/token"
 )
 
 // modules maps each service name (the domain, as in --services and in Helm) to its fx module.
 var modules = map[string]fx.Option{
-	"token": token.Module,
+	"token":     token.Module,
+	"messaging": messaging.Module,
 }
 
 func knownServices() string {

@@ -121,3 +121,64 @@ func (e *Env) Authorize(t testing.TB, appID, redirectURI, scope, state string) *
 	}
 	return loc
 }
+
+// SetCallback sets the callback settings of the account appID (the console's 服务器配置):
+// where pushes go, the Token, the EncodingAESKey (may be empty in plain mode) and the
+// encryption mode. It returns the stored account, whose OriginalID pushes use as
+// ToUserName; it fails the test on error.
+func (e *Env) SetCallback(t testing.TB, appID, callbackURL, token, aesKey string, mode sandbox.EncryptMode) sandbox.Account {
+	t.Helper()
+	a, err := e.Sandbox.Account(appID)
+	if err != nil {
+		t.Fatalf("sandboxtest: set callback: %v", err)
+	}
+	a.CallbackURL, a.CallbackToken, a.EncodingAESKey, a.EncryptMode = callbackURL, token, aesKey, mode
+	if err := e.Sandbox.AddAccount(a); err != nil {
+		t.Fatalf("sandboxtest: set callback of %s: %v", appID, err)
+	}
+	if a, err = e.Sandbox.Account(appID); err != nil {
+		t.Fatalf("sandboxtest: set callback: %v", err)
+	}
+	return a
+}
+
+// PushMessage makes the simulated user openID send m to the account appID (see
+// [sandbox.Sandbox.PushMessage]) and returns what happened; it fails the test on error
+// (not when the account's server answers badly: that is in the result).
+func (e *Env) PushMessage(t testing.TB, appID, openID string, m sandbox.Message) sandbox.PushResult {
+	t.Helper()
+	res, err := e.Sandbox.PushMessage(t.Context(), appID, openID, m)
+	if err != nil {
+		t.Fatalf("sandboxtest: push message: %v", err)
+	}
+	return res
+}
+
+// PushText makes the simulated user openID send the text message content to the account
+// appID; see [Env.PushMessage].
+func (e *Env) PushText(t testing.TB, appID, openID, content string) sandbox.PushResult {
+	t.Helper()
+	return e.PushMessage(t, appID, openID, sandbox.Message{Type: sandbox.MsgText, Content: content})
+}
+
+// PushEvent pushes ev of openID to the account appID (see [sandbox.Sandbox.PushEvent]);
+// it fails the test on error.
+func (e *Env) PushEvent(t testing.TB, appID, openID string, ev sandbox.Event) sandbox.PushResult {
+	t.Helper()
+	res, err := e.Sandbox.PushEvent(t.Context(), appID, openID, ev)
+	if err != nil {
+		t.Fatalf("sandboxtest: push event: %v", err)
+	}
+	return res
+}
+
+// Inbox returns what the user openID received from the account appID (see
+// [sandbox.Sandbox.Inbox]); it fails the test on error.
+func (e *Env) Inbox(t testing.TB, appID, openID string) sandbox.Inbox {
+	t.Helper()
+	in, err := e.Sandbox.Inbox(appID, openID)
+	if err != nil {
+		t.Fatalf("sandboxtest: inbox: %v", err)
+	}
+	return in
+}

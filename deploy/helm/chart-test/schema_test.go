@@ -135,7 +135,7 @@ func account() M {
 }
 
 func authKey() M {
-	scopes := []string{"accounts.read", "token.read", "oauth", "oauth.tokens", "jssdk", "platform", "admin"}
+	scopes := []string{"accounts.read", "token.read", "oauth", "oauth.tokens", "jssdk", "platform", "events.read", "admin"}
 	return obj("One API key: {id, appIds, scopes} and exactly one of hash, existingSecret (+ existingSecretKey) or key (inline, trials).", []prop{
 		{"id", str("Key id (logged; never the key).", M{"minLength": 1})},
 		{"appIds", array(`Accounts the key may use; "*" for every account.`, M{"type": "string"}, M{"minItems": 1})},

@@ -59,7 +59,7 @@ type KeyConfig struct {
 // on every call.
 func Scopes() []string {
 	return []string{ScopeAccountsRead, ScopeTokenRead, ScopeOAuth, ScopeOAuthTokens,
-		ScopeJSSDK, ScopePlatform, ScopeAdmin}
+		ScopeJSSDK, ScopePlatform, ScopeEventsRead, ScopeAdmin}
 }
 
 // scopeBit is the bit of scope in a key's scope mask; ok is false for an unknown scope.

@@ -22,6 +22,8 @@ const (
 	ScopeJSSDK = "jssdk"
 	// ScopePlatform allows the platform operations (IP lists, network check).
 	ScopePlatform = "platform"
+	// ScopeEventsRead allows consuming and reading the stream of callback messages and events.
+	ScopeEventsRead = "events.read"
 	// ScopeAdmin allows everything, including ClearQuota.
 	ScopeAdmin = "admin"
 )

@@ -24,6 +24,63 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// EncryptMode is the message encryption mode of an account's callbacks.
+type EncryptMode int32
+
+const (
+	// ENCRYPT_MODE_UNSPECIFIED means plaintext.
+	EncryptMode_ENCRYPT_MODE_UNSPECIFIED EncryptMode = 0
+	// ENCRYPT_MODE_PLAIN (明文): no encryption.
+	EncryptMode_ENCRYPT_MODE_PLAIN EncryptMode = 1
+	// ENCRYPT_MODE_COMPATIBLE (兼容): plaintext fields and Encrypt; either reply is accepted.
+	EncryptMode_ENCRYPT_MODE_COMPATIBLE EncryptMode = 2
+	// ENCRYPT_MODE_SAFE (安全): only Encrypt; the reply must be encrypted.
+	EncryptMode_ENCRYPT_MODE_SAFE EncryptMode = 3
+)
+
+// Enum value maps for EncryptMode.
+var (
+	EncryptMode_name = map[int32]string{
+		0: "ENCRYPT_MODE_UNSPECIFIED",
+		1: "ENCRYPT_MODE_PLAIN",
+		2: "ENCRYPT_MODE_COMPATIBLE",
+		3: "ENCRYPT_MODE_SAFE",
+	}
+	EncryptMode_value = map[string]int32{
+		"ENCRYPT_MODE_UNSPECIFIED": 0,
+		"ENCRYPT_MODE_PLAIN":       1,
+		"ENCRYPT_MODE_COMPATIBLE":  2,
+		"ENCRYPT_MODE_SAFE":        3,
+	}
+)
+
+func (x EncryptMode) Enum() *EncryptMode {
+	p := new(EncryptMode)
+	*p = x
+	return p
+}
+
+func (x EncryptMode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (EncryptMode) Descriptor() protoreflect.EnumDescriptor {
+	return file_wxsuite_sandbox_v1_sandbox_proto_enumTypes[0].Descriptor()
+}
+
+func (EncryptMode) Type() protoreflect.EnumType {
+	return &file_wxsuite_sandbox_v1_sandbox_proto_enumTypes[0]
+}
+
+func (x EncryptMode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use EncryptMode.Descriptor instead.
+func (EncryptMode) EnumDescriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{0}
+}
+
 // FaultKind is what a fault rule does to a matching call.
 type FaultKind int32
 
@@ -69,11 +126,11 @@ func (x FaultKind) String() string {
 }
 
 func (FaultKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_wxsuite_sandbox_v1_sandbox_proto_enumTypes[0].Descriptor()
+	return file_wxsuite_sandbox_v1_sandbox_proto_enumTypes[1].Descriptor()
 }
 
 func (FaultKind) Type() protoreflect.EnumType {
-	return &file_wxsuite_sandbox_v1_sandbox_proto_enumTypes[0]
+	return &file_wxsuite_sandbox_v1_sandbox_proto_enumTypes[1]
 }
 
 func (x FaultKind) Number() protoreflect.EnumNumber {
@@ -82,7 +139,7 @@ func (x FaultKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FaultKind.Descriptor instead.
 func (FaultKind) EnumDescriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{0}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{1}
 }
 
 // SimulatedAccount is an official account known to the emulator.
@@ -96,7 +153,18 @@ type SimulatedAccount struct {
 	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
 	// Web-authorization domains (网页授权域名): the redirect_uri hosts /connect/oauth2/authorize
 	// accepts. Empty accepts any host.
-	OauthDomains  []string `protobuf:"bytes,4,rep,name=oauth_domains,json=oauthDomains,proto3" json:"oauth_domains,omitempty"`
+	OauthDomains []string `protobuf:"bytes,4,rep,name=oauth_domains,json=oauthDomains,proto3" json:"oauth_domains,omitempty"`
+	// Where the sandbox pushes the account's messages and events (the server URL of the
+	// console's 服务器配置); empty disables pushes.
+	CallbackUrl string `protobuf:"bytes,5,opt,name=callback_url,json=callbackUrl,proto3" json:"callback_url,omitempty"`
+	// The console's Token, used to sign pushes.
+	CallbackToken string `protobuf:"bytes,6,opt,name=callback_token,json=callbackToken,proto3" json:"callback_token,omitempty"`
+	// The console's EncodingAESKey (43 characters), for compatible and safe modes.
+	EncodingAesKey string `protobuf:"bytes,7,opt,name=encoding_aes_key,json=encodingAesKey,proto3" json:"encoding_aes_key,omitempty"`
+	// How pushes are sent.
+	EncryptMode EncryptMode `protobuf:"varint,8,opt,name=encrypt_mode,json=encryptMode,proto3,enum=wxsuite.sandbox.v1.EncryptMode" json:"encrypt_mode,omitempty"`
+	// The account's original id (gh_…), the ToUserName of pushes; generated when empty.
+	OriginalId    string `protobuf:"bytes,9,opt,name=original_id,json=originalId,proto3" json:"original_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -157,6 +225,41 @@ func (x *SimulatedAccount) GetOauthDomains() []string {
 		return x.OauthDomains
 	}
 	return nil
+}
+
+func (x *SimulatedAccount) GetCallbackUrl() string {
+	if x != nil {
+		return x.CallbackUrl
+	}
+	return ""
+}
+
+func (x *SimulatedAccount) GetCallbackToken() string {
+	if x != nil {
+		return x.CallbackToken
+	}
+	return ""
+}
+
+func (x *SimulatedAccount) GetEncodingAesKey() string {
+	if x != nil {
+		return x.EncodingAesKey
+	}
+	return ""
+}
+
+func (x *SimulatedAccount) GetEncryptMode() EncryptMode {
+	if x != nil {
+		return x.EncryptMode
+	}
+	return EncryptMode_ENCRYPT_MODE_UNSPECIFIED
+}
+
+func (x *SimulatedAccount) GetOriginalId() string {
+	if x != nil {
+		return x.OriginalId
+	}
+	return ""
 }
 
 // CreateAccountRequest adds a simulated account.
@@ -2151,17 +2254,982 @@ func (x *IssueOAuthCodeResponse) GetCode() string {
 	return ""
 }
 
+// PushMessageRequest is a message a simulated user sends.
+type PushMessageRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The sender's openid.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The message; exactly one.
+	//
+	// Types that are valid to be assigned to Message:
+	//
+	//	*PushMessageRequest_Text
+	//	*PushMessageRequest_Image
+	//	*PushMessageRequest_Voice
+	//	*PushMessageRequest_Video
+	//	*PushMessageRequest_ShortVideo
+	//	*PushMessageRequest_Location
+	//	*PushMessageRequest_Link
+	Message       isPushMessageRequest_Message `protobuf_oneof:"message"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PushMessageRequest) Reset() {
+	*x = PushMessageRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PushMessageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PushMessageRequest) ProtoMessage() {}
+
+func (x *PushMessageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PushMessageRequest.ProtoReflect.Descriptor instead.
+func (*PushMessageRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *PushMessageRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *PushMessageRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *PushMessageRequest) GetMessage() isPushMessageRequest_Message {
+	if x != nil {
+		return x.Message
+	}
+	return nil
+}
+
+func (x *PushMessageRequest) GetText() string {
+	if x != nil {
+		if x, ok := x.Message.(*PushMessageRequest_Text); ok {
+			return x.Text
+		}
+	}
+	return ""
+}
+
+func (x *PushMessageRequest) GetImage() *ImagePush {
+	if x != nil {
+		if x, ok := x.Message.(*PushMessageRequest_Image); ok {
+			return x.Image
+		}
+	}
+	return nil
+}
+
+func (x *PushMessageRequest) GetVoice() *VoicePush {
+	if x != nil {
+		if x, ok := x.Message.(*PushMessageRequest_Voice); ok {
+			return x.Voice
+		}
+	}
+	return nil
+}
+
+func (x *PushMessageRequest) GetVideo() *VideoPush {
+	if x != nil {
+		if x, ok := x.Message.(*PushMessageRequest_Video); ok {
+			return x.Video
+		}
+	}
+	return nil
+}
+
+func (x *PushMessageRequest) GetShortVideo() *VideoPush {
+	if x != nil {
+		if x, ok := x.Message.(*PushMessageRequest_ShortVideo); ok {
+			return x.ShortVideo
+		}
+	}
+	return nil
+}
+
+func (x *PushMessageRequest) GetLocation() *LocationPush {
+	if x != nil {
+		if x, ok := x.Message.(*PushMessageRequest_Location); ok {
+			return x.Location
+		}
+	}
+	return nil
+}
+
+func (x *PushMessageRequest) GetLink() *LinkPush {
+	if x != nil {
+		if x, ok := x.Message.(*PushMessageRequest_Link); ok {
+			return x.Link
+		}
+	}
+	return nil
+}
+
+type isPushMessageRequest_Message interface {
+	isPushMessageRequest_Message()
+}
+
+type PushMessageRequest_Text struct {
+	// A text message (Content).
+	Text string `protobuf:"bytes,3,opt,name=text,proto3,oneof"`
+}
+
+type PushMessageRequest_Image struct {
+	// An image message.
+	Image *ImagePush `protobuf:"bytes,4,opt,name=image,proto3,oneof"`
+}
+
+type PushMessageRequest_Voice struct {
+	// A voice message.
+	Voice *VoicePush `protobuf:"bytes,5,opt,name=voice,proto3,oneof"`
+}
+
+type PushMessageRequest_Video struct {
+	// A video message.
+	Video *VideoPush `protobuf:"bytes,6,opt,name=video,proto3,oneof"`
+}
+
+type PushMessageRequest_ShortVideo struct {
+	// A short video message.
+	ShortVideo *VideoPush `protobuf:"bytes,7,opt,name=short_video,json=shortVideo,proto3,oneof"`
+}
+
+type PushMessageRequest_Location struct {
+	// A location message.
+	Location *LocationPush `protobuf:"bytes,8,opt,name=location,proto3,oneof"`
+}
+
+type PushMessageRequest_Link struct {
+	// A link message.
+	Link *LinkPush `protobuf:"bytes,9,opt,name=link,proto3,oneof"`
+}
+
+func (*PushMessageRequest_Text) isPushMessageRequest_Message() {}
+
+func (*PushMessageRequest_Image) isPushMessageRequest_Message() {}
+
+func (*PushMessageRequest_Voice) isPushMessageRequest_Message() {}
+
+func (*PushMessageRequest_Video) isPushMessageRequest_Message() {}
+
+func (*PushMessageRequest_ShortVideo) isPushMessageRequest_Message() {}
+
+func (*PushMessageRequest_Location) isPushMessageRequest_Message() {}
+
+func (*PushMessageRequest_Link) isPushMessageRequest_Message() {}
+
+// ImagePush is an image message.
+type ImagePush struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// PicUrl.
+	PicUrl string `protobuf:"bytes,1,opt,name=pic_url,json=picUrl,proto3" json:"pic_url,omitempty"`
+	// MediaId; generated when empty.
+	MediaId       string `protobuf:"bytes,2,opt,name=media_id,json=mediaId,proto3" json:"media_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImagePush) Reset() {
+	*x = ImagePush{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImagePush) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImagePush) ProtoMessage() {}
+
+func (x *ImagePush) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImagePush.ProtoReflect.Descriptor instead.
+func (*ImagePush) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *ImagePush) GetPicUrl() string {
+	if x != nil {
+		return x.PicUrl
+	}
+	return ""
+}
+
+func (x *ImagePush) GetMediaId() string {
+	if x != nil {
+		return x.MediaId
+	}
+	return ""
+}
+
+// VoicePush is a voice message.
+type VoicePush struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// MediaId; generated when empty.
+	MediaId string `protobuf:"bytes,1,opt,name=media_id,json=mediaId,proto3" json:"media_id,omitempty"`
+	// Format (amr, speex); default amr.
+	Format string `protobuf:"bytes,2,opt,name=format,proto3" json:"format,omitempty"`
+	// Recognition, the speech-recognition text, when set.
+	Recognition   string `protobuf:"bytes,3,opt,name=recognition,proto3" json:"recognition,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VoicePush) Reset() {
+	*x = VoicePush{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VoicePush) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VoicePush) ProtoMessage() {}
+
+func (x *VoicePush) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VoicePush.ProtoReflect.Descriptor instead.
+func (*VoicePush) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *VoicePush) GetMediaId() string {
+	if x != nil {
+		return x.MediaId
+	}
+	return ""
+}
+
+func (x *VoicePush) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *VoicePush) GetRecognition() string {
+	if x != nil {
+		return x.Recognition
+	}
+	return ""
+}
+
+// VideoPush is a video or short-video message.
+type VideoPush struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// MediaId; generated when empty.
+	MediaId string `protobuf:"bytes,1,opt,name=media_id,json=mediaId,proto3" json:"media_id,omitempty"`
+	// ThumbMediaId; generated when empty.
+	ThumbMediaId  string `protobuf:"bytes,2,opt,name=thumb_media_id,json=thumbMediaId,proto3" json:"thumb_media_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VideoPush) Reset() {
+	*x = VideoPush{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VideoPush) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VideoPush) ProtoMessage() {}
+
+func (x *VideoPush) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VideoPush.ProtoReflect.Descriptor instead.
+func (*VideoPush) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *VideoPush) GetMediaId() string {
+	if x != nil {
+		return x.MediaId
+	}
+	return ""
+}
+
+func (x *VideoPush) GetThumbMediaId() string {
+	if x != nil {
+		return x.ThumbMediaId
+	}
+	return ""
+}
+
+// LocationPush is a location message.
+type LocationPush struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Location_X (latitude).
+	Latitude float64 `protobuf:"fixed64,1,opt,name=latitude,proto3" json:"latitude,omitempty"`
+	// Location_Y (longitude).
+	Longitude float64 `protobuf:"fixed64,2,opt,name=longitude,proto3" json:"longitude,omitempty"`
+	// Scale.
+	Scale int32 `protobuf:"varint,3,opt,name=scale,proto3" json:"scale,omitempty"`
+	// Label.
+	Label         string `protobuf:"bytes,4,opt,name=label,proto3" json:"label,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LocationPush) Reset() {
+	*x = LocationPush{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LocationPush) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LocationPush) ProtoMessage() {}
+
+func (x *LocationPush) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LocationPush.ProtoReflect.Descriptor instead.
+func (*LocationPush) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *LocationPush) GetLatitude() float64 {
+	if x != nil {
+		return x.Latitude
+	}
+	return 0
+}
+
+func (x *LocationPush) GetLongitude() float64 {
+	if x != nil {
+		return x.Longitude
+	}
+	return 0
+}
+
+func (x *LocationPush) GetScale() int32 {
+	if x != nil {
+		return x.Scale
+	}
+	return 0
+}
+
+func (x *LocationPush) GetLabel() string {
+	if x != nil {
+		return x.Label
+	}
+	return ""
+}
+
+// LinkPush is a link message.
+type LinkPush struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Title.
+	Title string `protobuf:"bytes,1,opt,name=title,proto3" json:"title,omitempty"`
+	// Description.
+	Description string `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	// Url.
+	Url           string `protobuf:"bytes,3,opt,name=url,proto3" json:"url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LinkPush) Reset() {
+	*x = LinkPush{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LinkPush) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LinkPush) ProtoMessage() {}
+
+func (x *LinkPush) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LinkPush.ProtoReflect.Descriptor instead.
+func (*LinkPush) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *LinkPush) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *LinkPush) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *LinkPush) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+// PushEventRequest is an event to push.
+type PushEventRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid (FromUserName).
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The Event value, e.g. "subscribe", "SCAN", "CLICK", "TEMPLATESENDJOBFINISH".
+	Event string `protobuf:"bytes,3,opt,name=event,proto3" json:"event,omitempty"`
+	// EventKey, when the event has one.
+	EventKey string `protobuf:"bytes,4,opt,name=event_key,json=eventKey,proto3" json:"event_key,omitempty"`
+	// Further top-level elements by name (e.g. "Ticket", "Latitude", "MsgID", "Status",
+	// "CardId"), written as CDATA text unless numeric.
+	Fields map[string]string `protobuf:"bytes,5,rep,name=fields,proto3" json:"fields,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Nested elements, written verbatim inside <xml> (e.g. "<ScanCodeInfo>…</ScanCodeInfo>").
+	ExtraXml      string `protobuf:"bytes,6,opt,name=extra_xml,json=extraXml,proto3" json:"extra_xml,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PushEventRequest) Reset() {
+	*x = PushEventRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PushEventRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PushEventRequest) ProtoMessage() {}
+
+func (x *PushEventRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PushEventRequest.ProtoReflect.Descriptor instead.
+func (*PushEventRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *PushEventRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *PushEventRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *PushEventRequest) GetEvent() string {
+	if x != nil {
+		return x.Event
+	}
+	return ""
+}
+
+func (x *PushEventRequest) GetEventKey() string {
+	if x != nil {
+		return x.EventKey
+	}
+	return ""
+}
+
+func (x *PushEventRequest) GetFields() map[string]string {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+func (x *PushEventRequest) GetExtraXml() string {
+	if x != nil {
+		return x.ExtraXml
+	}
+	return ""
+}
+
+// PushResult is what happened to one push.
+type PushResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The MsgId of a message push (0 for events).
+	MsgId int64 `protobuf:"varint,1,opt,name=msg_id,json=msgId,proto3" json:"msg_id,omitempty"`
+	// The plaintext XML the sandbox pushed (before encryption).
+	Xml string `protobuf:"bytes,2,opt,name=xml,proto3" json:"xml,omitempty"`
+	// How many HTTP attempts were made (1 + retries).
+	Attempts int32 `protobuf:"varint,3,opt,name=attempts,proto3" json:"attempts,omitempty"`
+	// True when an attempt got an answer WeChat accepts (an empty body, "success", or valid reply XML).
+	Delivered bool `protobuf:"varint,4,opt,name=delivered,proto3" json:"delivered,omitempty"`
+	// The reply the user received, decrypted, when it was a passive reply message.
+	ReplyXml string `protobuf:"bytes,5,opt,name=reply_xml,json=replyXml,proto3" json:"reply_xml,omitempty"`
+	// Why an answer was invalid, when one was (e.g. bad signature, not XML, wrong user).
+	InvalidReason string `protobuf:"bytes,6,opt,name=invalid_reason,json=invalidReason,proto3" json:"invalid_reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PushResult) Reset() {
+	*x = PushResult{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PushResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PushResult) ProtoMessage() {}
+
+func (x *PushResult) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PushResult.ProtoReflect.Descriptor instead.
+func (*PushResult) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *PushResult) GetMsgId() int64 {
+	if x != nil {
+		return x.MsgId
+	}
+	return 0
+}
+
+func (x *PushResult) GetXml() string {
+	if x != nil {
+		return x.Xml
+	}
+	return ""
+}
+
+func (x *PushResult) GetAttempts() int32 {
+	if x != nil {
+		return x.Attempts
+	}
+	return 0
+}
+
+func (x *PushResult) GetDelivered() bool {
+	if x != nil {
+		return x.Delivered
+	}
+	return false
+}
+
+func (x *PushResult) GetReplyXml() string {
+	if x != nil {
+		return x.ReplyXml
+	}
+	return ""
+}
+
+func (x *PushResult) GetInvalidReason() string {
+	if x != nil {
+		return x.InvalidReason
+	}
+	return ""
+}
+
+// PushMessageResponse reports the push.
+type PushMessageResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The result.
+	Result        *PushResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PushMessageResponse) Reset() {
+	*x = PushMessageResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PushMessageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PushMessageResponse) ProtoMessage() {}
+
+func (x *PushMessageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PushMessageResponse.ProtoReflect.Descriptor instead.
+func (*PushMessageResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *PushMessageResponse) GetResult() *PushResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// PushEventResponse reports the push.
+type PushEventResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The result.
+	Result        *PushResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PushEventResponse) Reset() {
+	*x = PushEventResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PushEventResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PushEventResponse) ProtoMessage() {}
+
+func (x *PushEventResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PushEventResponse.ProtoReflect.Descriptor instead.
+func (*PushEventResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *PushEventResponse) GetResult() *PushResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// ListInboxRequest names the user.
+type ListInboxRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid.
+	Openid        string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListInboxRequest) Reset() {
+	*x = ListInboxRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListInboxRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListInboxRequest) ProtoMessage() {}
+
+func (x *ListInboxRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListInboxRequest.ProtoReflect.Descriptor instead.
+func (*ListInboxRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *ListInboxRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ListInboxRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+// InboxItem is one message a user received.
+type InboxItem struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// When it arrived (simulated time).
+	Time *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=time,proto3" json:"time,omitempty"`
+	// How it was sent: "passive_reply" (later: "custom", "template", "mass").
+	Channel string `protobuf:"bytes,2,opt,name=channel,proto3" json:"channel,omitempty"`
+	// The MsgType (text, image, news, transfer_customer_service …).
+	MsgType string `protobuf:"bytes,3,opt,name=msg_type,json=msgType,proto3" json:"msg_type,omitempty"`
+	// The message as received (reply XML, or JSON for API sends).
+	Body          string `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InboxItem) Reset() {
+	*x = InboxItem{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InboxItem) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InboxItem) ProtoMessage() {}
+
+func (x *InboxItem) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InboxItem.ProtoReflect.Descriptor instead.
+func (*InboxItem) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *InboxItem) GetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
+func (x *InboxItem) GetChannel() string {
+	if x != nil {
+		return x.Channel
+	}
+	return ""
+}
+
+func (x *InboxItem) GetMsgType() string {
+	if x != nil {
+		return x.MsgType
+	}
+	return ""
+}
+
+func (x *InboxItem) GetBody() string {
+	if x != nil {
+		return x.Body
+	}
+	return ""
+}
+
+// ListInboxResponse lists a user's inbox.
+type ListInboxResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The items, oldest first.
+	Items []*InboxItem `protobuf:"bytes,1,rep,name=items,proto3" json:"items,omitempty"`
+	// Answers to pushes that WeChat would have rejected (the user saw "该公众号暂时无法提供服务").
+	InvalidReplies int32 `protobuf:"varint,2,opt,name=invalid_replies,json=invalidReplies,proto3" json:"invalid_replies,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ListInboxResponse) Reset() {
+	*x = ListInboxResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListInboxResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListInboxResponse) ProtoMessage() {}
+
+func (x *ListInboxResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListInboxResponse.ProtoReflect.Descriptor instead.
+func (*ListInboxResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *ListInboxResponse) GetItems() []*InboxItem {
+	if x != nil {
+		return x.Items
+	}
+	return nil
+}
+
+func (x *ListInboxResponse) GetInvalidReplies() int32 {
+	if x != nil {
+		return x.InvalidReplies
+	}
+	return 0
+}
+
 var File_wxsuite_sandbox_v1_sandbox_proto protoreflect.FileDescriptor
 
 const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\n" +
-	" wxsuite/sandbox/v1/sandbox.proto\x12\x12wxsuite.sandbox.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x81\x01\n" +
+	" wxsuite/sandbox/v1/sandbox.proto\x12\x12wxsuite.sandbox.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xda\x02\n" +
 	"\x10SimulatedAccount\x12\x15\n" +
 	"\x06app_id\x18\x01 \x01(\tR\x05appId\x12\x1d\n" +
 	"\n" +
 	"app_secret\x18\x02 \x01(\tR\tappSecret\x12\x12\n" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x12#\n" +
-	"\roauth_domains\x18\x04 \x03(\tR\foauthDomains\"[\n" +
+	"\roauth_domains\x18\x04 \x03(\tR\foauthDomains\x12!\n" +
+	"\fcallback_url\x18\x05 \x01(\tR\vcallbackUrl\x12%\n" +
+	"\x0ecallback_token\x18\x06 \x01(\tR\rcallbackToken\x12(\n" +
+	"\x10encoding_aes_key\x18\a \x01(\tR\x0eencodingAesKey\x12B\n" +
+	"\fencrypt_mode\x18\b \x01(\x0e2\x1f.wxsuite.sandbox.v1.EncryptModeR\vencryptMode\x12\x1f\n" +
+	"\voriginal_id\x18\t \x01(\tR\n" +
+	"originalId\"[\n" +
 	"\x14CreateAccountRequest\x12C\n" +
 	"\aaccount\x18\x01 \x01(\v2$.wxsuite.sandbox.v1.SimulatedAccountB\x03\xe0A\x02R\aaccount\"W\n" +
 	"\x15CreateAccountResponse\x12>\n" +
@@ -2268,13 +3336,82 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x19\n" +
 	"\x05scope\x18\x03 \x01(\tB\x03\xe0A\x02R\x05scope\",\n" +
 	"\x16IssueOAuthCodeResponse\x12\x12\n" +
-	"\x04code\x18\x01 \x01(\tR\x04code*\x93\x01\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\"\xc9\x03\n" +
+	"\x12PushMessageRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x14\n" +
+	"\x04text\x18\x03 \x01(\tH\x00R\x04text\x125\n" +
+	"\x05image\x18\x04 \x01(\v2\x1d.wxsuite.sandbox.v1.ImagePushH\x00R\x05image\x125\n" +
+	"\x05voice\x18\x05 \x01(\v2\x1d.wxsuite.sandbox.v1.VoicePushH\x00R\x05voice\x125\n" +
+	"\x05video\x18\x06 \x01(\v2\x1d.wxsuite.sandbox.v1.VideoPushH\x00R\x05video\x12@\n" +
+	"\vshort_video\x18\a \x01(\v2\x1d.wxsuite.sandbox.v1.VideoPushH\x00R\n" +
+	"shortVideo\x12>\n" +
+	"\blocation\x18\b \x01(\v2 .wxsuite.sandbox.v1.LocationPushH\x00R\blocation\x122\n" +
+	"\x04link\x18\t \x01(\v2\x1c.wxsuite.sandbox.v1.LinkPushH\x00R\x04linkB\t\n" +
+	"\amessage\"?\n" +
+	"\tImagePush\x12\x17\n" +
+	"\apic_url\x18\x01 \x01(\tR\x06picUrl\x12\x19\n" +
+	"\bmedia_id\x18\x02 \x01(\tR\amediaId\"`\n" +
+	"\tVoicePush\x12\x19\n" +
+	"\bmedia_id\x18\x01 \x01(\tR\amediaId\x12\x16\n" +
+	"\x06format\x18\x02 \x01(\tR\x06format\x12 \n" +
+	"\vrecognition\x18\x03 \x01(\tR\vrecognition\"L\n" +
+	"\tVideoPush\x12\x19\n" +
+	"\bmedia_id\x18\x01 \x01(\tR\amediaId\x12$\n" +
+	"\x0ethumb_media_id\x18\x02 \x01(\tR\fthumbMediaId\"t\n" +
+	"\fLocationPush\x12\x1a\n" +
+	"\blatitude\x18\x01 \x01(\x01R\blatitude\x12\x1c\n" +
+	"\tlongitude\x18\x02 \x01(\x01R\tlongitude\x12\x14\n" +
+	"\x05scale\x18\x03 \x01(\x05R\x05scale\x12\x14\n" +
+	"\x05label\x18\x04 \x01(\tR\x05label\"T\n" +
+	"\bLinkPush\x12\x14\n" +
+	"\x05title\x18\x01 \x01(\tR\x05title\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x10\n" +
+	"\x03url\x18\x03 \x01(\tR\x03url\"\xa5\x02\n" +
+	"\x10PushEventRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x19\n" +
+	"\x05event\x18\x03 \x01(\tB\x03\xe0A\x02R\x05event\x12\x1b\n" +
+	"\tevent_key\x18\x04 \x01(\tR\beventKey\x12H\n" +
+	"\x06fields\x18\x05 \x03(\v20.wxsuite.sandbox.v1.PushEventRequest.FieldsEntryR\x06fields\x12\x1b\n" +
+	"\textra_xml\x18\x06 \x01(\tR\bextraXml\x1a9\n" +
+	"\vFieldsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xb3\x01\n" +
+	"\n" +
+	"PushResult\x12\x15\n" +
+	"\x06msg_id\x18\x01 \x01(\x03R\x05msgId\x12\x10\n" +
+	"\x03xml\x18\x02 \x01(\tR\x03xml\x12\x1a\n" +
+	"\battempts\x18\x03 \x01(\x05R\battempts\x12\x1c\n" +
+	"\tdelivered\x18\x04 \x01(\bR\tdelivered\x12\x1b\n" +
+	"\treply_xml\x18\x05 \x01(\tR\breplyXml\x12%\n" +
+	"\x0einvalid_reason\x18\x06 \x01(\tR\rinvalidReason\"M\n" +
+	"\x13PushMessageResponse\x126\n" +
+	"\x06result\x18\x01 \x01(\v2\x1e.wxsuite.sandbox.v1.PushResultR\x06result\"K\n" +
+	"\x11PushEventResponse\x126\n" +
+	"\x06result\x18\x01 \x01(\v2\x1e.wxsuite.sandbox.v1.PushResultR\x06result\"K\n" +
+	"\x10ListInboxRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\"\x84\x01\n" +
+	"\tInboxItem\x12.\n" +
+	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x18\n" +
+	"\achannel\x18\x02 \x01(\tR\achannel\x12\x19\n" +
+	"\bmsg_type\x18\x03 \x01(\tR\amsgType\x12\x12\n" +
+	"\x04body\x18\x04 \x01(\tR\x04body\"q\n" +
+	"\x11ListInboxResponse\x123\n" +
+	"\x05items\x18\x01 \x03(\v2\x1d.wxsuite.sandbox.v1.InboxItemR\x05items\x12'\n" +
+	"\x0finvalid_replies\x18\x02 \x01(\x05R\x0einvalidReplies*w\n" +
+	"\vEncryptMode\x12\x1c\n" +
+	"\x18ENCRYPT_MODE_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12ENCRYPT_MODE_PLAIN\x10\x01\x12\x1b\n" +
+	"\x17ENCRYPT_MODE_COMPATIBLE\x10\x02\x12\x15\n" +
+	"\x11ENCRYPT_MODE_SAFE\x10\x03*\x93\x01\n" +
 	"\tFaultKind\x12\x1a\n" +
 	"\x16FAULT_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12FAULT_KIND_LATENCY\x10\x01\x12\x1a\n" +
 	"\x16FAULT_KIND_HTTP_STATUS\x10\x02\x12\x16\n" +
 	"\x12FAULT_KIND_ERRCODE\x10\x03\x12\x1e\n" +
-	"\x1aFAULT_KIND_DROP_CONNECTION\x10\x042\xa6\x13\n" +
+	"\x1aFAULT_KIND_DROP_CONNECTION\x10\x042\x81\x17\n" +
 	"\x0eSandboxService\x12\x85\x01\n" +
 	"\rCreateAccount\x12(.wxsuite.sandbox.v1.CreateAccountRequest\x1a).wxsuite.sandbox.v1.CreateAccountResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/v1/sandbox/accounts\x12\x7f\n" +
 	"\fListAccounts\x12'.wxsuite.sandbox.v1.ListAccountsRequest\x1a(.wxsuite.sandbox.v1.ListAccountsResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/sandbox/accounts\x12\x8b\x01\n" +
@@ -2297,7 +3434,10 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\tListUsers\x12$.wxsuite.sandbox.v1.ListUsersRequest\x1a%.wxsuite.sandbox.v1.ListUsersResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/sandbox/accounts/{app_id}/users\x12\x91\x01\n" +
 	"\n" +
 	"DeleteUser\x12%.wxsuite.sandbox.v1.DeleteUserRequest\x1a&.wxsuite.sandbox.v1.DeleteUserResponse\"4\x82\xd3\xe4\x93\x02.*,/v1/sandbox/accounts/{app_id}/users/{openid}\x12\xb6\x01\n" +
-	"\x12SetAuthorizingUser\x12-.wxsuite.sandbox.v1.SetAuthorizingUserRequest\x1a..wxsuite.sandbox.v1.SetAuthorizingUserResponse\"A\x82\xd3\xe4\x93\x02;:\x01*\"6/v1/sandbox/accounts/{app_id}/oauth:setAuthorizingUser\x12\xa1\x01\n" +
+	"\x12SetAuthorizingUser\x12-.wxsuite.sandbox.v1.SetAuthorizingUserRequest\x1a..wxsuite.sandbox.v1.SetAuthorizingUserResponse\"A\x82\xd3\xe4\x93\x02;:\x01*\"6/v1/sandbox/accounts/{app_id}/oauth:setAuthorizingUser\x12\xa3\x01\n" +
+	"\vPushMessage\x12&.wxsuite.sandbox.v1.PushMessageRequest\x1a'.wxsuite.sandbox.v1.PushMessageResponse\"C\x82\xd3\xe4\x93\x02=:\x01*\"8/v1/sandbox/accounts/{app_id}/users/{openid}:pushMessage\x12\x9b\x01\n" +
+	"\tPushEvent\x12$.wxsuite.sandbox.v1.PushEventRequest\x1a%.wxsuite.sandbox.v1.PushEventResponse\"A\x82\xd3\xe4\x93\x02;:\x01*\"6/v1/sandbox/accounts/{app_id}/users/{openid}:pushEvent\x12\x94\x01\n" +
+	"\tListInbox\x12$.wxsuite.sandbox.v1.ListInboxRequest\x1a%.wxsuite.sandbox.v1.ListInboxResponse\":\x82\xd3\xe4\x93\x024\x122/v1/sandbox/accounts/{app_id}/users/{openid}/inbox\x12\xa1\x01\n" +
 	"\x0eIssueOAuthCode\x12).wxsuite.sandbox.v1.IssueOAuthCodeRequest\x1a*.wxsuite.sandbox.v1.IssueOAuthCodeResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/v1/sandbox/accounts/{app_id}/oauth:issueCodeB\xd0\x01\n" +
 	"\x16com.wxsuite.sandbox.v1B\fSandboxProtoP\x01Z>github.com/wxsuite/wxsuite/gen/go/wxsuite/sandbox/v1;sandboxv1\xa2\x02\x03WSX\xaa\x02\x12Wxsuite.Sandbox.V1\xca\x02\x12Wxsuite\\Sandbox\\V1\xe2\x02\x1eWxsuite\\Sandbox\\V1\\GPBMetadata\xea\x02\x14Wxsuite::Sandbox::V1b\x06proto3"
 
@@ -2313,112 +3453,145 @@ func file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP() []byte {
 	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescData
 }
 
-var file_wxsuite_sandbox_v1_sandbox_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_wxsuite_sandbox_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
+var file_wxsuite_sandbox_v1_sandbox_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_wxsuite_sandbox_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
 var file_wxsuite_sandbox_v1_sandbox_proto_goTypes = []any{
-	(FaultKind)(0),                     // 0: wxsuite.sandbox.v1.FaultKind
-	(*SimulatedAccount)(nil),           // 1: wxsuite.sandbox.v1.SimulatedAccount
-	(*CreateAccountRequest)(nil),       // 2: wxsuite.sandbox.v1.CreateAccountRequest
-	(*CreateAccountResponse)(nil),      // 3: wxsuite.sandbox.v1.CreateAccountResponse
-	(*ListAccountsRequest)(nil),        // 4: wxsuite.sandbox.v1.ListAccountsRequest
-	(*ListAccountsResponse)(nil),       // 5: wxsuite.sandbox.v1.ListAccountsResponse
-	(*DeleteAccountRequest)(nil),       // 6: wxsuite.sandbox.v1.DeleteAccountRequest
-	(*DeleteAccountResponse)(nil),      // 7: wxsuite.sandbox.v1.DeleteAccountResponse
-	(*RevokeTokensRequest)(nil),        // 8: wxsuite.sandbox.v1.RevokeTokensRequest
-	(*RevokeTokensResponse)(nil),       // 9: wxsuite.sandbox.v1.RevokeTokensResponse
-	(*IssueTokenRequest)(nil),          // 10: wxsuite.sandbox.v1.IssueTokenRequest
-	(*IssueTokenResponse)(nil),         // 11: wxsuite.sandbox.v1.IssueTokenResponse
-	(*GetClockRequest)(nil),            // 12: wxsuite.sandbox.v1.GetClockRequest
-	(*GetClockResponse)(nil),           // 13: wxsuite.sandbox.v1.GetClockResponse
-	(*AdvanceClockRequest)(nil),        // 14: wxsuite.sandbox.v1.AdvanceClockRequest
-	(*AdvanceClockResponse)(nil),       // 15: wxsuite.sandbox.v1.AdvanceClockResponse
-	(*Fault)(nil),                      // 16: wxsuite.sandbox.v1.Fault
-	(*AddFaultRequest)(nil),            // 17: wxsuite.sandbox.v1.AddFaultRequest
-	(*AddFaultResponse)(nil),           // 18: wxsuite.sandbox.v1.AddFaultResponse
-	(*ListFaultsRequest)(nil),          // 19: wxsuite.sandbox.v1.ListFaultsRequest
-	(*ListFaultsResponse)(nil),         // 20: wxsuite.sandbox.v1.ListFaultsResponse
-	(*ClearFaultsRequest)(nil),         // 21: wxsuite.sandbox.v1.ClearFaultsRequest
-	(*ClearFaultsResponse)(nil),        // 22: wxsuite.sandbox.v1.ClearFaultsResponse
-	(*SetQuotaRequest)(nil),            // 23: wxsuite.sandbox.v1.SetQuotaRequest
-	(*SetQuotaResponse)(nil),           // 24: wxsuite.sandbox.v1.SetQuotaResponse
-	(*Call)(nil),                       // 25: wxsuite.sandbox.v1.Call
-	(*ListCallsRequest)(nil),           // 26: wxsuite.sandbox.v1.ListCallsRequest
-	(*ListCallsResponse)(nil),          // 27: wxsuite.sandbox.v1.ListCallsResponse
-	(*ClearCallsRequest)(nil),          // 28: wxsuite.sandbox.v1.ClearCallsRequest
-	(*ClearCallsResponse)(nil),         // 29: wxsuite.sandbox.v1.ClearCallsResponse
-	(*SimulatedUser)(nil),              // 30: wxsuite.sandbox.v1.SimulatedUser
-	(*CreateUserRequest)(nil),          // 31: wxsuite.sandbox.v1.CreateUserRequest
-	(*CreateUserResponse)(nil),         // 32: wxsuite.sandbox.v1.CreateUserResponse
-	(*ListUsersRequest)(nil),           // 33: wxsuite.sandbox.v1.ListUsersRequest
-	(*ListUsersResponse)(nil),          // 34: wxsuite.sandbox.v1.ListUsersResponse
-	(*DeleteUserRequest)(nil),          // 35: wxsuite.sandbox.v1.DeleteUserRequest
-	(*DeleteUserResponse)(nil),         // 36: wxsuite.sandbox.v1.DeleteUserResponse
-	(*SetAuthorizingUserRequest)(nil),  // 37: wxsuite.sandbox.v1.SetAuthorizingUserRequest
-	(*SetAuthorizingUserResponse)(nil), // 38: wxsuite.sandbox.v1.SetAuthorizingUserResponse
-	(*IssueOAuthCodeRequest)(nil),      // 39: wxsuite.sandbox.v1.IssueOAuthCodeRequest
-	(*IssueOAuthCodeResponse)(nil),     // 40: wxsuite.sandbox.v1.IssueOAuthCodeResponse
-	(*timestamppb.Timestamp)(nil),      // 41: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),        // 42: google.protobuf.Duration
+	(EncryptMode)(0),                   // 0: wxsuite.sandbox.v1.EncryptMode
+	(FaultKind)(0),                     // 1: wxsuite.sandbox.v1.FaultKind
+	(*SimulatedAccount)(nil),           // 2: wxsuite.sandbox.v1.SimulatedAccount
+	(*CreateAccountRequest)(nil),       // 3: wxsuite.sandbox.v1.CreateAccountRequest
+	(*CreateAccountResponse)(nil),      // 4: wxsuite.sandbox.v1.CreateAccountResponse
+	(*ListAccountsRequest)(nil),        // 5: wxsuite.sandbox.v1.ListAccountsRequest
+	(*ListAccountsResponse)(nil),       // 6: wxsuite.sandbox.v1.ListAccountsResponse
+	(*DeleteAccountRequest)(nil),       // 7: wxsuite.sandbox.v1.DeleteAccountRequest
+	(*DeleteAccountResponse)(nil),      // 8: wxsuite.sandbox.v1.DeleteAccountResponse
+	(*RevokeTokensRequest)(nil),        // 9: wxsuite.sandbox.v1.RevokeTokensRequest
+	(*RevokeTokensResponse)(nil),       // 10: wxsuite.sandbox.v1.RevokeTokensResponse
+	(*IssueTokenRequest)(nil),          // 11: wxsuite.sandbox.v1.IssueTokenRequest
+	(*IssueTokenResponse)(nil),         // 12: wxsuite.sandbox.v1.IssueTokenResponse
+	(*GetClockRequest)(nil),            // 13: wxsuite.sandbox.v1.GetClockRequest
+	(*GetClockResponse)(nil),           // 14: wxsuite.sandbox.v1.GetClockResponse
+	(*AdvanceClockRequest)(nil),        // 15: wxsuite.sandbox.v1.AdvanceClockRequest
+	(*AdvanceClockResponse)(nil),       // 16: wxsuite.sandbox.v1.AdvanceClockResponse
+	(*Fault)(nil),                      // 17: wxsuite.sandbox.v1.Fault
+	(*AddFaultRequest)(nil),            // 18: wxsuite.sandbox.v1.AddFaultRequest
+	(*AddFaultResponse)(nil),           // 19: wxsuite.sandbox.v1.AddFaultResponse
+	(*ListFaultsRequest)(nil),          // 20: wxsuite.sandbox.v1.ListFaultsRequest
+	(*ListFaultsResponse)(nil),         // 21: wxsuite.sandbox.v1.ListFaultsResponse
+	(*ClearFaultsRequest)(nil),         // 22: wxsuite.sandbox.v1.ClearFaultsRequest
+	(*ClearFaultsResponse)(nil),        // 23: wxsuite.sandbox.v1.ClearFaultsResponse
+	(*SetQuotaRequest)(nil),            // 24: wxsuite.sandbox.v1.SetQuotaRequest
+	(*SetQuotaResponse)(nil),           // 25: wxsuite.sandbox.v1.SetQuotaResponse
+	(*Call)(nil),                       // 26: wxsuite.sandbox.v1.Call
+	(*ListCallsRequest)(nil),           // 27: wxsuite.sandbox.v1.ListCallsRequest
+	(*ListCallsResponse)(nil),          // 28: wxsuite.sandbox.v1.ListCallsResponse
+	(*ClearCallsRequest)(nil),          // 29: wxsuite.sandbox.v1.ClearCallsRequest
+	(*ClearCallsResponse)(nil),         // 30: wxsuite.sandbox.v1.ClearCallsResponse
+	(*SimulatedUser)(nil),              // 31: wxsuite.sandbox.v1.SimulatedUser
+	(*CreateUserRequest)(nil),          // 32: wxsuite.sandbox.v1.CreateUserRequest
+	(*CreateUserResponse)(nil),         // 33: wxsuite.sandbox.v1.CreateUserResponse
+	(*ListUsersRequest)(nil),           // 34: wxsuite.sandbox.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),          // 35: wxsuite.sandbox.v1.ListUsersResponse
+	(*DeleteUserRequest)(nil),          // 36: wxsuite.sandbox.v1.DeleteUserRequest
+	(*DeleteUserResponse)(nil),         // 37: wxsuite.sandbox.v1.DeleteUserResponse
+	(*SetAuthorizingUserRequest)(nil),  // 38: wxsuite.sandbox.v1.SetAuthorizingUserRequest
+	(*SetAuthorizingUserResponse)(nil), // 39: wxsuite.sandbox.v1.SetAuthorizingUserResponse
+	(*IssueOAuthCodeRequest)(nil),      // 40: wxsuite.sandbox.v1.IssueOAuthCodeRequest
+	(*IssueOAuthCodeResponse)(nil),     // 41: wxsuite.sandbox.v1.IssueOAuthCodeResponse
+	(*PushMessageRequest)(nil),         // 42: wxsuite.sandbox.v1.PushMessageRequest
+	(*ImagePush)(nil),                  // 43: wxsuite.sandbox.v1.ImagePush
+	(*VoicePush)(nil),                  // 44: wxsuite.sandbox.v1.VoicePush
+	(*VideoPush)(nil),                  // 45: wxsuite.sandbox.v1.VideoPush
+	(*LocationPush)(nil),               // 46: wxsuite.sandbox.v1.LocationPush
+	(*LinkPush)(nil),                   // 47: wxsuite.sandbox.v1.LinkPush
+	(*PushEventRequest)(nil),           // 48: wxsuite.sandbox.v1.PushEventRequest
+	(*PushResult)(nil),                 // 49: wxsuite.sandbox.v1.PushResult
+	(*PushMessageResponse)(nil),        // 50: wxsuite.sandbox.v1.PushMessageResponse
+	(*PushEventResponse)(nil),          // 51: wxsuite.sandbox.v1.PushEventResponse
+	(*ListInboxRequest)(nil),           // 52: wxsuite.sandbox.v1.ListInboxRequest
+	(*InboxItem)(nil),                  // 53: wxsuite.sandbox.v1.InboxItem
+	(*ListInboxResponse)(nil),          // 54: wxsuite.sandbox.v1.ListInboxResponse
+	nil,                                // 55: wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
+	(*timestamppb.Timestamp)(nil),      // 56: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),        // 57: google.protobuf.Duration
 }
 var file_wxsuite_sandbox_v1_sandbox_proto_depIdxs = []int32{
-	1,  // 0: wxsuite.sandbox.v1.CreateAccountRequest.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
-	1,  // 1: wxsuite.sandbox.v1.CreateAccountResponse.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
-	1,  // 2: wxsuite.sandbox.v1.ListAccountsResponse.accounts:type_name -> wxsuite.sandbox.v1.SimulatedAccount
-	41, // 3: wxsuite.sandbox.v1.IssueTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
-	41, // 4: wxsuite.sandbox.v1.GetClockResponse.now:type_name -> google.protobuf.Timestamp
-	42, // 5: wxsuite.sandbox.v1.AdvanceClockRequest.by:type_name -> google.protobuf.Duration
-	41, // 6: wxsuite.sandbox.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
-	0,  // 7: wxsuite.sandbox.v1.Fault.kind:type_name -> wxsuite.sandbox.v1.FaultKind
-	42, // 8: wxsuite.sandbox.v1.Fault.latency:type_name -> google.protobuf.Duration
-	16, // 9: wxsuite.sandbox.v1.AddFaultRequest.fault:type_name -> wxsuite.sandbox.v1.Fault
-	16, // 10: wxsuite.sandbox.v1.AddFaultResponse.fault:type_name -> wxsuite.sandbox.v1.Fault
-	16, // 11: wxsuite.sandbox.v1.ListFaultsResponse.faults:type_name -> wxsuite.sandbox.v1.Fault
-	41, // 12: wxsuite.sandbox.v1.Call.time:type_name -> google.protobuf.Timestamp
-	25, // 13: wxsuite.sandbox.v1.ListCallsResponse.calls:type_name -> wxsuite.sandbox.v1.Call
-	30, // 14: wxsuite.sandbox.v1.CreateUserRequest.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
-	30, // 15: wxsuite.sandbox.v1.CreateUserResponse.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
-	30, // 16: wxsuite.sandbox.v1.ListUsersResponse.users:type_name -> wxsuite.sandbox.v1.SimulatedUser
-	2,  // 17: wxsuite.sandbox.v1.SandboxService.CreateAccount:input_type -> wxsuite.sandbox.v1.CreateAccountRequest
-	4,  // 18: wxsuite.sandbox.v1.SandboxService.ListAccounts:input_type -> wxsuite.sandbox.v1.ListAccountsRequest
-	6,  // 19: wxsuite.sandbox.v1.SandboxService.DeleteAccount:input_type -> wxsuite.sandbox.v1.DeleteAccountRequest
-	8,  // 20: wxsuite.sandbox.v1.SandboxService.RevokeTokens:input_type -> wxsuite.sandbox.v1.RevokeTokensRequest
-	10, // 21: wxsuite.sandbox.v1.SandboxService.IssueToken:input_type -> wxsuite.sandbox.v1.IssueTokenRequest
-	12, // 22: wxsuite.sandbox.v1.SandboxService.GetClock:input_type -> wxsuite.sandbox.v1.GetClockRequest
-	14, // 23: wxsuite.sandbox.v1.SandboxService.AdvanceClock:input_type -> wxsuite.sandbox.v1.AdvanceClockRequest
-	17, // 24: wxsuite.sandbox.v1.SandboxService.AddFault:input_type -> wxsuite.sandbox.v1.AddFaultRequest
-	19, // 25: wxsuite.sandbox.v1.SandboxService.ListFaults:input_type -> wxsuite.sandbox.v1.ListFaultsRequest
-	21, // 26: wxsuite.sandbox.v1.SandboxService.ClearFaults:input_type -> wxsuite.sandbox.v1.ClearFaultsRequest
-	23, // 27: wxsuite.sandbox.v1.SandboxService.SetQuota:input_type -> wxsuite.sandbox.v1.SetQuotaRequest
-	26, // 28: wxsuite.sandbox.v1.SandboxService.ListCalls:input_type -> wxsuite.sandbox.v1.ListCallsRequest
-	28, // 29: wxsuite.sandbox.v1.SandboxService.ClearCalls:input_type -> wxsuite.sandbox.v1.ClearCallsRequest
-	31, // 30: wxsuite.sandbox.v1.SandboxService.CreateUser:input_type -> wxsuite.sandbox.v1.CreateUserRequest
-	33, // 31: wxsuite.sandbox.v1.SandboxService.ListUsers:input_type -> wxsuite.sandbox.v1.ListUsersRequest
-	35, // 32: wxsuite.sandbox.v1.SandboxService.DeleteUser:input_type -> wxsuite.sandbox.v1.DeleteUserRequest
-	37, // 33: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:input_type -> wxsuite.sandbox.v1.SetAuthorizingUserRequest
-	39, // 34: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:input_type -> wxsuite.sandbox.v1.IssueOAuthCodeRequest
-	3,  // 35: wxsuite.sandbox.v1.SandboxService.CreateAccount:output_type -> wxsuite.sandbox.v1.CreateAccountResponse
-	5,  // 36: wxsuite.sandbox.v1.SandboxService.ListAccounts:output_type -> wxsuite.sandbox.v1.ListAccountsResponse
-	7,  // 37: wxsuite.sandbox.v1.SandboxService.DeleteAccount:output_type -> wxsuite.sandbox.v1.DeleteAccountResponse
-	9,  // 38: wxsuite.sandbox.v1.SandboxService.RevokeTokens:output_type -> wxsuite.sandbox.v1.RevokeTokensResponse
-	11, // 39: wxsuite.sandbox.v1.SandboxService.IssueToken:output_type -> wxsuite.sandbox.v1.IssueTokenResponse
-	13, // 40: wxsuite.sandbox.v1.SandboxService.GetClock:output_type -> wxsuite.sandbox.v1.GetClockResponse
-	15, // 41: wxsuite.sandbox.v1.SandboxService.AdvanceClock:output_type -> wxsuite.sandbox.v1.AdvanceClockResponse
-	18, // 42: wxsuite.sandbox.v1.SandboxService.AddFault:output_type -> wxsuite.sandbox.v1.AddFaultResponse
-	20, // 43: wxsuite.sandbox.v1.SandboxService.ListFaults:output_type -> wxsuite.sandbox.v1.ListFaultsResponse
-	22, // 44: wxsuite.sandbox.v1.SandboxService.ClearFaults:output_type -> wxsuite.sandbox.v1.ClearFaultsResponse
-	24, // 45: wxsuite.sandbox.v1.SandboxService.SetQuota:output_type -> wxsuite.sandbox.v1.SetQuotaResponse
-	27, // 46: wxsuite.sandbox.v1.SandboxService.ListCalls:output_type -> wxsuite.sandbox.v1.ListCallsResponse
-	29, // 47: wxsuite.sandbox.v1.SandboxService.ClearCalls:output_type -> wxsuite.sandbox.v1.ClearCallsResponse
-	32, // 48: wxsuite.sandbox.v1.SandboxService.CreateUser:output_type -> wxsuite.sandbox.v1.CreateUserResponse
-	34, // 49: wxsuite.sandbox.v1.SandboxService.ListUsers:output_type -> wxsuite.sandbox.v1.ListUsersResponse
-	36, // 50: wxsuite.sandbox.v1.SandboxService.DeleteUser:output_type -> wxsuite.sandbox.v1.DeleteUserResponse
-	38, // 51: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:output_type -> wxsuite.sandbox.v1.SetAuthorizingUserResponse
-	40, // 52: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:output_type -> wxsuite.sandbox.v1.IssueOAuthCodeResponse
-	35, // [35:53] is the sub-list for method output_type
-	17, // [17:35] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	0,  // 0: wxsuite.sandbox.v1.SimulatedAccount.encrypt_mode:type_name -> wxsuite.sandbox.v1.EncryptMode
+	2,  // 1: wxsuite.sandbox.v1.CreateAccountRequest.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
+	2,  // 2: wxsuite.sandbox.v1.CreateAccountResponse.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
+	2,  // 3: wxsuite.sandbox.v1.ListAccountsResponse.accounts:type_name -> wxsuite.sandbox.v1.SimulatedAccount
+	56, // 4: wxsuite.sandbox.v1.IssueTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
+	56, // 5: wxsuite.sandbox.v1.GetClockResponse.now:type_name -> google.protobuf.Timestamp
+	57, // 6: wxsuite.sandbox.v1.AdvanceClockRequest.by:type_name -> google.protobuf.Duration
+	56, // 7: wxsuite.sandbox.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
+	1,  // 8: wxsuite.sandbox.v1.Fault.kind:type_name -> wxsuite.sandbox.v1.FaultKind
+	57, // 9: wxsuite.sandbox.v1.Fault.latency:type_name -> google.protobuf.Duration
+	17, // 10: wxsuite.sandbox.v1.AddFaultRequest.fault:type_name -> wxsuite.sandbox.v1.Fault
+	17, // 11: wxsuite.sandbox.v1.AddFaultResponse.fault:type_name -> wxsuite.sandbox.v1.Fault
+	17, // 12: wxsuite.sandbox.v1.ListFaultsResponse.faults:type_name -> wxsuite.sandbox.v1.Fault
+	56, // 13: wxsuite.sandbox.v1.Call.time:type_name -> google.protobuf.Timestamp
+	26, // 14: wxsuite.sandbox.v1.ListCallsResponse.calls:type_name -> wxsuite.sandbox.v1.Call
+	31, // 15: wxsuite.sandbox.v1.CreateUserRequest.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
+	31, // 16: wxsuite.sandbox.v1.CreateUserResponse.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
+	31, // 17: wxsuite.sandbox.v1.ListUsersResponse.users:type_name -> wxsuite.sandbox.v1.SimulatedUser
+	43, // 18: wxsuite.sandbox.v1.PushMessageRequest.image:type_name -> wxsuite.sandbox.v1.ImagePush
+	44, // 19: wxsuite.sandbox.v1.PushMessageRequest.voice:type_name -> wxsuite.sandbox.v1.VoicePush
+	45, // 20: wxsuite.sandbox.v1.PushMessageRequest.video:type_name -> wxsuite.sandbox.v1.VideoPush
+	45, // 21: wxsuite.sandbox.v1.PushMessageRequest.short_video:type_name -> wxsuite.sandbox.v1.VideoPush
+	46, // 22: wxsuite.sandbox.v1.PushMessageRequest.location:type_name -> wxsuite.sandbox.v1.LocationPush
+	47, // 23: wxsuite.sandbox.v1.PushMessageRequest.link:type_name -> wxsuite.sandbox.v1.LinkPush
+	55, // 24: wxsuite.sandbox.v1.PushEventRequest.fields:type_name -> wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
+	49, // 25: wxsuite.sandbox.v1.PushMessageResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
+	49, // 26: wxsuite.sandbox.v1.PushEventResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
+	56, // 27: wxsuite.sandbox.v1.InboxItem.time:type_name -> google.protobuf.Timestamp
+	53, // 28: wxsuite.sandbox.v1.ListInboxResponse.items:type_name -> wxsuite.sandbox.v1.InboxItem
+	3,  // 29: wxsuite.sandbox.v1.SandboxService.CreateAccount:input_type -> wxsuite.sandbox.v1.CreateAccountRequest
+	5,  // 30: wxsuite.sandbox.v1.SandboxService.ListAccounts:input_type -> wxsuite.sandbox.v1.ListAccountsRequest
+	7,  // 31: wxsuite.sandbox.v1.SandboxService.DeleteAccount:input_type -> wxsuite.sandbox.v1.DeleteAccountRequest
+	9,  // 32: wxsuite.sandbox.v1.SandboxService.RevokeTokens:input_type -> wxsuite.sandbox.v1.RevokeTokensRequest
+	11, // 33: wxsuite.sandbox.v1.SandboxService.IssueToken:input_type -> wxsuite.sandbox.v1.IssueTokenRequest
+	13, // 34: wxsuite.sandbox.v1.SandboxService.GetClock:input_type -> wxsuite.sandbox.v1.GetClockRequest
+	15, // 35: wxsuite.sandbox.v1.SandboxService.AdvanceClock:input_type -> wxsuite.sandbox.v1.AdvanceClockRequest
+	18, // 36: wxsuite.sandbox.v1.SandboxService.AddFault:input_type -> wxsuite.sandbox.v1.AddFaultRequest
+	20, // 37: wxsuite.sandbox.v1.SandboxService.ListFaults:input_type -> wxsuite.sandbox.v1.ListFaultsRequest
+	22, // 38: wxsuite.sandbox.v1.SandboxService.ClearFaults:input_type -> wxsuite.sandbox.v1.ClearFaultsRequest
+	24, // 39: wxsuite.sandbox.v1.SandboxService.SetQuota:input_type -> wxsuite.sandbox.v1.SetQuotaRequest
+	27, // 40: wxsuite.sandbox.v1.SandboxService.ListCalls:input_type -> wxsuite.sandbox.v1.ListCallsRequest
+	29, // 41: wxsuite.sandbox.v1.SandboxService.ClearCalls:input_type -> wxsuite.sandbox.v1.ClearCallsRequest
+	32, // 42: wxsuite.sandbox.v1.SandboxService.CreateUser:input_type -> wxsuite.sandbox.v1.CreateUserRequest
+	34, // 43: wxsuite.sandbox.v1.SandboxService.ListUsers:input_type -> wxsuite.sandbox.v1.ListUsersRequest
+	36, // 44: wxsuite.sandbox.v1.SandboxService.DeleteUser:input_type -> wxsuite.sandbox.v1.DeleteUserRequest
+	38, // 45: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:input_type -> wxsuite.sandbox.v1.SetAuthorizingUserRequest
+	42, // 46: wxsuite.sandbox.v1.SandboxService.PushMessage:input_type -> wxsuite.sandbox.v1.PushMessageRequest
+	48, // 47: wxsuite.sandbox.v1.SandboxService.PushEvent:input_type -> wxsuite.sandbox.v1.PushEventRequest
+	52, // 48: wxsuite.sandbox.v1.SandboxService.ListInbox:input_type -> wxsuite.sandbox.v1.ListInboxRequest
+	40, // 49: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:input_type -> wxsuite.sandbox.v1.IssueOAuthCodeRequest
+	4,  // 50: wxsuite.sandbox.v1.SandboxService.CreateAccount:output_type -> wxsuite.sandbox.v1.CreateAccountResponse
+	6,  // 51: wxsuite.sandbox.v1.SandboxService.ListAccounts:output_type -> wxsuite.sandbox.v1.ListAccountsResponse
+	8,  // 52: wxsuite.sandbox.v1.SandboxService.DeleteAccount:output_type -> wxsuite.sandbox.v1.DeleteAccountResponse
+	10, // 53: wxsuite.sandbox.v1.SandboxService.RevokeTokens:output_type -> wxsuite.sandbox.v1.RevokeTokensResponse
+	12, // 54: wxsuite.sandbox.v1.SandboxService.IssueToken:output_type -> wxsuite.sandbox.v1.IssueTokenResponse
+	14, // 55: wxsuite.sandbox.v1.SandboxService.GetClock:output_type -> wxsuite.sandbox.v1.GetClockResponse
+	16, // 56: wxsuite.sandbox.v1.SandboxService.AdvanceClock:output_type -> wxsuite.sandbox.v1.AdvanceClockResponse
+	19, // 57: wxsuite.sandbox.v1.SandboxService.AddFault:output_type -> wxsuite.sandbox.v1.AddFaultResponse
+	21, // 58: wxsuite.sandbox.v1.SandboxService.ListFaults:output_type -> wxsuite.sandbox.v1.ListFaultsResponse
+	23, // 59: wxsuite.sandbox.v1.SandboxService.ClearFaults:output_type -> wxsuite.sandbox.v1.ClearFaultsResponse
+	25, // 60: wxsuite.sandbox.v1.SandboxService.SetQuota:output_type -> wxsuite.sandbox.v1.SetQuotaResponse
+	28, // 61: wxsuite.sandbox.v1.SandboxService.ListCalls:output_type -> wxsuite.sandbox.v1.ListCallsResponse
+	30, // 62: wxsuite.sandbox.v1.SandboxService.ClearCalls:output_type -> wxsuite.sandbox.v1.ClearCallsResponse
+	33, // 63: wxsuite.sandbox.v1.SandboxService.CreateUser:output_type -> wxsuite.sandbox.v1.CreateUserResponse
+	35, // 64: wxsuite.sandbox.v1.SandboxService.ListUsers:output_type -> wxsuite.sandbox.v1.ListUsersResponse
+	37, // 65: wxsuite.sandbox.v1.SandboxService.DeleteUser:output_type -> wxsuite.sandbox.v1.DeleteUserResponse
+	39, // 66: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:output_type -> wxsuite.sandbox.v1.SetAuthorizingUserResponse
+	50, // 67: wxsuite.sandbox.v1.SandboxService.PushMessage:output_type -> wxsuite.sandbox.v1.PushMessageResponse
+	51, // 68: wxsuite.sandbox.v1.SandboxService.PushEvent:output_type -> wxsuite.sandbox.v1.PushEventResponse
+	54, // 69: wxsuite.sandbox.v1.SandboxService.ListInbox:output_type -> wxsuite.sandbox.v1.ListInboxResponse
+	41, // 70: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:output_type -> wxsuite.sandbox.v1.IssueOAuthCodeResponse
+	50, // [50:71] is the sub-list for method output_type
+	29, // [29:50] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_wxsuite_sandbox_v1_sandbox_proto_init() }
@@ -2426,13 +3599,22 @@ func file_wxsuite_sandbox_v1_sandbox_proto_init() {
 	if File_wxsuite_sandbox_v1_sandbox_proto != nil {
 		return
 	}
+	file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[40].OneofWrappers = []any{
+		(*PushMessageRequest_Text)(nil),
+		(*PushMessageRequest_Image)(nil),
+		(*PushMessageRequest_Voice)(nil),
+		(*PushMessageRequest_Video)(nil),
+		(*PushMessageRequest_ShortVideo)(nil),
+		(*PushMessageRequest_Location)(nil),
+		(*PushMessageRequest_Link)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_wxsuite_sandbox_v1_sandbox_proto_rawDesc), len(file_wxsuite_sandbox_v1_sandbox_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   40,
+			NumEnums:      2,
+			NumMessages:   54,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

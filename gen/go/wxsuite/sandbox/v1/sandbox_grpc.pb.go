@@ -36,6 +36,9 @@ const (
 	SandboxService_ListUsers_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/ListUsers"
 	SandboxService_DeleteUser_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/DeleteUser"
 	SandboxService_SetAuthorizingUser_FullMethodName = "/wxsuite.sandbox.v1.SandboxService/SetAuthorizingUser"
+	SandboxService_PushMessage_FullMethodName        = "/wxsuite.sandbox.v1.SandboxService/PushMessage"
+	SandboxService_PushEvent_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/PushEvent"
+	SandboxService_ListInbox_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/ListInbox"
 	SandboxService_IssueOAuthCode_FullMethodName     = "/wxsuite.sandbox.v1.SandboxService/IssueOAuthCode"
 )
 
@@ -85,6 +88,15 @@ type SandboxServiceClient interface {
 	// account's /connect/oauth2/authorize URL: the sandbox redirects at once to the
 	// redirect_uri with a code for that user and the state.
 	SetAuthorizingUser(ctx context.Context, in *SetAuthorizingUserRequest, opts ...grpc.CallOption) (*SetAuthorizingUserResponse, error)
+	// PushMessage makes a simulated user send a message to the account: the sandbox pushes it
+	// to the account's callback URL as WeChat does (signature, encryption, 5 s timeout, up to
+	// 3 retries) and answers when the push is done.
+	PushMessage(ctx context.Context, in *PushMessageRequest, opts ...grpc.CallOption) (*PushMessageResponse, error)
+	// PushEvent makes a simulated user (or the platform) trigger an event and pushes it.
+	PushEvent(ctx context.Context, in *PushEventRequest, opts ...grpc.CallOption) (*PushEventResponse, error)
+	// ListInbox lists what a simulated user received from the account (passive replies,
+	// and later customer-service and template messages), oldest first.
+	ListInbox(ctx context.Context, in *ListInboxRequest, opts ...grpc.CallOption) (*ListInboxResponse, error)
 	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
 	IssueOAuthCode(ctx context.Context, in *IssueOAuthCodeRequest, opts ...grpc.CallOption) (*IssueOAuthCodeResponse, error)
 }
@@ -267,6 +279,36 @@ func (c *sandboxServiceClient) SetAuthorizingUser(ctx context.Context, in *SetAu
 	return out, nil
 }
 
+func (c *sandboxServiceClient) PushMessage(ctx context.Context, in *PushMessageRequest, opts ...grpc.CallOption) (*PushMessageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PushMessageResponse)
+	err := c.cc.Invoke(ctx, SandboxService_PushMessage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) PushEvent(ctx context.Context, in *PushEventRequest, opts ...grpc.CallOption) (*PushEventResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PushEventResponse)
+	err := c.cc.Invoke(ctx, SandboxService_PushEvent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ListInbox(ctx context.Context, in *ListInboxRequest, opts ...grpc.CallOption) (*ListInboxResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListInboxResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ListInbox_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *sandboxServiceClient) IssueOAuthCode(ctx context.Context, in *IssueOAuthCodeRequest, opts ...grpc.CallOption) (*IssueOAuthCodeResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(IssueOAuthCodeResponse)
@@ -323,6 +365,15 @@ type SandboxServiceServer interface {
 	// account's /connect/oauth2/authorize URL: the sandbox redirects at once to the
 	// redirect_uri with a code for that user and the state.
 	SetAuthorizingUser(context.Context, *SetAuthorizingUserRequest) (*SetAuthorizingUserResponse, error)
+	// PushMessage makes a simulated user send a message to the account: the sandbox pushes it
+	// to the account's callback URL as WeChat does (signature, encryption, 5 s timeout, up to
+	// 3 retries) and answers when the push is done.
+	PushMessage(context.Context, *PushMessageRequest) (*PushMessageResponse, error)
+	// PushEvent makes a simulated user (or the platform) trigger an event and pushes it.
+	PushEvent(context.Context, *PushEventRequest) (*PushEventResponse, error)
+	// ListInbox lists what a simulated user received from the account (passive replies,
+	// and later customer-service and template messages), oldest first.
+	ListInbox(context.Context, *ListInboxRequest) (*ListInboxResponse, error)
 	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
 	IssueOAuthCode(context.Context, *IssueOAuthCodeRequest) (*IssueOAuthCodeResponse, error)
 	mustEmbedUnimplementedSandboxServiceServer()
@@ -385,6 +436,15 @@ func (UnimplementedSandboxServiceServer) DeleteUser(context.Context, *DeleteUser
 }
 func (UnimplementedSandboxServiceServer) SetAuthorizingUser(context.Context, *SetAuthorizingUserRequest) (*SetAuthorizingUserResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetAuthorizingUser not implemented")
+}
+func (UnimplementedSandboxServiceServer) PushMessage(context.Context, *PushMessageRequest) (*PushMessageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PushMessage not implemented")
+}
+func (UnimplementedSandboxServiceServer) PushEvent(context.Context, *PushEventRequest) (*PushEventResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PushEvent not implemented")
+}
+func (UnimplementedSandboxServiceServer) ListInbox(context.Context, *ListInboxRequest) (*ListInboxResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListInbox not implemented")
 }
 func (UnimplementedSandboxServiceServer) IssueOAuthCode(context.Context, *IssueOAuthCodeRequest) (*IssueOAuthCodeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method IssueOAuthCode not implemented")
@@ -716,6 +776,60 @@ func _SandboxService_SetAuthorizingUser_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SandboxService_PushMessage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PushMessageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).PushMessage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_PushMessage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).PushMessage(ctx, req.(*PushMessageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_PushEvent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PushEventRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).PushEvent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_PushEvent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).PushEvent(ctx, req.(*PushEventRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ListInbox_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListInboxRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ListInbox(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ListInbox_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ListInbox(ctx, req.(*ListInboxRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SandboxService_IssueOAuthCode_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(IssueOAuthCodeRequest)
 	if err := dec(in); err != nil {
@@ -808,6 +922,18 @@ var SandboxService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SetAuthorizingUser",
 			Handler:    _SandboxService_SetAuthorizingUser_Handler,
+		},
+		{
+			MethodName: "PushMessage",
+			Handler:    _SandboxService_PushMessage_Handler,
+		},
+		{
+			MethodName: "PushEvent",
+			Handler:    _SandboxService_PushEvent_Handler,
+		},
+		{
+			MethodName: "ListInbox",
+			Handler:    _SandboxService_ListInbox_Handler,
 		},
 		{
 			MethodName: "IssueOAuthCode",

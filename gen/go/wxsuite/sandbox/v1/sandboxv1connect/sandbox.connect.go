@@ -81,6 +81,15 @@ const (
 	// SandboxServiceSetAuthorizingUserProcedure is the fully-qualified name of the SandboxService's
 	// SetAuthorizingUser RPC.
 	SandboxServiceSetAuthorizingUserProcedure = "/wxsuite.sandbox.v1.SandboxService/SetAuthorizingUser"
+	// SandboxServicePushMessageProcedure is the fully-qualified name of the SandboxService's
+	// PushMessage RPC.
+	SandboxServicePushMessageProcedure = "/wxsuite.sandbox.v1.SandboxService/PushMessage"
+	// SandboxServicePushEventProcedure is the fully-qualified name of the SandboxService's PushEvent
+	// RPC.
+	SandboxServicePushEventProcedure = "/wxsuite.sandbox.v1.SandboxService/PushEvent"
+	// SandboxServiceListInboxProcedure is the fully-qualified name of the SandboxService's ListInbox
+	// RPC.
+	SandboxServiceListInboxProcedure = "/wxsuite.sandbox.v1.SandboxService/ListInbox"
 	// SandboxServiceIssueOAuthCodeProcedure is the fully-qualified name of the SandboxService's
 	// IssueOAuthCode RPC.
 	SandboxServiceIssueOAuthCodeProcedure = "/wxsuite.sandbox.v1.SandboxService/IssueOAuthCode"
@@ -126,6 +135,15 @@ type SandboxServiceClient interface {
 	// account's /connect/oauth2/authorize URL: the sandbox redirects at once to the
 	// redirect_uri with a code for that user and the state.
 	SetAuthorizingUser(context.Context, *v1.SetAuthorizingUserRequest) (*v1.SetAuthorizingUserResponse, error)
+	// PushMessage makes a simulated user send a message to the account: the sandbox pushes it
+	// to the account's callback URL as WeChat does (signature, encryption, 5 s timeout, up to
+	// 3 retries) and answers when the push is done.
+	PushMessage(context.Context, *v1.PushMessageRequest) (*v1.PushMessageResponse, error)
+	// PushEvent makes a simulated user (or the platform) trigger an event and pushes it.
+	PushEvent(context.Context, *v1.PushEventRequest) (*v1.PushEventResponse, error)
+	// ListInbox lists what a simulated user received from the account (passive replies,
+	// and later customer-service and template messages), oldest first.
+	ListInbox(context.Context, *v1.ListInboxRequest) (*v1.ListInboxResponse, error)
 	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
 	IssueOAuthCode(context.Context, *v1.IssueOAuthCodeRequest) (*v1.IssueOAuthCodeResponse, error)
 }
@@ -243,6 +261,24 @@ func NewSandboxServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithSchema(sandboxServiceMethods.ByName("SetAuthorizingUser")),
 			connect.WithClientOptions(opts...),
 		),
+		pushMessage: connect.NewClient[v1.PushMessageRequest, v1.PushMessageResponse](
+			httpClient,
+			baseURL+SandboxServicePushMessageProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("PushMessage")),
+			connect.WithClientOptions(opts...),
+		),
+		pushEvent: connect.NewClient[v1.PushEventRequest, v1.PushEventResponse](
+			httpClient,
+			baseURL+SandboxServicePushEventProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("PushEvent")),
+			connect.WithClientOptions(opts...),
+		),
+		listInbox: connect.NewClient[v1.ListInboxRequest, v1.ListInboxResponse](
+			httpClient,
+			baseURL+SandboxServiceListInboxProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ListInbox")),
+			connect.WithClientOptions(opts...),
+		),
 		issueOAuthCode: connect.NewClient[v1.IssueOAuthCodeRequest, v1.IssueOAuthCodeResponse](
 			httpClient,
 			baseURL+SandboxServiceIssueOAuthCodeProcedure,
@@ -271,6 +307,9 @@ type sandboxServiceClient struct {
 	listUsers          *connect.Client[v1.ListUsersRequest, v1.ListUsersResponse]
 	deleteUser         *connect.Client[v1.DeleteUserRequest, v1.DeleteUserResponse]
 	setAuthorizingUser *connect.Client[v1.SetAuthorizingUserRequest, v1.SetAuthorizingUserResponse]
+	pushMessage        *connect.Client[v1.PushMessageRequest, v1.PushMessageResponse]
+	pushEvent          *connect.Client[v1.PushEventRequest, v1.PushEventResponse]
+	listInbox          *connect.Client[v1.ListInboxRequest, v1.ListInboxResponse]
 	issueOAuthCode     *connect.Client[v1.IssueOAuthCodeRequest, v1.IssueOAuthCodeResponse]
 }
 
@@ -427,6 +466,33 @@ func (c *sandboxServiceClient) SetAuthorizingUser(ctx context.Context, req *v1.S
 	return nil, err
 }
 
+// PushMessage calls wxsuite.sandbox.v1.SandboxService.PushMessage.
+func (c *sandboxServiceClient) PushMessage(ctx context.Context, req *v1.PushMessageRequest) (*v1.PushMessageResponse, error) {
+	response, err := c.pushMessage.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// PushEvent calls wxsuite.sandbox.v1.SandboxService.PushEvent.
+func (c *sandboxServiceClient) PushEvent(ctx context.Context, req *v1.PushEventRequest) (*v1.PushEventResponse, error) {
+	response, err := c.pushEvent.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ListInbox calls wxsuite.sandbox.v1.SandboxService.ListInbox.
+func (c *sandboxServiceClient) ListInbox(ctx context.Context, req *v1.ListInboxRequest) (*v1.ListInboxResponse, error) {
+	response, err := c.listInbox.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // IssueOAuthCode calls wxsuite.sandbox.v1.SandboxService.IssueOAuthCode.
 func (c *sandboxServiceClient) IssueOAuthCode(ctx context.Context, req *v1.IssueOAuthCodeRequest) (*v1.IssueOAuthCodeResponse, error) {
 	response, err := c.issueOAuthCode.CallUnary(ctx, connect.NewRequest(req))
@@ -476,6 +542,15 @@ type SandboxServiceHandler interface {
 	// account's /connect/oauth2/authorize URL: the sandbox redirects at once to the
 	// redirect_uri with a code for that user and the state.
 	SetAuthorizingUser(context.Context, *v1.SetAuthorizingUserRequest) (*v1.SetAuthorizingUserResponse, error)
+	// PushMessage makes a simulated user send a message to the account: the sandbox pushes it
+	// to the account's callback URL as WeChat does (signature, encryption, 5 s timeout, up to
+	// 3 retries) and answers when the push is done.
+	PushMessage(context.Context, *v1.PushMessageRequest) (*v1.PushMessageResponse, error)
+	// PushEvent makes a simulated user (or the platform) trigger an event and pushes it.
+	PushEvent(context.Context, *v1.PushEventRequest) (*v1.PushEventResponse, error)
+	// ListInbox lists what a simulated user received from the account (passive replies,
+	// and later customer-service and template messages), oldest first.
+	ListInbox(context.Context, *v1.ListInboxRequest) (*v1.ListInboxResponse, error)
 	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
 	IssueOAuthCode(context.Context, *v1.IssueOAuthCodeRequest) (*v1.IssueOAuthCodeResponse, error)
 }
@@ -589,6 +664,24 @@ func NewSandboxServiceHandler(svc SandboxServiceHandler, opts ...connect.Handler
 		connect.WithSchema(sandboxServiceMethods.ByName("SetAuthorizingUser")),
 		connect.WithHandlerOptions(opts...),
 	)
+	sandboxServicePushMessageHandler := connect.NewUnaryHandlerSimple(
+		SandboxServicePushMessageProcedure,
+		svc.PushMessage,
+		connect.WithSchema(sandboxServiceMethods.ByName("PushMessage")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServicePushEventHandler := connect.NewUnaryHandlerSimple(
+		SandboxServicePushEventProcedure,
+		svc.PushEvent,
+		connect.WithSchema(sandboxServiceMethods.ByName("PushEvent")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceListInboxHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceListInboxProcedure,
+		svc.ListInbox,
+		connect.WithSchema(sandboxServiceMethods.ByName("ListInbox")),
+		connect.WithHandlerOptions(opts...),
+	)
 	sandboxServiceIssueOAuthCodeHandler := connect.NewUnaryHandlerSimple(
 		SandboxServiceIssueOAuthCodeProcedure,
 		svc.IssueOAuthCode,
@@ -631,6 +724,12 @@ func NewSandboxServiceHandler(svc SandboxServiceHandler, opts ...connect.Handler
 			sandboxServiceDeleteUserHandler.ServeHTTP(w, r)
 		case SandboxServiceSetAuthorizingUserProcedure:
 			sandboxServiceSetAuthorizingUserHandler.ServeHTTP(w, r)
+		case SandboxServicePushMessageProcedure:
+			sandboxServicePushMessageHandler.ServeHTTP(w, r)
+		case SandboxServicePushEventProcedure:
+			sandboxServicePushEventHandler.ServeHTTP(w, r)
+		case SandboxServiceListInboxProcedure:
+			sandboxServiceListInboxHandler.ServeHTTP(w, r)
 		case SandboxServiceIssueOAuthCodeProcedure:
 			sandboxServiceIssueOAuthCodeHandler.ServeHTTP(w, r)
 		default:
@@ -708,6 +807,18 @@ func (UnimplementedSandboxServiceHandler) DeleteUser(context.Context, *v1.Delete
 
 func (UnimplementedSandboxServiceHandler) SetAuthorizingUser(context.Context, *v1.SetAuthorizingUserRequest) (*v1.SetAuthorizingUserResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) PushMessage(context.Context, *v1.PushMessageRequest) (*v1.PushMessageResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.PushMessage is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) PushEvent(context.Context, *v1.PushEventRequest) (*v1.PushEventResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.PushEvent is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ListInbox(context.Context, *v1.ListInboxRequest) (*v1.ListInboxResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ListInbox is not implemented"))
 }
 
 func (UnimplementedSandboxServiceHandler) IssueOAuthCode(context.Context, *v1.IssueOAuthCodeRequest) (*v1.IssueOAuthCodeResponse, error) {

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file wxsuite/sandbox/v1/sandbox.proto.
  */
 export const file_wxsuite_sandbox_v1_sandbox: GenFile = /*@__PURE__*/
-  fileDesc("CiB3eHN1aXRlL3NhbmRib3gvdjEvc2FuZGJveC5wcm90bxISd3hzdWl0ZS5zYW5kYm94LnYxIlsKEFNpbXVsYXRlZEFjY291bnQSDgoGYXBwX2lkGAEgASgJEhIKCmFwcF9zZWNyZXQYAiABKAkSDAoEbmFtZRgDIAEoCRIVCg1vYXV0aF9kb21haW5zGAQgAygJIlIKFENyZWF0ZUFjY291bnRSZXF1ZXN0EjoKB2FjY291bnQYASABKAsyJC53eHN1aXRlLnNhbmRib3gudjEuU2ltdWxhdGVkQWNjb3VudEID4EECIk4KFUNyZWF0ZUFjY291bnRSZXNwb25zZRI1CgdhY2NvdW50GAEgASgLMiQud3hzdWl0ZS5zYW5kYm94LnYxLlNpbXVsYXRlZEFjY291bnQiFQoTTGlzdEFjY291bnRzUmVxdWVzdCJOChRMaXN0QWNjb3VudHNSZXNwb25zZRI2CghhY2NvdW50cxgBIAMoCzIkLnd4c3VpdGUuc2FuZGJveC52MS5TaW11bGF0ZWRBY2NvdW50IisKFERlbGV0ZUFjY291bnRSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECIhcKFURlbGV0ZUFjY291bnRSZXNwb25zZSIqChNSZXZva2VUb2tlbnNSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECIhYKFFJldm9rZVRva2Vuc1Jlc3BvbnNlIigKEUlzc3VlVG9rZW5SZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECIloKEklzc3VlVG9rZW5SZXNwb25zZRIUCgxhY2Nlc3NfdG9rZW4YASABKAkSLgoKZXhwaXJlc19hdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiEQoPR2V0Q2xvY2tSZXF1ZXN0IjsKEEdldENsb2NrUmVzcG9uc2USJwoDbm93GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJBChNBZHZhbmNlQ2xvY2tSZXF1ZXN0EioKAmJ5GAEgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uQgPgQQIiPwoUQWR2YW5jZUNsb2NrUmVzcG9uc2USJwoDbm93GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLNAQoFRmF1bHQSCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnd4c3VpdGUuc2FuZGJveC52MS5GYXVsdEtpbmQSDQoFcGF0aHMYAyADKAkSDQoFcmF0aW8YBCABKAESDQoFY291bnQYBSABKAUSKgoHbGF0ZW5jeRgGIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhITCgtodHRwX3N0YXR1cxgHIAEoBRIPCgdlcnJjb2RlGAggASgFEgwKBGhpdHMYCSABKAUiQAoPQWRkRmF1bHRSZXF1ZXN0Ei0KBWZhdWx0GAEgASgLMhkud3hzdWl0ZS5zYW5kYm94LnYxLkZhdWx0QgPgQQIiPAoQQWRkRmF1bHRSZXNwb25zZRIoCgVmYXVsdBgBIAEoCzIZLnd4c3VpdGUuc2FuZGJveC52MS5GYXVsdCITChFMaXN0RmF1bHRzUmVxdWVzdCI/ChJMaXN0RmF1bHRzUmVzcG9uc2USKQoGZmF1bHRzGAEgAygLMhkud3hzdWl0ZS5zYW5kYm94LnYxLkZhdWx0IhQKEkNsZWFyRmF1bHRzUmVxdWVzdCIVChNDbGVhckZhdWx0c1Jlc3BvbnNlIjkKD1NldFF1b3RhUmVxdWVzdBIRCgRwYXRoGAEgASgJQgPgQQISEwoLZGFpbHlfbGltaXQYAiABKAMiEgoQU2V0UXVvdGFSZXNwb25zZSK5AQoEQ2FsbBILCgNzZXEYASABKAMSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGbWV0aG9kGAMgASgJEgwKBHBhdGgYBCABKAkSDgoGYXBwX2lkGAUgASgJEhQKDGFjY2Vzc190b2tlbhgGIAEoCRIPCgdlcnJjb2RlGAcgASgFEhMKC2h0dHBfc3RhdHVzGAggASgFEhAKCGZhdWx0X2lkGAkgASgJIkMKEExpc3RDYWxsc1JlcXVlc3QSDAoEcGF0aBgBIAEoCRIOCgZhcHBfaWQYAiABKAkSEQoJYWZ0ZXJfc2VxGAMgASgDIjwKEUxpc3RDYWxsc1Jlc3BvbnNlEicKBWNhbGxzGAEgAygLMhgud3hzdWl0ZS5zYW5kYm94LnYxLkNhbGwiEwoRQ2xlYXJDYWxsc1JlcXVlc3QiFAoSQ2xlYXJDYWxsc1Jlc3BvbnNlIrkBCg1TaW11bGF0ZWRVc2VyEg4KBm9wZW5pZBgBIAEoCRIPCgd1bmlvbmlkGAIgASgJEhAKCG5pY2tuYW1lGAMgASgJEgsKA3NleBgEIAEoBRIQCghwcm92aW5jZRgFIAEoCRIMCgRjaXR5GAYgASgJEg8KB2NvdW50cnkYByABKAkSEgoKaGVhZGltZ3VybBgIIAEoCRIQCghsYW5ndWFnZRgJIAEoCRIRCglwcml2aWxlZ2UYCiADKAkiXgoRQ3JlYXRlVXNlclJlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQISNAoEdXNlchgCIAEoCzIhLnd4c3VpdGUuc2FuZGJveC52MS5TaW11bGF0ZWRVc2VyQgPgQQIiRQoSQ3JlYXRlVXNlclJlc3BvbnNlEi8KBHVzZXIYASABKAsyIS53eHN1aXRlLnNhbmRib3gudjEuU2ltdWxhdGVkVXNlciInChBMaXN0VXNlcnNSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECIkUKEUxpc3RVc2Vyc1Jlc3BvbnNlEjAKBXVzZXJzGAEgAygLMiEud3hzdWl0ZS5zYW5kYm94LnYxLlNpbXVsYXRlZFVzZXIiPQoRRGVsZXRlVXNlclJlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQISEwoGb3BlbmlkGAIgASgJQgPgQQIiFAoSRGVsZXRlVXNlclJlc3BvbnNlIkUKGVNldEF1dGhvcml6aW5nVXNlclJlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQISEwoGb3BlbmlkGAIgASgJQgPgQQIiHAoaU2V0QXV0aG9yaXppbmdVc2VyUmVzcG9uc2UiVQoVSXNzdWVPQXV0aENvZGVSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECEhMKBm9wZW5pZBgCIAEoCUID4EECEhIKBXNjb3BlGAMgASgJQgPgQQIiJgoWSXNzdWVPQXV0aENvZGVSZXNwb25zZRIMCgRjb2RlGAEgASgJKpMBCglGYXVsdEtpbmQSGgoWRkFVTFRfS0lORF9VTlNQRUNJRklFRBAAEhYKEkZBVUxUX0tJTkRfTEFURU5DWRABEhoKFkZBVUxUX0tJTkRfSFRUUF9TVEFUVVMQAhIWChJGQVVMVF9LSU5EX0VSUkNPREUQAxIeChpGQVVMVF9LSU5EX0RST1BfQ09OTkVDVElPThAEMqYTCg5TYW5kYm94U2VydmljZRKFAQoNQ3JlYXRlQWNjb3VudBIoLnd4c3VpdGUuc2FuZGJveC52MS5DcmVhdGVBY2NvdW50UmVxdWVzdBopLnd4c3VpdGUuc2FuZGJveC52MS5DcmVhdGVBY2NvdW50UmVzcG9uc2UiH4LT5JMCGToBKiIUL3YxL3NhbmRib3gvYWNjb3VudHMSfwoMTGlzdEFjY291bnRzEicud3hzdWl0ZS5zYW5kYm94LnYxLkxpc3RBY2NvdW50c1JlcXVlc3QaKC53eHN1aXRlLnNhbmRib3gudjEuTGlzdEFjY291bnRzUmVzcG9uc2UiHILT5JMCFhIUL3YxL3NhbmRib3gvYWNjb3VudHMSiwEKDURlbGV0ZUFjY291bnQSKC53eHN1aXRlLnNhbmRib3gudjEuRGVsZXRlQWNjb3VudFJlcXVlc3QaKS53eHN1aXRlLnNhbmRib3gudjEuRGVsZXRlQWNjb3VudFJlc3BvbnNlIiWC0+STAh8qHS92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9EpgBCgxSZXZva2VUb2tlbnMSJy53eHN1aXRlLnNhbmRib3gudjEuUmV2b2tlVG9rZW5zUmVxdWVzdBooLnd4c3VpdGUuc2FuZGJveC52MS5SZXZva2VUb2tlbnNSZXNwb25zZSI1gtPkkwIvOgEqIiovdjEvc2FuZGJveC9hY2NvdW50cy97YXBwX2lkfTpyZXZva2VUb2tlbnMSkAEKCklzc3VlVG9rZW4SJS53eHN1aXRlLnNhbmRib3gudjEuSXNzdWVUb2tlblJlcXVlc3QaJi53eHN1aXRlLnNhbmRib3gudjEuSXNzdWVUb2tlblJlc3BvbnNlIjOC0+STAi06ASoiKC92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9Omlzc3VlVG9rZW4ScAoIR2V0Q2xvY2sSIy53eHN1aXRlLnNhbmRib3gudjEuR2V0Q2xvY2tSZXF1ZXN0GiQud3hzdWl0ZS5zYW5kYm94LnYxLkdldENsb2NrUmVzcG9uc2UiGYLT5JMCExIRL3YxL3NhbmRib3gvY2xvY2sShwEKDEFkdmFuY2VDbG9jaxInLnd4c3VpdGUuc2FuZGJveC52MS5BZHZhbmNlQ2xvY2tSZXF1ZXN0Gigud3hzdWl0ZS5zYW5kYm94LnYxLkFkdmFuY2VDbG9ja1Jlc3BvbnNlIiSC0+STAh46ASoiGS92MS9zYW5kYm94L2Nsb2NrOmFkdmFuY2USdAoIQWRkRmF1bHQSIy53eHN1aXRlLnNhbmRib3gudjEuQWRkRmF1bHRSZXF1ZXN0GiQud3hzdWl0ZS5zYW5kYm94LnYxLkFkZEZhdWx0UmVzcG9uc2UiHYLT5JMCFzoBKiISL3YxL3NhbmRib3gvZmF1bHRzEncKCkxpc3RGYXVsdHMSJS53eHN1aXRlLnNhbmRib3gudjEuTGlzdEZhdWx0c1JlcXVlc3QaJi53eHN1aXRlLnNhbmRib3gudjEuTGlzdEZhdWx0c1Jlc3BvbnNlIhqC0+STAhQSEi92MS9zYW5kYm94L2ZhdWx0cxJ6CgtDbGVhckZhdWx0cxImLnd4c3VpdGUuc2FuZGJveC52MS5DbGVhckZhdWx0c1JlcXVlc3QaJy53eHN1aXRlLnNhbmRib3gudjEuQ2xlYXJGYXVsdHNSZXNwb25zZSIagtPkkwIUKhIvdjEvc2FuZGJveC9mYXVsdHMSdAoIU2V0UXVvdGESIy53eHN1aXRlLnNhbmRib3gudjEuU2V0UXVvdGFSZXF1ZXN0GiQud3hzdWl0ZS5zYW5kYm94LnYxLlNldFF1b3RhUmVzcG9uc2UiHYLT5JMCFzoBKhoSL3YxL3NhbmRib3gvcXVvdGFzEnMKCUxpc3RDYWxscxIkLnd4c3VpdGUuc2FuZGJveC52MS5MaXN0Q2FsbHNSZXF1ZXN0GiUud3hzdWl0ZS5zYW5kYm94LnYxLkxpc3RDYWxsc1Jlc3BvbnNlIhmC0+STAhMSES92MS9zYW5kYm94L2NhbGxzEnYKCkNsZWFyQ2FsbHMSJS53eHN1aXRlLnNhbmRib3gudjEuQ2xlYXJDYWxsc1JlcXVlc3QaJi53eHN1aXRlLnNhbmRib3gudjEuQ2xlYXJDYWxsc1Jlc3BvbnNlIhmC0+STAhMqES92MS9zYW5kYm94L2NhbGxzEosBCgpDcmVhdGVVc2VyEiUud3hzdWl0ZS5zYW5kYm94LnYxLkNyZWF0ZVVzZXJSZXF1ZXN0GiYud3hzdWl0ZS5zYW5kYm94LnYxLkNyZWF0ZVVzZXJSZXNwb25zZSIugtPkkwIoOgEqIiMvdjEvc2FuZGJveC9hY2NvdW50cy97YXBwX2lkfS91c2VycxKFAQoJTGlzdFVzZXJzEiQud3hzdWl0ZS5zYW5kYm94LnYxLkxpc3RVc2Vyc1JlcXVlc3QaJS53eHN1aXRlLnNhbmRib3gudjEuTGlzdFVzZXJzUmVzcG9uc2UiK4LT5JMCJRIjL3YxL3NhbmRib3gvYWNjb3VudHMve2FwcF9pZH0vdXNlcnMSkQEKCkRlbGV0ZVVzZXISJS53eHN1aXRlLnNhbmRib3gudjEuRGVsZXRlVXNlclJlcXVlc3QaJi53eHN1aXRlLnNhbmRib3gudjEuRGVsZXRlVXNlclJlc3BvbnNlIjSC0+STAi4qLC92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9L3VzZXJzL3tvcGVuaWR9ErYBChJTZXRBdXRob3JpemluZ1VzZXISLS53eHN1aXRlLnNhbmRib3gudjEuU2V0QXV0aG9yaXppbmdVc2VyUmVxdWVzdBouLnd4c3VpdGUuc2FuZGJveC52MS5TZXRBdXRob3JpemluZ1VzZXJSZXNwb25zZSJBgtPkkwI7OgEqIjYvdjEvc2FuZGJveC9hY2NvdW50cy97YXBwX2lkfS9vYXV0aDpzZXRBdXRob3JpemluZ1VzZXISoQEKDklzc3VlT0F1dGhDb2RlEikud3hzdWl0ZS5zYW5kYm94LnYxLklzc3VlT0F1dGhDb2RlUmVxdWVzdBoqLnd4c3VpdGUuc2FuZGJveC52MS5Jc3N1ZU9BdXRoQ29kZVJlc3BvbnNlIjiC0+STAjI6ASoiLS92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9L29hdXRoOmlzc3VlQ29kZULQAQoWY29tLnd4c3VpdGUuc2FuZGJveC52MUIMU2FuZGJveFByb3RvUAFaPmdpdGh1Yi5jb20vd3hzdWl0ZS93eHN1aXRlL2dlbi9nby93eHN1aXRlL3NhbmRib3gvdjE7c2FuZGJveHYxogIDV1NYqgISV3hzdWl0ZS5TYW5kYm94LlYxygISV3hzdWl0ZVxTYW5kYm94XFYx4gIeV3hzdWl0ZVxTYW5kYm94XFYxXEdQQk1ldGFkYXRh6gIUV3hzdWl0ZTo6U2FuZGJveDo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_duration, file_google_protobuf_timestamp]);
+  fileDesc("CiB3eHN1aXRlL3NhbmRib3gvdjEvc2FuZGJveC5wcm90bxISd3hzdWl0ZS5zYW5kYm94LnYxIu8BChBTaW11bGF0ZWRBY2NvdW50Eg4KBmFwcF9pZBgBIAEoCRISCgphcHBfc2VjcmV0GAIgASgJEgwKBG5hbWUYAyABKAkSFQoNb2F1dGhfZG9tYWlucxgEIAMoCRIUCgxjYWxsYmFja191cmwYBSABKAkSFgoOY2FsbGJhY2tfdG9rZW4YBiABKAkSGAoQZW5jb2RpbmdfYWVzX2tleRgHIAEoCRI1CgxlbmNyeXB0X21vZGUYCCABKA4yHy53eHN1aXRlLnNhbmRib3gudjEuRW5jcnlwdE1vZGUSEwoLb3JpZ2luYWxfaWQYCSABKAkiUgoUQ3JlYXRlQWNjb3VudFJlcXVlc3QSOgoHYWNjb3VudBgBIAEoCzIkLnd4c3VpdGUuc2FuZGJveC52MS5TaW11bGF0ZWRBY2NvdW50QgPgQQIiTgoVQ3JlYXRlQWNjb3VudFJlc3BvbnNlEjUKB2FjY291bnQYASABKAsyJC53eHN1aXRlLnNhbmRib3gudjEuU2ltdWxhdGVkQWNjb3VudCIVChNMaXN0QWNjb3VudHNSZXF1ZXN0Ik4KFExpc3RBY2NvdW50c1Jlc3BvbnNlEjYKCGFjY291bnRzGAEgAygLMiQud3hzdWl0ZS5zYW5kYm94LnYxLlNpbXVsYXRlZEFjY291bnQiKwoURGVsZXRlQWNjb3VudFJlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQIiFwoVRGVsZXRlQWNjb3VudFJlc3BvbnNlIioKE1Jldm9rZVRva2Vuc1JlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQIiFgoUUmV2b2tlVG9rZW5zUmVzcG9uc2UiKAoRSXNzdWVUb2tlblJlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQIiWgoSSXNzdWVUb2tlblJlc3BvbnNlEhQKDGFjY2Vzc190b2tlbhgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIRCg9HZXRDbG9ja1JlcXVlc3QiOwoQR2V0Q2xvY2tSZXNwb25zZRInCgNub3cYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkEKE0FkdmFuY2VDbG9ja1JlcXVlc3QSKgoCYnkYASABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb25CA+BBAiI/ChRBZHZhbmNlQ2xvY2tSZXNwb25zZRInCgNub3cYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIs0BCgVGYXVsdBIKCgJpZBgBIAEoCRIrCgRraW5kGAIgASgOMh0ud3hzdWl0ZS5zYW5kYm94LnYxLkZhdWx0S2luZBINCgVwYXRocxgDIAMoCRINCgVyYXRpbxgEIAEoARINCgVjb3VudBgFIAEoBRIqCgdsYXRlbmN5GAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhMKC2h0dHBfc3RhdHVzGAcgASgFEg8KB2VycmNvZGUYCCABKAUSDAoEaGl0cxgJIAEoBSJACg9BZGRGYXVsdFJlcXVlc3QSLQoFZmF1bHQYASABKAsyGS53eHN1aXRlLnNhbmRib3gudjEuRmF1bHRCA+BBAiI8ChBBZGRGYXVsdFJlc3BvbnNlEigKBWZhdWx0GAEgASgLMhkud3hzdWl0ZS5zYW5kYm94LnYxLkZhdWx0IhMKEUxpc3RGYXVsdHNSZXF1ZXN0Ij8KEkxpc3RGYXVsdHNSZXNwb25zZRIpCgZmYXVsdHMYASADKAsyGS53eHN1aXRlLnNhbmRib3gudjEuRmF1bHQiFAoSQ2xlYXJGYXVsdHNSZXF1ZXN0IhUKE0NsZWFyRmF1bHRzUmVzcG9uc2UiOQoPU2V0UXVvdGFSZXF1ZXN0EhEKBHBhdGgYASABKAlCA+BBAhITCgtkYWlseV9saW1pdBgCIAEoAyISChBTZXRRdW90YVJlc3BvbnNlIrkBCgRDYWxsEgsKA3NlcRgBIAEoAxIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZtZXRob2QYAyABKAkSDAoEcGF0aBgEIAEoCRIOCgZhcHBfaWQYBSABKAkSFAoMYWNjZXNzX3Rva2VuGAYgASgJEg8KB2VycmNvZGUYByABKAUSEwoLaHR0cF9zdGF0dXMYCCABKAUSEAoIZmF1bHRfaWQYCSABKAkiQwoQTGlzdENhbGxzUmVxdWVzdBIMCgRwYXRoGAEgASgJEg4KBmFwcF9pZBgCIAEoCRIRCglhZnRlcl9zZXEYAyABKAMiPAoRTGlzdENhbGxzUmVzcG9uc2USJwoFY2FsbHMYASADKAsyGC53eHN1aXRlLnNhbmRib3gudjEuQ2FsbCITChFDbGVhckNhbGxzUmVxdWVzdCIUChJDbGVhckNhbGxzUmVzcG9uc2UiuQEKDVNpbXVsYXRlZFVzZXISDgoGb3BlbmlkGAEgASgJEg8KB3VuaW9uaWQYAiABKAkSEAoIbmlja25hbWUYAyABKAkSCwoDc2V4GAQgASgFEhAKCHByb3ZpbmNlGAUgASgJEgwKBGNpdHkYBiABKAkSDwoHY291bnRyeRgHIAEoCRISCgpoZWFkaW1ndXJsGAggASgJEhAKCGxhbmd1YWdlGAkgASgJEhEKCXByaXZpbGVnZRgKIAMoCSJeChFDcmVhdGVVc2VyUmVxdWVzdBITCgZhcHBfaWQYASABKAlCA+BBAhI0CgR1c2VyGAIgASgLMiEud3hzdWl0ZS5zYW5kYm94LnYxLlNpbXVsYXRlZFVzZXJCA+BBAiJFChJDcmVhdGVVc2VyUmVzcG9uc2USLwoEdXNlchgBIAEoCzIhLnd4c3VpdGUuc2FuZGJveC52MS5TaW11bGF0ZWRVc2VyIicKEExpc3RVc2Vyc1JlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQIiRQoRTGlzdFVzZXJzUmVzcG9uc2USMAoFdXNlcnMYASADKAsyIS53eHN1aXRlLnNhbmRib3gudjEuU2ltdWxhdGVkVXNlciI9ChFEZWxldGVVc2VyUmVxdWVzdBITCgZhcHBfaWQYASABKAlCA+BBAhITCgZvcGVuaWQYAiABKAlCA+BBAiIUChJEZWxldGVVc2VyUmVzcG9uc2UiRQoZU2V0QXV0aG9yaXppbmdVc2VyUmVxdWVzdBITCgZhcHBfaWQYASABKAlCA+BBAhITCgZvcGVuaWQYAiABKAlCA+BBAiIcChpTZXRBdXRob3JpemluZ1VzZXJSZXNwb25zZSJVChVJc3N1ZU9BdXRoQ29kZVJlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQISEwoGb3BlbmlkGAIgASgJQgPgQQISEgoFc2NvcGUYAyABKAlCA+BBAiImChZJc3N1ZU9BdXRoQ29kZVJlc3BvbnNlEgwKBGNvZGUYASABKAkigwMKElB1c2hNZXNzYWdlUmVxdWVzdBITCgZhcHBfaWQYASABKAlCA+BBAhITCgZvcGVuaWQYAiABKAlCA+BBAhIOCgR0ZXh0GAMgASgJSAASLgoFaW1hZ2UYBCABKAsyHS53eHN1aXRlLnNhbmRib3gudjEuSW1hZ2VQdXNoSAASLgoFdm9pY2UYBSABKAsyHS53eHN1aXRlLnNhbmRib3gudjEuVm9pY2VQdXNoSAASLgoFdmlkZW8YBiABKAsyHS53eHN1aXRlLnNhbmRib3gudjEuVmlkZW9QdXNoSAASNAoLc2hvcnRfdmlkZW8YByABKAsyHS53eHN1aXRlLnNhbmRib3gudjEuVmlkZW9QdXNoSAASNAoIbG9jYXRpb24YCCABKAsyIC53eHN1aXRlLnNhbmRib3gudjEuTG9jYXRpb25QdXNoSAASLAoEbGluaxgJIAEoCzIcLnd4c3VpdGUuc2FuZGJveC52MS5MaW5rUHVzaEgAQgkKB21lc3NhZ2UiLgoJSW1hZ2VQdXNoEg8KB3BpY191cmwYASABKAkSEAoIbWVkaWFfaWQYAiABKAkiQgoJVm9pY2VQdXNoEhAKCG1lZGlhX2lkGAEgASgJEg4KBmZvcm1hdBgCIAEoCRITCgtyZWNvZ25pdGlvbhgDIAEoCSI1CglWaWRlb1B1c2gSEAoIbWVkaWFfaWQYASABKAkSFgoOdGh1bWJfbWVkaWFfaWQYAiABKAkiUQoMTG9jYXRpb25QdXNoEhAKCGxhdGl0dWRlGAEgASgBEhEKCWxvbmdpdHVkZRgCIAEoARINCgVzY2FsZRgDIAEoBRINCgVsYWJlbBgEIAEoCSI7CghMaW5rUHVzaBINCgV0aXRsZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRILCgN1cmwYAyABKAki5wEKEFB1c2hFdmVudFJlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQISEwoGb3BlbmlkGAIgASgJQgPgQQISEgoFZXZlbnQYAyABKAlCA+BBAhIRCglldmVudF9rZXkYBCABKAkSQAoGZmllbGRzGAUgAygLMjAud3hzdWl0ZS5zYW5kYm94LnYxLlB1c2hFdmVudFJlcXVlc3QuRmllbGRzRW50cnkSEQoJZXh0cmFfeG1sGAYgASgJGi0KC0ZpZWxkc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEieQoKUHVzaFJlc3VsdBIOCgZtc2dfaWQYASABKAMSCwoDeG1sGAIgASgJEhAKCGF0dGVtcHRzGAMgASgFEhEKCWRlbGl2ZXJlZBgEIAEoCBIRCglyZXBseV94bWwYBSABKAkSFgoOaW52YWxpZF9yZWFzb24YBiABKAkiRQoTUHVzaE1lc3NhZ2VSZXNwb25zZRIuCgZyZXN1bHQYASABKAsyHi53eHN1aXRlLnNhbmRib3gudjEuUHVzaFJlc3VsdCJDChFQdXNoRXZlbnRSZXNwb25zZRIuCgZyZXN1bHQYASABKAsyHi53eHN1aXRlLnNhbmRib3gudjEuUHVzaFJlc3VsdCI8ChBMaXN0SW5ib3hSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECEhMKBm9wZW5pZBgCIAEoCUID4EECImYKCUluYm94SXRlbRIoCgR0aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdjaGFubmVsGAIgASgJEhAKCG1zZ190eXBlGAMgASgJEgwKBGJvZHkYBCABKAkiWgoRTGlzdEluYm94UmVzcG9uc2USLAoFaXRlbXMYASADKAsyHS53eHN1aXRlLnNhbmRib3gudjEuSW5ib3hJdGVtEhcKD2ludmFsaWRfcmVwbGllcxgCIAEoBSp3CgtFbmNyeXB0TW9kZRIcChhFTkNSWVBUX01PREVfVU5TUEVDSUZJRUQQABIWChJFTkNSWVBUX01PREVfUExBSU4QARIbChdFTkNSWVBUX01PREVfQ09NUEFUSUJMRRACEhUKEUVOQ1JZUFRfTU9ERV9TQUZFEAMqkwEKCUZhdWx0S2luZBIaChZGQVVMVF9LSU5EX1VOU1BFQ0lGSUVEEAASFgoSRkFVTFRfS0lORF9MQVRFTkNZEAESGgoWRkFVTFRfS0lORF9IVFRQX1NUQVRVUxACEhYKEkZBVUxUX0tJTkRfRVJSQ09ERRADEh4KGkZBVUxUX0tJTkRfRFJPUF9DT05ORUNUSU9OEAQygRcKDlNhbmRib3hTZXJ2aWNlEoUBCg1DcmVhdGVBY2NvdW50Eigud3hzdWl0ZS5zYW5kYm94LnYxLkNyZWF0ZUFjY291bnRSZXF1ZXN0Gikud3hzdWl0ZS5zYW5kYm94LnYxLkNyZWF0ZUFjY291bnRSZXNwb25zZSIfgtPkkwIZOgEqIhQvdjEvc2FuZGJveC9hY2NvdW50cxJ/CgxMaXN0QWNjb3VudHMSJy53eHN1aXRlLnNhbmRib3gudjEuTGlzdEFjY291bnRzUmVxdWVzdBooLnd4c3VpdGUuc2FuZGJveC52MS5MaXN0QWNjb3VudHNSZXNwb25zZSIcgtPkkwIWEhQvdjEvc2FuZGJveC9hY2NvdW50cxKLAQoNRGVsZXRlQWNjb3VudBIoLnd4c3VpdGUuc2FuZGJveC52MS5EZWxldGVBY2NvdW50UmVxdWVzdBopLnd4c3VpdGUuc2FuZGJveC52MS5EZWxldGVBY2NvdW50UmVzcG9uc2UiJYLT5JMCHyodL3YxL3NhbmRib3gvYWNjb3VudHMve2FwcF9pZH0SmAEKDFJldm9rZVRva2VucxInLnd4c3VpdGUuc2FuZGJveC52MS5SZXZva2VUb2tlbnNSZXF1ZXN0Gigud3hzdWl0ZS5zYW5kYm94LnYxLlJldm9rZVRva2Vuc1Jlc3BvbnNlIjWC0+STAi86ASoiKi92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9OnJldm9rZVRva2VucxKQAQoKSXNzdWVUb2tlbhIlLnd4c3VpdGUuc2FuZGJveC52MS5Jc3N1ZVRva2VuUmVxdWVzdBomLnd4c3VpdGUuc2FuZGJveC52MS5Jc3N1ZVRva2VuUmVzcG9uc2UiM4LT5JMCLToBKiIoL3YxL3NhbmRib3gvYWNjb3VudHMve2FwcF9pZH06aXNzdWVUb2tlbhJwCghHZXRDbG9jaxIjLnd4c3VpdGUuc2FuZGJveC52MS5HZXRDbG9ja1JlcXVlc3QaJC53eHN1aXRlLnNhbmRib3gudjEuR2V0Q2xvY2tSZXNwb25zZSIZgtPkkwITEhEvdjEvc2FuZGJveC9jbG9jaxKHAQoMQWR2YW5jZUNsb2NrEicud3hzdWl0ZS5zYW5kYm94LnYxLkFkdmFuY2VDbG9ja1JlcXVlc3QaKC53eHN1aXRlLnNhbmRib3gudjEuQWR2YW5jZUNsb2NrUmVzcG9uc2UiJILT5JMCHjoBKiIZL3YxL3NhbmRib3gvY2xvY2s6YWR2YW5jZRJ0CghBZGRGYXVsdBIjLnd4c3VpdGUuc2FuZGJveC52MS5BZGRGYXVsdFJlcXVlc3QaJC53eHN1aXRlLnNhbmRib3gudjEuQWRkRmF1bHRSZXNwb25zZSIdgtPkkwIXOgEqIhIvdjEvc2FuZGJveC9mYXVsdHMSdwoKTGlzdEZhdWx0cxIlLnd4c3VpdGUuc2FuZGJveC52MS5MaXN0RmF1bHRzUmVxdWVzdBomLnd4c3VpdGUuc2FuZGJveC52MS5MaXN0RmF1bHRzUmVzcG9uc2UiGoLT5JMCFBISL3YxL3NhbmRib3gvZmF1bHRzEnoKC0NsZWFyRmF1bHRzEiYud3hzdWl0ZS5zYW5kYm94LnYxLkNsZWFyRmF1bHRzUmVxdWVzdBonLnd4c3VpdGUuc2FuZGJveC52MS5DbGVhckZhdWx0c1Jlc3BvbnNlIhqC0+STAhQqEi92MS9zYW5kYm94L2ZhdWx0cxJ0CghTZXRRdW90YRIjLnd4c3VpdGUuc2FuZGJveC52MS5TZXRRdW90YVJlcXVlc3QaJC53eHN1aXRlLnNhbmRib3gudjEuU2V0UXVvdGFSZXNwb25zZSIdgtPkkwIXOgEqGhIvdjEvc2FuZGJveC9xdW90YXMScwoJTGlzdENhbGxzEiQud3hzdWl0ZS5zYW5kYm94LnYxLkxpc3RDYWxsc1JlcXVlc3QaJS53eHN1aXRlLnNhbmRib3gudjEuTGlzdENhbGxzUmVzcG9uc2UiGYLT5JMCExIRL3YxL3NhbmRib3gvY2FsbHMSdgoKQ2xlYXJDYWxscxIlLnd4c3VpdGUuc2FuZGJveC52MS5DbGVhckNhbGxzUmVxdWVzdBomLnd4c3VpdGUuc2FuZGJveC52MS5DbGVhckNhbGxzUmVzcG9uc2UiGYLT5JMCEyoRL3YxL3NhbmRib3gvY2FsbHMSiwEKCkNyZWF0ZVVzZXISJS53eHN1aXRlLnNhbmRib3gudjEuQ3JlYXRlVXNlclJlcXVlc3QaJi53eHN1aXRlLnNhbmRib3gudjEuQ3JlYXRlVXNlclJlc3BvbnNlIi6C0+STAig6ASoiIy92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9L3VzZXJzEoUBCglMaXN0VXNlcnMSJC53eHN1aXRlLnNhbmRib3gudjEuTGlzdFVzZXJzUmVxdWVzdBolLnd4c3VpdGUuc2FuZGJveC52MS5MaXN0VXNlcnNSZXNwb25zZSIrgtPkkwIlEiMvdjEvc2FuZGJveC9hY2NvdW50cy97YXBwX2lkfS91c2VycxKRAQoKRGVsZXRlVXNlchIlLnd4c3VpdGUuc2FuZGJveC52MS5EZWxldGVVc2VyUmVxdWVzdBomLnd4c3VpdGUuc2FuZGJveC52MS5EZWxldGVVc2VyUmVzcG9uc2UiNILT5JMCLiosL3YxL3NhbmRib3gvYWNjb3VudHMve2FwcF9pZH0vdXNlcnMve29wZW5pZH0StgEKElNldEF1dGhvcml6aW5nVXNlchItLnd4c3VpdGUuc2FuZGJveC52MS5TZXRBdXRob3JpemluZ1VzZXJSZXF1ZXN0Gi4ud3hzdWl0ZS5zYW5kYm94LnYxLlNldEF1dGhvcml6aW5nVXNlclJlc3BvbnNlIkGC0+STAjs6ASoiNi92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9L29hdXRoOnNldEF1dGhvcml6aW5nVXNlchKjAQoLUHVzaE1lc3NhZ2USJi53eHN1aXRlLnNhbmRib3gudjEuUHVzaE1lc3NhZ2VSZXF1ZXN0Gicud3hzdWl0ZS5zYW5kYm94LnYxLlB1c2hNZXNzYWdlUmVzcG9uc2UiQ4LT5JMCPToBKiI4L3YxL3NhbmRib3gvYWNjb3VudHMve2FwcF9pZH0vdXNlcnMve29wZW5pZH06cHVzaE1lc3NhZ2USmwEKCVB1c2hFdmVudBIkLnd4c3VpdGUuc2FuZGJveC52MS5QdXNoRXZlbnRSZXF1ZXN0GiUud3hzdWl0ZS5zYW5kYm94LnYxLlB1c2hFdmVudFJlc3BvbnNlIkGC0+STAjs6ASoiNi92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9L3VzZXJzL3tvcGVuaWR9OnB1c2hFdmVudBKUAQoJTGlzdEluYm94EiQud3hzdWl0ZS5zYW5kYm94LnYxLkxpc3RJbmJveFJlcXVlc3QaJS53eHN1aXRlLnNhbmRib3gudjEuTGlzdEluYm94UmVzcG9uc2UiOoLT5JMCNBIyL3YxL3NhbmRib3gvYWNjb3VudHMve2FwcF9pZH0vdXNlcnMve29wZW5pZH0vaW5ib3gSoQEKDklzc3VlT0F1dGhDb2RlEikud3hzdWl0ZS5zYW5kYm94LnYxLklzc3VlT0F1dGhDb2RlUmVxdWVzdBoqLnd4c3VpdGUuc2FuZGJveC52MS5Jc3N1ZU9BdXRoQ29kZVJlc3BvbnNlIjiC0+STAjI6ASoiLS92MS9zYW5kYm94L2FjY291bnRzL3thcHBfaWR9L29hdXRoOmlzc3VlQ29kZULQAQoWY29tLnd4c3VpdGUuc2FuZGJveC52MUIMU2FuZGJveFByb3RvUAFaPmdpdGh1Yi5jb20vd3hzdWl0ZS93eHN1aXRlL2dlbi9nby93eHN1aXRlL3NhbmRib3gvdjE7c2FuZGJveHYxogIDV1NYqgISV3hzdWl0ZS5TYW5kYm94LlYxygISV3hzdWl0ZVxTYW5kYm94XFYx4gIeV3hzdWl0ZVxTYW5kYm94XFYxXEdQQk1ldGFkYXRh6gIUV3hzdWl0ZTo6U2FuZGJveDo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
  * SimulatedAccount is an official account known to the emulator.
@@ -50,6 +50,42 @@ export type SimulatedAccount = Message<"wxsuite.sandbox.v1.SimulatedAccount"> & 
    * @generated from field: repeated string oauth_domains = 4;
    */
   oauthDomains: string[];
+
+  /**
+   * Where the sandbox pushes the account's messages and events (the server URL of the
+   * console's 服务器配置); empty disables pushes.
+   *
+   * @generated from field: string callback_url = 5;
+   */
+  callbackUrl: string;
+
+  /**
+   * The console's Token, used to sign pushes.
+   *
+   * @generated from field: string callback_token = 6;
+   */
+  callbackToken: string;
+
+  /**
+   * The console's EncodingAESKey (43 characters), for compatible and safe modes.
+   *
+   * @generated from field: string encoding_aes_key = 7;
+   */
+  encodingAesKey: string;
+
+  /**
+   * How pushes are sent.
+   *
+   * @generated from field: wxsuite.sandbox.v1.EncryptMode encrypt_mode = 8;
+   */
+  encryptMode: EncryptMode;
+
+  /**
+   * The account's original id (gh_…), the ToUserName of pushes; generated when empty.
+   *
+   * @generated from field: string original_id = 9;
+   */
+  originalId: string;
 };
 
 /**
@@ -1045,6 +1081,559 @@ export const IssueOAuthCodeResponseSchema: GenMessage<IssueOAuthCodeResponse> = 
   messageDesc(file_wxsuite_sandbox_v1_sandbox, 39);
 
 /**
+ * PushMessageRequest is a message a simulated user sends.
+ *
+ * @generated from message wxsuite.sandbox.v1.PushMessageRequest
+ */
+export type PushMessageRequest = Message<"wxsuite.sandbox.v1.PushMessageRequest"> & {
+  /**
+   * The account's AppID.
+   *
+   * @generated from field: string app_id = 1;
+   */
+  appId: string;
+
+  /**
+   * The sender's openid.
+   *
+   * @generated from field: string openid = 2;
+   */
+  openid: string;
+
+  /**
+   * The message; exactly one.
+   *
+   * @generated from oneof wxsuite.sandbox.v1.PushMessageRequest.message
+   */
+  message: {
+    /**
+     * A text message (Content).
+     *
+     * @generated from field: string text = 3;
+     */
+    value: string;
+    case: "text";
+  } | {
+    /**
+     * An image message.
+     *
+     * @generated from field: wxsuite.sandbox.v1.ImagePush image = 4;
+     */
+    value: ImagePush;
+    case: "image";
+  } | {
+    /**
+     * A voice message.
+     *
+     * @generated from field: wxsuite.sandbox.v1.VoicePush voice = 5;
+     */
+    value: VoicePush;
+    case: "voice";
+  } | {
+    /**
+     * A video message.
+     *
+     * @generated from field: wxsuite.sandbox.v1.VideoPush video = 6;
+     */
+    value: VideoPush;
+    case: "video";
+  } | {
+    /**
+     * A short video message.
+     *
+     * @generated from field: wxsuite.sandbox.v1.VideoPush short_video = 7;
+     */
+    value: VideoPush;
+    case: "shortVideo";
+  } | {
+    /**
+     * A location message.
+     *
+     * @generated from field: wxsuite.sandbox.v1.LocationPush location = 8;
+     */
+    value: LocationPush;
+    case: "location";
+  } | {
+    /**
+     * A link message.
+     *
+     * @generated from field: wxsuite.sandbox.v1.LinkPush link = 9;
+     */
+    value: LinkPush;
+    case: "link";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.PushMessageRequest.
+ * Use `create(PushMessageRequestSchema)` to create a new message.
+ */
+export const PushMessageRequestSchema: GenMessage<PushMessageRequest> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 40);
+
+/**
+ * ImagePush is an image message.
+ *
+ * @generated from message wxsuite.sandbox.v1.ImagePush
+ */
+export type ImagePush = Message<"wxsuite.sandbox.v1.ImagePush"> & {
+  /**
+   * PicUrl.
+   *
+   * @generated from field: string pic_url = 1;
+   */
+  picUrl: string;
+
+  /**
+   * MediaId; generated when empty.
+   *
+   * @generated from field: string media_id = 2;
+   */
+  mediaId: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.ImagePush.
+ * Use `create(ImagePushSchema)` to create a new message.
+ */
+export const ImagePushSchema: GenMessage<ImagePush> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 41);
+
+/**
+ * VoicePush is a voice message.
+ *
+ * @generated from message wxsuite.sandbox.v1.VoicePush
+ */
+export type VoicePush = Message<"wxsuite.sandbox.v1.VoicePush"> & {
+  /**
+   * MediaId; generated when empty.
+   *
+   * @generated from field: string media_id = 1;
+   */
+  mediaId: string;
+
+  /**
+   * Format (amr, speex); default amr.
+   *
+   * @generated from field: string format = 2;
+   */
+  format: string;
+
+  /**
+   * Recognition, the speech-recognition text, when set.
+   *
+   * @generated from field: string recognition = 3;
+   */
+  recognition: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.VoicePush.
+ * Use `create(VoicePushSchema)` to create a new message.
+ */
+export const VoicePushSchema: GenMessage<VoicePush> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 42);
+
+/**
+ * VideoPush is a video or short-video message.
+ *
+ * @generated from message wxsuite.sandbox.v1.VideoPush
+ */
+export type VideoPush = Message<"wxsuite.sandbox.v1.VideoPush"> & {
+  /**
+   * MediaId; generated when empty.
+   *
+   * @generated from field: string media_id = 1;
+   */
+  mediaId: string;
+
+  /**
+   * ThumbMediaId; generated when empty.
+   *
+   * @generated from field: string thumb_media_id = 2;
+   */
+  thumbMediaId: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.VideoPush.
+ * Use `create(VideoPushSchema)` to create a new message.
+ */
+export const VideoPushSchema: GenMessage<VideoPush> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 43);
+
+/**
+ * LocationPush is a location message.
+ *
+ * @generated from message wxsuite.sandbox.v1.LocationPush
+ */
+export type LocationPush = Message<"wxsuite.sandbox.v1.LocationPush"> & {
+  /**
+   * Location_X (latitude).
+   *
+   * @generated from field: double latitude = 1;
+   */
+  latitude: number;
+
+  /**
+   * Location_Y (longitude).
+   *
+   * @generated from field: double longitude = 2;
+   */
+  longitude: number;
+
+  /**
+   * Scale.
+   *
+   * @generated from field: int32 scale = 3;
+   */
+  scale: number;
+
+  /**
+   * Label.
+   *
+   * @generated from field: string label = 4;
+   */
+  label: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.LocationPush.
+ * Use `create(LocationPushSchema)` to create a new message.
+ */
+export const LocationPushSchema: GenMessage<LocationPush> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 44);
+
+/**
+ * LinkPush is a link message.
+ *
+ * @generated from message wxsuite.sandbox.v1.LinkPush
+ */
+export type LinkPush = Message<"wxsuite.sandbox.v1.LinkPush"> & {
+  /**
+   * Title.
+   *
+   * @generated from field: string title = 1;
+   */
+  title: string;
+
+  /**
+   * Description.
+   *
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * Url.
+   *
+   * @generated from field: string url = 3;
+   */
+  url: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.LinkPush.
+ * Use `create(LinkPushSchema)` to create a new message.
+ */
+export const LinkPushSchema: GenMessage<LinkPush> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 45);
+
+/**
+ * PushEventRequest is an event to push.
+ *
+ * @generated from message wxsuite.sandbox.v1.PushEventRequest
+ */
+export type PushEventRequest = Message<"wxsuite.sandbox.v1.PushEventRequest"> & {
+  /**
+   * The account's AppID.
+   *
+   * @generated from field: string app_id = 1;
+   */
+  appId: string;
+
+  /**
+   * The user's openid (FromUserName).
+   *
+   * @generated from field: string openid = 2;
+   */
+  openid: string;
+
+  /**
+   * The Event value, e.g. "subscribe", "SCAN", "CLICK", "TEMPLATESENDJOBFINISH".
+   *
+   * @generated from field: string event = 3;
+   */
+  event: string;
+
+  /**
+   * EventKey, when the event has one.
+   *
+   * @generated from field: string event_key = 4;
+   */
+  eventKey: string;
+
+  /**
+   * Further top-level elements by name (e.g. "Ticket", "Latitude", "MsgID", "Status",
+   * "CardId"), written as CDATA text unless numeric.
+   *
+   * @generated from field: map<string, string> fields = 5;
+   */
+  fields: { [key: string]: string };
+
+  /**
+   * Nested elements, written verbatim inside <xml> (e.g. "<ScanCodeInfo>…</ScanCodeInfo>").
+   *
+   * @generated from field: string extra_xml = 6;
+   */
+  extraXml: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.PushEventRequest.
+ * Use `create(PushEventRequestSchema)` to create a new message.
+ */
+export const PushEventRequestSchema: GenMessage<PushEventRequest> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 46);
+
+/**
+ * PushResult is what happened to one push.
+ *
+ * @generated from message wxsuite.sandbox.v1.PushResult
+ */
+export type PushResult = Message<"wxsuite.sandbox.v1.PushResult"> & {
+  /**
+   * The MsgId of a message push (0 for events).
+   *
+   * @generated from field: int64 msg_id = 1;
+   */
+  msgId: bigint;
+
+  /**
+   * The plaintext XML the sandbox pushed (before encryption).
+   *
+   * @generated from field: string xml = 2;
+   */
+  xml: string;
+
+  /**
+   * How many HTTP attempts were made (1 + retries).
+   *
+   * @generated from field: int32 attempts = 3;
+   */
+  attempts: number;
+
+  /**
+   * True when an attempt got an answer WeChat accepts (an empty body, "success", or valid reply XML).
+   *
+   * @generated from field: bool delivered = 4;
+   */
+  delivered: boolean;
+
+  /**
+   * The reply the user received, decrypted, when it was a passive reply message.
+   *
+   * @generated from field: string reply_xml = 5;
+   */
+  replyXml: string;
+
+  /**
+   * Why an answer was invalid, when one was (e.g. bad signature, not XML, wrong user).
+   *
+   * @generated from field: string invalid_reason = 6;
+   */
+  invalidReason: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.PushResult.
+ * Use `create(PushResultSchema)` to create a new message.
+ */
+export const PushResultSchema: GenMessage<PushResult> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 47);
+
+/**
+ * PushMessageResponse reports the push.
+ *
+ * @generated from message wxsuite.sandbox.v1.PushMessageResponse
+ */
+export type PushMessageResponse = Message<"wxsuite.sandbox.v1.PushMessageResponse"> & {
+  /**
+   * The result.
+   *
+   * @generated from field: wxsuite.sandbox.v1.PushResult result = 1;
+   */
+  result?: PushResult | undefined;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.PushMessageResponse.
+ * Use `create(PushMessageResponseSchema)` to create a new message.
+ */
+export const PushMessageResponseSchema: GenMessage<PushMessageResponse> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 48);
+
+/**
+ * PushEventResponse reports the push.
+ *
+ * @generated from message wxsuite.sandbox.v1.PushEventResponse
+ */
+export type PushEventResponse = Message<"wxsuite.sandbox.v1.PushEventResponse"> & {
+  /**
+   * The result.
+   *
+   * @generated from field: wxsuite.sandbox.v1.PushResult result = 1;
+   */
+  result?: PushResult | undefined;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.PushEventResponse.
+ * Use `create(PushEventResponseSchema)` to create a new message.
+ */
+export const PushEventResponseSchema: GenMessage<PushEventResponse> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 49);
+
+/**
+ * ListInboxRequest names the user.
+ *
+ * @generated from message wxsuite.sandbox.v1.ListInboxRequest
+ */
+export type ListInboxRequest = Message<"wxsuite.sandbox.v1.ListInboxRequest"> & {
+  /**
+   * The account's AppID.
+   *
+   * @generated from field: string app_id = 1;
+   */
+  appId: string;
+
+  /**
+   * The user's openid.
+   *
+   * @generated from field: string openid = 2;
+   */
+  openid: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.ListInboxRequest.
+ * Use `create(ListInboxRequestSchema)` to create a new message.
+ */
+export const ListInboxRequestSchema: GenMessage<ListInboxRequest> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 50);
+
+/**
+ * InboxItem is one message a user received.
+ *
+ * @generated from message wxsuite.sandbox.v1.InboxItem
+ */
+export type InboxItem = Message<"wxsuite.sandbox.v1.InboxItem"> & {
+  /**
+   * When it arrived (simulated time).
+   *
+   * @generated from field: google.protobuf.Timestamp time = 1;
+   */
+  time?: Timestamp | undefined;
+
+  /**
+   * How it was sent: "passive_reply" (later: "custom", "template", "mass").
+   *
+   * @generated from field: string channel = 2;
+   */
+  channel: string;
+
+  /**
+   * The MsgType (text, image, news, transfer_customer_service …).
+   *
+   * @generated from field: string msg_type = 3;
+   */
+  msgType: string;
+
+  /**
+   * The message as received (reply XML, or JSON for API sends).
+   *
+   * @generated from field: string body = 4;
+   */
+  body: string;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.InboxItem.
+ * Use `create(InboxItemSchema)` to create a new message.
+ */
+export const InboxItemSchema: GenMessage<InboxItem> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 51);
+
+/**
+ * ListInboxResponse lists a user's inbox.
+ *
+ * @generated from message wxsuite.sandbox.v1.ListInboxResponse
+ */
+export type ListInboxResponse = Message<"wxsuite.sandbox.v1.ListInboxResponse"> & {
+  /**
+   * The items, oldest first.
+   *
+   * @generated from field: repeated wxsuite.sandbox.v1.InboxItem items = 1;
+   */
+  items: InboxItem[];
+
+  /**
+   * Answers to pushes that WeChat would have rejected (the user saw "该公众号暂时无法提供服务").
+   *
+   * @generated from field: int32 invalid_replies = 2;
+   */
+  invalidReplies: number;
+};
+
+/**
+ * Describes the message wxsuite.sandbox.v1.ListInboxResponse.
+ * Use `create(ListInboxResponseSchema)` to create a new message.
+ */
+export const ListInboxResponseSchema: GenMessage<ListInboxResponse> = /*@__PURE__*/
+  messageDesc(file_wxsuite_sandbox_v1_sandbox, 52);
+
+/**
+ * EncryptMode is the message encryption mode of an account's callbacks.
+ *
+ * @generated from enum wxsuite.sandbox.v1.EncryptMode
+ */
+export enum EncryptMode {
+  /**
+   * ENCRYPT_MODE_UNSPECIFIED means plaintext.
+   *
+   * @generated from enum value: ENCRYPT_MODE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * ENCRYPT_MODE_PLAIN (明文): no encryption.
+   *
+   * @generated from enum value: ENCRYPT_MODE_PLAIN = 1;
+   */
+  PLAIN = 1,
+
+  /**
+   * ENCRYPT_MODE_COMPATIBLE (兼容): plaintext fields and Encrypt; either reply is accepted.
+   *
+   * @generated from enum value: ENCRYPT_MODE_COMPATIBLE = 2;
+   */
+  COMPATIBLE = 2,
+
+  /**
+   * ENCRYPT_MODE_SAFE (安全): only Encrypt; the reply must be encrypted.
+   *
+   * @generated from enum value: ENCRYPT_MODE_SAFE = 3;
+   */
+  SAFE = 3,
+}
+
+/**
+ * Describes the enum wxsuite.sandbox.v1.EncryptMode.
+ */
+export const EncryptModeSchema: GenEnum<EncryptMode> = /*@__PURE__*/
+  enumDesc(file_wxsuite_sandbox_v1_sandbox, 0);
+
+/**
  * FaultKind is what a fault rule does to a matching call.
  *
  * @generated from enum wxsuite.sandbox.v1.FaultKind
@@ -1090,7 +1679,7 @@ export enum FaultKind {
  * Describes the enum wxsuite.sandbox.v1.FaultKind.
  */
 export const FaultKindSchema: GenEnum<FaultKind> = /*@__PURE__*/
-  enumDesc(file_wxsuite_sandbox_v1_sandbox, 0);
+  enumDesc(file_wxsuite_sandbox_v1_sandbox, 1);
 
 /**
  * SandboxService is the admin API of wxsandbox, the local emulator of the WeChat
@@ -1273,6 +1862,39 @@ export const SandboxService: GenService<{
     methodKind: "unary";
     input: typeof SetAuthorizingUserRequestSchema;
     output: typeof SetAuthorizingUserResponseSchema;
+  },
+  /**
+   * PushMessage makes a simulated user send a message to the account: the sandbox pushes it
+   * to the account's callback URL as WeChat does (signature, encryption, 5 s timeout, up to
+   * 3 retries) and answers when the push is done.
+   *
+   * @generated from rpc wxsuite.sandbox.v1.SandboxService.PushMessage
+   */
+  pushMessage: {
+    methodKind: "unary";
+    input: typeof PushMessageRequestSchema;
+    output: typeof PushMessageResponseSchema;
+  },
+  /**
+   * PushEvent makes a simulated user (or the platform) trigger an event and pushes it.
+   *
+   * @generated from rpc wxsuite.sandbox.v1.SandboxService.PushEvent
+   */
+  pushEvent: {
+    methodKind: "unary";
+    input: typeof PushEventRequestSchema;
+    output: typeof PushEventResponseSchema;
+  },
+  /**
+   * ListInbox lists what a simulated user received from the account (passive replies,
+   * and later customer-service and template messages), oldest first.
+   *
+   * @generated from rpc wxsuite.sandbox.v1.SandboxService.ListInbox
+   */
+  listInbox: {
+    methodKind: "unary";
+    input: typeof ListInboxRequestSchema;
+    output: typeof ListInboxResponseSchema;
   },
   /**
    * IssueOAuthCode issues a web-authorization code for a simulated user without a browser.

@@ -1,0 +1,107 @@
+package messaging
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/wxsuite/wxsuite/internal/platform/config"
+	"github.com/wxsuite/wxsuite/internal/wxcrypto"
+)
+
+// Params are New's inputs.
+type Params struct {
+	// Config is the `messaging` section (defaults applied by New).
+	Config Config
+	// Accounts are the configured accounts; those with a callback_token receive callbacks.
+	Accounts config.Accounts
+	// Redis holds the streams and dedup keys.
+	Redis redis.UniversalClient
+	// Logger receives the service's logs (nil discards them).
+	Logger *slog.Logger
+	// Registerer receives the callback metrics (nil leaves them unregistered).
+	Registerer prometheus.Registerer
+	// Now is the clock of the replay window and stream trimming (default time.Now).
+	Now func() time.Time
+}
+
+// Service is the callback gateway and the event store behind EventService.
+type Service struct {
+	cfg      Config
+	accounts map[string]*account
+	rdb      redis.UniversalClient
+	log      *slog.Logger
+	now      func() time.Time
+	metrics  *callbackMetrics
+
+	// beforeAnswer, when set (tests), runs after a push is stored and before its answer is
+	// recorded for retries.
+	beforeAnswer func()
+}
+
+// account is what the service needs of one configured account.
+type account struct {
+	appID   string
+	token   string            // callback_token; empty: callbacks refused
+	keyring *wxcrypto.Keyring // nil without encoding_aes_key
+	mode    string
+	keys    keys
+}
+
+// New builds the service. It fails when the messaging section names an account that is
+// not configured, or asks for encryption of an account without an encoding_aes_key.
+func New(p Params) (*Service, error) {
+	cfg := p.Config
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, config.Nest("messaging", err)
+	}
+	if err := cfg.checkAccounts(p.Accounts); err != nil {
+		return nil, err
+	}
+	logger := p.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	now := p.Now
+	if now == nil {
+		now = time.Now
+	}
+	m, err := newCallbackMetrics(p.Registerer)
+	if err != nil {
+		return nil, fmt.Errorf("messaging metrics: %w", err)
+	}
+	s := &Service{cfg: cfg, accounts: make(map[string]*account, len(p.Accounts)), rdb: p.Redis,
+		log: logger, now: now, metrics: m}
+	for _, a := range p.Accounts {
+		acc := &account{appID: a.AppID, token: a.CallbackToken.Reveal(), mode: ModeAuto,
+			keys: keys{prefix: cfg.KeyPrefix, appID: a.AppID}}
+		if ac, ok := cfg.Accounts[a.AppID]; ok {
+			acc.mode = ac.Mode
+		}
+		if !a.EncodingAESKey.IsZero() {
+			kr, err := wxcrypto.NewKeyring(a.AppID, a.EncodingAESKey.Reveal(), a.PreviousEncodingAESKey.Reveal())
+			if err != nil {
+				return nil, &config.FieldError{Key: "accounts[" + a.AppID + "].encoding_aes_key", Msg: "unusable EncodingAESKey"}
+			}
+			acc.keyring = kr
+		}
+		s.accounts[a.AppID] = acc
+	}
+	return s, nil
+}
+
+// account returns the configured account appID.
+func (s *Service) account(appID string) (*account, error) {
+	if appID == "" {
+		return nil, &ArgumentError{Field: "app_id", Reason: "is required"}
+	}
+	acc, ok := s.accounts[appID]
+	if !ok {
+		return nil, &UnknownAccountError{AppID: appID}
+	}
+	return acc, nil
+}

@@ -1,0 +1,218 @@
+package messaging
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"google.golang.org/protobuf/proto"
+
+	messagingv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1"
+)
+
+// keys builds every Redis key of one account. The account sits in a hash tag, {app_id},
+// so that the stream and the dedup keys share a Redis Cluster slot (the accept script
+// touches both).
+type keys struct {
+	prefix string
+	appID  string
+}
+
+// stream is the account's event stream.
+func (k keys) stream() string { return fmt.Sprintf("%s:{%s}:events", k.prefix, k.appID) }
+
+// dedup is the key remembering one push (see dedupID).
+func (k keys) dedup(id string) string { return fmt.Sprintf("%s:{%s}:dedup:%s", k.prefix, k.appID, id) }
+
+// Stream entry fields. The event itself is protobuf bytes; the others serve filtering
+// without decoding it.
+const (
+	fieldEvent      = "e"
+	fieldType       = "t"
+	fieldOpenID     = "o"
+	fieldCreateTime = "c"
+)
+
+// Values of a dedup key: pendingMark + stream id while the first attempt is being
+// answered, answerMark + the answer afterwards.
+const (
+	pendingMark = "p"
+	answerMark  = "a:"
+)
+
+// dedupID identifies a push across WeChat's retries: MsgId for messages; FromUserName,
+// CreateTime, Event and EventKey for events (WeChat documents FromUserName + CreateTime;
+// Event and EventKey separate distinct events of one user within a second); for anything
+// else (a message without MsgId), the message XML. Hashes keep openids out of key names.
+func dedupID(x *pushXML, raw []byte) string {
+	if x.MsgType != "event" {
+		if id := toInt64(x.MsgId); id != 0 {
+			return "m:" + strconv.FormatInt(id, 10)
+		}
+		sum := sha256.Sum256(raw)
+		return "x:" + hex.EncodeToString(sum[:16])
+	}
+	h := sha256.New()
+	for _, s := range []string{x.FromUserName, strings.TrimSpace(x.CreateTime), x.Event, x.EventKey} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return "e:" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// acceptScript records a push exactly once: when its dedup key (KEYS[1]) is absent it
+// appends the event to the stream (KEYS[2]), trims the stream by length and age, and sets
+// the dedup key to "p<stream id>", all in one atomic script, so that a crash can neither
+// store a push twice nor mark it seen without storing it. It returns {1, id} for a new
+// push and {0, value of the dedup key} for a retry.
+//
+// ARGV: dedup TTL (ms), max_len, minimum id kept (max_age), event bytes, type, openid,
+// create_time.
+var acceptScript = redis.NewScript(`
+local seen = redis.call('GET', KEYS[1])
+if seen then return {0, seen} end
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[4], 't', ARGV[5], 'o', ARGV[6], 'c', ARGV[7])
+redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[3])
+redis.call('SET', KEYS[1], 'p' .. id, 'PX', ARGV[1])
+return {1, id}
+`)
+
+// appendResult is the outcome of storeEvent.
+type appendResult struct {
+	// ID is the stream id of a new event.
+	ID string
+	// Duplicate is set for a push stored before; Seen is its dedup value.
+	Duplicate bool
+	Seen      string
+}
+
+// storeEvent appends ev to the account's stream unless the push was stored before.
+func (s *Service) storeEvent(ctx context.Context, acc *account, ev *messagingv1.Event, dedup string) (appendResult, error) {
+	data, err := proto.Marshal(ev)
+	if err != nil {
+		return appendResult{}, fmt.Errorf("%w: %w", ErrBadXML, err)
+	}
+	now := s.now()
+	minID := strconv.FormatInt(now.Add(-s.cfg.Stream.MaxAge.Std()).UnixMilli(), 10)
+	res, err := acceptScript.Run(ctx, s.rdb, []string{acc.keys.dedup(dedup), acc.keys.stream()},
+		s.cfg.DedupTTL.Std().Milliseconds(), s.cfg.Stream.MaxLen, minID, data,
+		ev.GetType(), ev.GetFromUserName(), ev.GetCreateTime().GetSeconds()).Slice()
+	if err != nil {
+		return appendResult{}, &StoreError{AppID: acc.appID, Op: "append event", Err: err}
+	}
+	if len(res) != 2 {
+		return appendResult{}, &StoreError{AppID: acc.appID, Op: "append event", Err: errors.New("unexpected script result")}
+	}
+	fresh, _ := res[0].(int64)
+	val, _ := res[1].(string)
+	if fresh == 1 {
+		return appendResult{ID: val}, nil
+	}
+	return appendResult{Duplicate: true, Seen: val}, nil
+}
+
+// setAnswer stores the answer given to the first attempt of a push, for its retries.
+func (s *Service) setAnswer(ctx context.Context, acc *account, dedup string, answer []byte) error {
+	return s.rdb.SetArgs(ctx, acc.keys.dedup(dedup), answerMark+string(answer), redis.SetArgs{Mode: "XX", KeepTTL: true}).Err()
+}
+
+// awaitAnswer returns the answer of the first attempt of a push, waiting up to retry_wait
+// while that attempt is still being answered. The push is stored either way, so when the
+// answer does not come (the first attempt's process died, or Redis fails now) the
+// acknowledgement "success" is the right answer.
+func (s *Service) awaitAnswer(ctx context.Context, acc *account, dedup string, seen string) []byte {
+	if a, ok := strings.CutPrefix(seen, answerMark); ok {
+		return []byte(a)
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.RetryWait.Std())
+	defer cancel()
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	key := acc.keys.dedup(dedup)
+	for {
+		select {
+		case <-ctx.Done():
+			return []byte(answerSuccess)
+		case <-t.C:
+		}
+		v, err := s.rdb.Get(ctx, key).Result()
+		if err != nil {
+			continue
+		}
+		if a, ok := strings.CutPrefix(v, answerMark); ok {
+			return []byte(a)
+		}
+	}
+}
+
+// decodeEntry turns a stream entry into its Event; ok is false for an entry without a
+// decodable event (trimmed while pending, or not written by wxsuite).
+func decodeEntry(appID string, m redis.XMessage) (*messagingv1.Event, bool) {
+	raw, _ := m.Values[fieldEvent].(string)
+	if raw == "" {
+		return nil, false
+	}
+	ev := &messagingv1.Event{}
+	if err := proto.Unmarshal([]byte(raw), ev); err != nil {
+		return nil, false
+	}
+	ev.Id = m.ID
+	ev.AppId = appID
+	return ev, true
+}
+
+// filter selects entries by their type and openid fields.
+type filter struct {
+	types   map[string]bool
+	openids map[string]bool
+}
+
+func newFilter(f *messagingv1.EventFilter) filter {
+	var out filter
+	if len(f.GetTypes()) > 0 {
+		out.types = make(map[string]bool, len(f.GetTypes()))
+		for _, t := range f.GetTypes() {
+			out.types[t] = true
+		}
+	}
+	if len(f.GetOpenids()) > 0 {
+		out.openids = make(map[string]bool, len(f.GetOpenids()))
+		for _, o := range f.GetOpenids() {
+			out.openids[o] = true
+		}
+	}
+	return out
+}
+
+func (f filter) match(m redis.XMessage) bool {
+	if f.types != nil {
+		t, _ := m.Values[fieldType].(string)
+		if !f.types[t] {
+			return false
+		}
+	}
+	if f.openids != nil {
+		o, _ := m.Values[fieldOpenID].(string)
+		if !f.openids[o] {
+			return false
+		}
+	}
+	return true
+}
+
+// validStreamID reports whether id is a complete stream id ("<ms>-<seq>").
+func validStreamID(id string) bool {
+	ms, seq, ok := strings.Cut(id, "-")
+	if !ok {
+		return false
+	}
+	_, err1 := strconv.ParseUint(ms, 10, 64)
+	_, err2 := strconv.ParseUint(seq, 10, 64)
+	return err1 == nil && err2 == nil
+}
