@@ -195,7 +195,7 @@ func (s *Service) ExchangeCode(ctx context.Context, appID, code string) (UserGra
 	err = s.wx.Do(ctx, &wechat.Request{
 		AppID: a.cfg.AppID, Method: http.MethodGet, Path: "/sns/oauth2/access_token", NoToken: true,
 		// A code is single-use: a resent exchange whose first answer was lost would get 40163.
-		Once: true,
+		Once:  true,
 		Query: url.Values{"appid": {a.cfg.AppID}, "secret": {a.cfg.AppSecret.Reveal()}, "code": {code}, "grant_type": {"authorization_code"}},
 	}, &r)
 	if err != nil {
