@@ -99,8 +99,21 @@ func dev(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		fx.Supply(token.Clock(sb.Now)),
 		fx.Populate(&srv),
 	)
-	return runApp(ctx, func() { printBanner(stdout, srv.URL(), sbSrv.URL(), f.apiKey) }, opts...)
+	started := func() {
+		// The sandbox pushes the demo account's messages and events to the callback
+		// gateway of this process, as WeChat would to the console's server URL.
+		demo.CallbackURL = srv.URL() + "/wechat/callback/" + demo.AppID
+		demo.CallbackToken = devCallbackToken
+		if err := sb.AddAccount(demo); err != nil {
+			fmt.Fprintf(stderr, "wxsuite dev: sandbox callback: %v\n", err)
+		}
+		printBanner(stdout, srv.URL(), sbSrv.URL(), f.apiKey, user.OpenID)
+	}
+	return runApp(ctx, started, opts...)
 }
+
+// devCallbackToken is the demo account's callback Token (服务器配置 Token).
+const devCallbackToken = "wxsuitedev"
 
 // devDomains are the demo account's web-authorization and JS-safe domains: pages served
 // from the developer's machine.
@@ -121,6 +134,9 @@ redis:
   url: %q
 wechat:
   base_url: %q
+messaging:
+  # The sandbox signs pushes with its own clock, which the banner invites you to move.
+  replay_window: 0s
 token:
   oauth_authorize_url: %q
   user_token_key: %q
@@ -135,12 +151,13 @@ accounts:
   - app_id: %q
     name: demo
     app_secret: %q
+    callback_token: wxsuitedev
     oauth_domains: [localhost, 127.0.0.1]
     js_domains: [localhost, 127.0.0.1]
 `, f.addr, f.logLevel, redisURL, sandboxURL, sandboxURL+"/connect/oauth2/authorize", userTokenKey, f.noAuth, f.apiKey, sandbox.DemoAppID, sandbox.DemoAppSecret)
 }
 
-func printBanner(w io.Writer, apiURL, sandboxURL, key string) {
+func printBanner(w io.Writer, apiURL, sandboxURL, key, openID string) {
 	app := sandbox.DemoAppID
 	host := apiURL[len("http://"):]
 	fmt.Fprintf(w, `
@@ -164,11 +181,14 @@ Try:
   curl -H "Authorization: Bearer $WXSUITE_KEY" -d '{"url":"http://localhost:3000/page","js_api_list":["chooseImage"]}' %[1]s/v1/apps/%[3]s/jssdk/config:sign
   # web login: open the authorize URL (the sandbox logs in its demo user and redirects with a code)
   curl -H "Authorization: Bearer $WXSUITE_KEY" '%[1]s/v1/apps/%[3]s/oauth/authorize-url?redirect_uri=http://localhost:3000/cb&scope=AUTHORIZATION_SCOPE_SNSAPI_USERINFO'
+  # a user sends a message: the sandbox pushes it to the callback gateway; read the event stream
+  curl -X POST -d '{"text":"hello"}' %[2]s/v1/sandbox/accounts/%[3]s/users/%[6]s:pushMessage
+  curl -H "Authorization: Bearer $WXSUITE_KEY" %[1]s/v1/apps/%[3]s/events
   # move the sandbox clock two hours on, then ask again: the token was refreshed
   curl -X POST -d '{"by":"7200s"}' %[2]s/v1/sandbox/clock:advance
   # what the sandbox (WeChat) saw
   curl '%[2]s/v1/sandbox/calls?path=/cgi-bin/token'
 
 Stop with Ctrl-C.
-`, apiURL, sandboxURL, app, host, key)
+`, apiURL, sandboxURL, app, host, key, openID)
 }

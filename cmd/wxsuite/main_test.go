@@ -19,6 +19,8 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 
+	sandboxv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/sandbox/v1"
+	"github.com/wxsuite/wxsuite/gen/go/wxsuite/sandbox/v1/sandboxv1connect"
 	tokenv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/token/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/token/v1/tokenv1connect"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
@@ -177,6 +179,29 @@ func TestDevAnswersOverEveryProtocol(t *testing.T) {
 	gres, err := tokenv1.NewTokenServiceClient(conn).GetAccessToken(gctx, &tokenv1.GetAccessTokenRequest{AppId: sandbox.DemoAppID})
 	if err != nil || gres.GetAccessToken() != cres.GetAccessToken() {
 		t.Fatalf("gRPC: %v (same token: %v)", err, gres.GetAccessToken() == cres.GetAccessToken())
+	}
+
+	// A simulated user's message reaches the event stream through the callback gateway.
+	sbAdmin := sandboxv1connect.NewSandboxServiceClient(http.DefaultClient, "http://"+sbAddr)
+	users, err := sbAdmin.ListUsers(ctx, &sandboxv1.ListUsersRequest{AppId: sandbox.DemoAppID})
+	if err != nil || len(users.GetUsers()) == 0 {
+		t.Fatalf("sandbox users: %v", err)
+	}
+	push, err := sbAdmin.PushMessage(ctx, &sandboxv1.PushMessageRequest{AppId: sandbox.DemoAppID,
+		Openid: users.GetUsers()[0].GetOpenid(), Message: &sandboxv1.PushMessageRequest_Text{Text: "hello dev"}})
+	if err != nil || !push.GetResult().GetDelivered() {
+		t.Fatalf("push: %v %v", err, push.GetResult())
+	}
+	req, _ = http.NewRequest("GET", base+"/v1/apps/"+sandbox.DemoAppID+"/events", nil)
+	req.Header.Set("Authorization", "Bearer "+devTestKey)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"content":"hello dev"`) {
+		t.Errorf("events: %d %s", resp.StatusCode, body)
 	}
 }
 
