@@ -82,6 +82,13 @@ type account struct {
 	forceRefreshes int              // effective stable_token force refreshes today
 	month          string           // monthKey clears belongs to
 	clears         int              // effective clear_quota resets this month
+
+	// Domain state, one field per domain file.
+	audience audienceState
+	content  contentState
+	menus    menusState
+	kf       kfState
+	outbound outboundState
 }
 
 // validate reports the first missing required field of a.

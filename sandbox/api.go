@@ -30,6 +30,8 @@ type answer struct {
 	body     any    // success payload; nil means the {"errcode","errmsg"} envelope
 	location string // when set, a 302 Found redirect to it
 	page     bool   // render errcode and errmsg as an HTML error page, not JSON
+	raw      []byte // when set (with contentType), the answer's body as is: media downloads
+	rawType  string // Content-Type of raw
 }
 
 func fail(code int) answer { return answer{errcode: code} }
@@ -133,6 +135,9 @@ func (s *Sandbox) route(r *http.Request, q url.Values, c *Call) answer {
 	case pathSNSAuth:
 		return s.serveSNSAuth(r, q)
 	}
+	if e, ok := endpoints[r.URL.Path]; ok {
+		return s.serveDomain(e, r, q, c)
+	}
 	// Emulator choice: the platform's answer to unknown paths is not documented; a 404
 	// with an errcode envelope tells a client at once that it called a wrong path.
 	return answer{status: http.StatusNotFound, errcode: codeSystemError, errmsg: "not found"}
@@ -155,6 +160,15 @@ func (s *Sandbox) reply(w http.ResponseWriter, c *Call, a answer) {
 	msg := a.errmsg
 	if msg == "" {
 		msg = errmsgFor(a.errcode)
+	}
+	if a.raw != nil {
+		c.HTTPStatus = status
+		s.record(*c)
+		w.Header().Set("Content-Type", a.rawType)
+		w.Header().Set("Content-Length", strconv.Itoa(len(a.raw)))
+		w.WriteHeader(status)
+		_, _ = w.Write(a.raw)
+		return
 	}
 	var buf bytes.Buffer
 	contentType := "application/json; charset=utf-8"

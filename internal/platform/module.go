@@ -25,6 +25,7 @@ import (
 // `redis` section, closed on stop; see WithRedis), *prometheus.Registry,
 // *auth.Authenticator (the `auth` section, with every auth.Policy in the "auth.policies"
 // value group), rpcserver.HandlerOptions (whose interceptors include the authenticator's)
+// *wechat.Client for the domain services (NewWeChatClient; it needs a wechat.TokenSource)
 // and the started *rpcserver.Server (the `server` section), which serves every
 // rpcserver.Service and rpcserver.Route in the "rpc.services" and "rpc.routes" value
 // groups and is ready while Redis answers PING within 1s.
@@ -47,6 +48,7 @@ var Module = fx.Module("platform",
 		NewAuthenticator,
 		NewHandlerOptions,
 		NewServer,
+		NewWeChatClient,
 	),
 	// The server has no consumer inside the graph; this makes fx build it (and thereby
 	// register its lifecycle hooks).

@@ -135,11 +135,12 @@ func account() M {
 }
 
 func authKey() M {
-	scopes := []string{"accounts.read", "token.read", "oauth", "oauth.tokens", "jssdk", "platform", "events.read", "admin"}
+	scopes := []string{"accounts.read", "token.read", "oauth", "oauth.tokens", "jssdk", "platform", "events.read",
+		"messages.send", "messaging.manage", "audience.read", "audience.write", "content.read", "content.write", "proxy", "admin"}
 	return obj("One API key: {id, appIds, scopes} and exactly one of hash, existingSecret (+ existingSecretKey) or key (inline, trials).", []prop{
 		{"id", str("Key id (logged; never the key).", M{"minLength": 1})},
 		{"appIds", array(`Accounts the key may use; "*" for every account.`, M{"type": "string"}, M{"minItems": 1})},
-		{"scopes", array("Scopes (token.read, accounts.read, oauth, oauth.tokens, jssdk, platform, admin).", M{"type": "string", "enum": scopes}, M{"minItems": 1})},
+		{"scopes", array("Scopes: see docs/auth.md.", M{"type": "string", "enum": scopes}, M{"minItems": 1})},
 		{"hash", str("sha256:<hex> of the key (not secret).", M{"pattern": `^sha256:[0-9a-f]{64}$`})},
 		{"existingSecret", secretName()},
 		{"existingSecretKey", str("Key of the raw API key in existingSecret.")},

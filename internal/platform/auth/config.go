@@ -59,7 +59,9 @@ type KeyConfig struct {
 // on every call.
 func Scopes() []string {
 	return []string{ScopeAccountsRead, ScopeTokenRead, ScopeOAuth, ScopeOAuthTokens,
-		ScopeJSSDK, ScopePlatform, ScopeEventsRead, ScopeAdmin}
+		ScopeJSSDK, ScopePlatform, ScopeEventsRead, ScopeMessagesSend, ScopeMessagingManage,
+		ScopeAudienceRead, ScopeAudienceWrite, ScopeContentRead, ScopeContentWrite, ScopeProxy,
+		ScopeAdmin}
 }
 
 // scopeBit is the bit of scope in a key's scope mask; ok is false for an unknown scope.

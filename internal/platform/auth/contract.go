@@ -24,6 +24,23 @@ const (
 	ScopePlatform = "platform"
 	// ScopeEventsRead allows consuming and reading the stream of callback messages and events.
 	ScopeEventsRead = "events.read"
+	// ScopeMessagesSend allows sending messages (customer-service, template, subscribe
+	// notifications, mass send) and managing message templates.
+	ScopeMessagesSend = "messages.send"
+	// ScopeMessagingManage allows managing menus, customer-service accounts and sessions,
+	// reply rules and reply handlers.
+	ScopeMessagingManage = "messaging.manage"
+	// ScopeAudienceRead allows reading followers, tags, the blacklist, QR codes and short keys.
+	ScopeAudienceRead = "audience.read"
+	// ScopeAudienceWrite allows changing remarks, tags and the blacklist and creating QR
+	// codes and short keys.
+	ScopeAudienceWrite = "audience.write"
+	// ScopeContentRead allows reading media, materials and comments.
+	ScopeContentRead = "content.read"
+	// ScopeContentWrite allows uploading and changing media, materials and comments.
+	ScopeContentWrite = "content.write"
+	// ScopeProxy allows calling the WeChat API through the transparent proxy.
+	ScopeProxy = "proxy"
 	// ScopeAdmin allows everything, including ClearQuota.
 	ScopeAdmin = "admin"
 )
