@@ -1,9 +1,11 @@
 package messaging
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
@@ -21,8 +23,8 @@ import (
 // neither retries nor reports to the user, without distinguishing the modes.
 const answerSuccess = "success"
 
-// storeTimeout bounds the Redis work of one push, so that WeChat (which waits 5 s) gets
-// an answer, if only a 503, in time.
+// storeTimeout bounds the Redis work of one push, so that a push Redis cannot take is
+// given up (and its connection closed) well inside WeChat's 5 s.
 const storeTimeout = 3 * time.Second
 
 // Outcomes of a callback request (the outcome label of wxsuite_callback_requests_total).
@@ -43,8 +45,11 @@ const (
 
 // callbackMetrics are the collectors of the callback endpoint.
 type callbackMetrics struct {
-	requests    *prometheus.CounterVec
-	previousKey *prometheus.CounterVec
+	requests         *prometheus.CounterVec
+	previousKey      *prometheus.CounterVec
+	replies          *prometheus.CounterVec
+	handlerFallbacks *prometheus.CounterVec
+	lateReplies      *prometheus.CounterVec
 }
 
 func newCallbackMetrics(reg prometheus.Registerer) (*callbackMetrics, error) {
@@ -57,16 +62,28 @@ func newCallbackMetrics(reg prometheus.Registerer) (*callbackMetrics, error) {
 			Namespace: metrics.Namespace, Subsystem: "callback", Name: "previous_key_total",
 			Help: "Encrypted pushes that only the previous EncodingAESKey decrypted, by account.",
 		}, []string{"app_id"}),
+		replies: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metrics.Namespace, Subsystem: "callback", Name: "replies_total",
+			Help: "Answers to new pushes by account and source: handler, handler_ack, keyword, welcome, scene, click, default, none (\"success\").",
+		}, []string{"app_id", "source"}),
+		handlerFallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metrics.Namespace, Subsystem: "callback", Name: "handler_fallbacks_total",
+			Help: "ReplyHandler answers not used as the passive reply, by account and reason: timeout, error, invalid, no_reply, busy (handler_max_in_flight reached: not called).",
+		}, []string{"app_id", "reason"}),
+		lateReplies: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metrics.Namespace, Subsystem: "callback", Name: "late_replies_total",
+			Help: "ReplyHandler answers that came after the reply deadline, by account and outcome: delivered (as a customer-service message), failed, disabled, no_reply, handler_error, invalid, undeliverable, no_client.",
+		}, []string{"app_id", "outcome"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	var err error
-	if m.requests, err = metrics.Register(reg, m.requests); err != nil {
-		return nil, err
-	}
-	if m.previousKey, err = metrics.Register(reg, m.previousKey); err != nil {
-		return nil, err
+	for _, c := range []**prometheus.CounterVec{&m.requests, &m.previousKey, &m.replies, &m.handlerFallbacks, &m.lateReplies} {
+		registered, err := metrics.Register(reg, *c)
+		if err != nil {
+			return nil, err
+		}
+		*c = registered
 	}
 	return m, nil
 }
@@ -116,7 +133,6 @@ var (
 	refuseTooLarge   = refusal{http.StatusRequestEntityTooLarge, "request body too large", outcomeTooLarge}
 	refuseBadXML     = refusal{http.StatusBadRequest, "malformed message", outcomeBadXML}
 	refuseDecrypt    = refusal{http.StatusBadRequest, "malformed message", outcomeDecryptFailed}
-	refuseStore      = refusal{http.StatusServiceUnavailable, "temporarily unavailable", outcomeStoreFailed}
 	refuseMissing    = refusal{http.StatusBadRequest, "missing query parameters", outcomeBadRequest}
 	refuseEncryption = refusal{http.StatusBadRequest, "encryption mode not accepted for this account", outcomeModeRefused}
 )
@@ -159,7 +175,11 @@ func (s *Service) refuse(w http.ResponseWriter, appID, typ string, f refusal) {
 }
 
 func (s *Service) answer(w http.ResponseWriter, body []byte) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if bytes.HasPrefix(body, []byte("<xml>")) {
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8") // a passive reply
+	} else {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(body)
 }
@@ -200,6 +220,7 @@ func (s *Service) serveVerify(w http.ResponseWriter, r *http.Request, acc *accou
 
 // servePush verifies, decrypts, parses and stores one push, then answers it.
 func (s *Service) servePush(w http.ResponseWriter, r *http.Request, acc *account) {
+	arrival := time.Now()
 	q := r.URL.Query()
 	ts, nonce := q.Get("timestamp"), q.Get("nonce")
 	if ts == "" || nonce == "" {
@@ -231,6 +252,7 @@ func (s *Service) servePush(w http.ResponseWriter, r *http.Request, acc *account
 	}
 
 	msg := body
+	var cipher *wxcrypto.Cipher // the key that decrypted the push encrypts the reply
 	mode := messagingv1.CallbackMode_CALLBACK_MODE_PLAIN
 	if sig := q.Get("signature"); !encrypted || sig != "" {
 		// Plaintext pushes are signed by signature alone; encrypted ones carry it too and
@@ -266,7 +288,7 @@ func (s *Service) servePush(w http.ResponseWriter, r *http.Request, acc *account
 		if used != acc.keyring.Current() {
 			s.metrics.previousKey.WithLabelValues(acc.appID).Inc()
 		}
-		msg = plain
+		msg, cipher = plain, used
 	} else if !s.fresh(ts) {
 		s.refuse(w, acc.appID, "", refuseStale)
 		return
@@ -281,7 +303,9 @@ func (s *Service) servePush(w http.ResponseWriter, r *http.Request, acc *account
 	ev.Mode = mode
 	ev.ReceiveTime = timestamppb.New(s.now())
 
-	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
+	// The store and the recorded answer do not end with the request: when WeChat gives
+	// up on this attempt, its retry waits for (and gets) this attempt's answer.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), storeTimeout)
 	defer cancel()
 	res, err := s.storeEvent(ctx, acc, ev, dedup)
 	if errors.Is(err, ErrBadXML) {
@@ -290,23 +314,58 @@ func (s *Service) servePush(w http.ResponseWriter, r *http.Request, acc *account
 	}
 	if err != nil {
 		s.log.Error("callback: cannot store a push; WeChat will retry", "app_id", acc.appID, "type", ev.GetType(), "error", err)
-		s.refuse(w, acc.appID, ev.GetType(), refuseStore)
-		return
+		s.metrics.requests.WithLabelValues(acc.appID, typeLabel(ev.GetType()), outcomeStoreFailed).Inc()
+		if s.afterStoreFailure != nil {
+			s.afterStoreFailure()
+		}
+		abortWithoutAnswer()
 	}
 	if res.Duplicate {
 		s.metrics.requests.WithLabelValues(acc.appID, typeLabel(ev.GetType()), outcomeDuplicate).Inc()
-		s.answer(w, s.awaitAnswer(ctx, acc, dedup, res.Seen))
+		s.answer(w, s.sealAnswer(acc, cipher, s.awaitAnswer(r.Context(), acc, dedup, res.Seen)))
 		return
 	}
+	ev.Id = res.ID
+	reply := s.answerFor(acc, ev, s.replyStateAt(ctx, acc, res.ReplyVersion), arrival)
 	if s.beforeAnswer != nil {
 		s.beforeAnswer()
 	}
-	reply := []byte(answerSuccess)
-	if err := s.setAnswer(ctx, acc, dedup, reply); err != nil {
+	// The plaintext answer is recorded: a retry gets the same reply, sealed with the key
+	// that decrypted the retry. The ReplyHandler may have used up ctx's time.
+	actx, acancel := context.WithTimeout(context.WithoutCancel(r.Context()), storeTimeout)
+	defer acancel()
+	if err := s.setAnswer(actx, acc, dedup, reply); err != nil {
 		// The push is stored: acknowledging it is right; a retry waits retry_wait and then
-		// gets "success" too.
+		// gets "success".
 		s.log.Warn("callback: cannot record the answer for retries", "app_id", acc.appID, "error", err)
 	}
 	s.metrics.requests.WithLabelValues(acc.appID, typeLabel(ev.GetType()), outcomeAccepted).Inc()
-	s.answer(w, reply)
+	s.answer(w, s.sealAnswer(acc, cipher, reply))
+}
+
+// sealAnswer encrypts and signs a passive reply for an encrypted push (safe and
+// compatible mode: the platform accepts an encrypted reply in both) with the key that
+// decrypted it. "success" and plaintext pushes' replies are sent as they are. When
+// encryption fails (it cannot with a valid key), the push is acknowledged with "success"
+// rather than answered with a reply WeChat would reject.
+func (s *Service) sealAnswer(acc *account, cipher *wxcrypto.Cipher, reply []byte) []byte {
+	if cipher == nil || string(reply) == answerSuccess {
+		return reply
+	}
+	nonce := strconv.FormatUint(rand.Uint64()%1e10, 10)
+	sealed, err := cipher.EncryptReply(acc.token, reply, s.now().Unix(), nonce, nil)
+	if err != nil {
+		s.log.Error("callback: cannot encrypt the reply; acknowledging with success", "app_id", acc.appID, "error", err)
+		return []byte(answerSuccess)
+	}
+	return sealed
+}
+
+// abortWithoutAnswer ends a push that could not be stored by closing the connection
+// without an HTTP answer. WeChat retries a push only when no answer comes (facts.md §2.0):
+// any status, 503 included, is an answer that it shows the user as "该公众号暂时无法提供服务"
+// and does not retry. http.ErrAbortHandler is net/http's way to do that; the server
+// recovers it without logging.
+func abortWithoutAnswer() {
+	panic(http.ErrAbortHandler)
 }

@@ -13,7 +13,7 @@
 // messaging.accounts.<app_id>.mode can restrict an account to plaintext or to AES. The
 // timestamp must be within messaging.replay_window of the server clock; bodies are limited
 // to messaging.max_body_bytes. Refusals say only what class of problem it was (401
-// unauthorized, 400 malformed message, 413, 503) and are counted in
+// unauthorized, 400 malformed message, 413) and are counted in
 // wxsuite_callback_requests_total{app_id,type,outcome}.
 //
 // # Exactly once into the stream
@@ -22,10 +22,20 @@
 // EventKey (events). One Lua script, on keys that share the account's {app_id} hash tag,
 // checks the dedup key, appends the typed Event (protobuf) to the account's stream with
 // XADD (trimmed by messaging.stream.max_len and max_age) and sets the dedup key (TTL
-// messaging.dedup_ttl) to "pending". Only then is WeChat answered "success", and the
-// answer is recorded under the dedup key; a retry that finds "pending" waits up to
-// messaging.retry_wait for it. When Redis fails, WeChat gets 503 and retries: nothing is
-// acknowledged that was not stored.
+// messaging.dedup_ttl) to "pending". Only then is WeChat answered (the passive reply of
+// the account's ReplyHandler or reply rules, or "success"), and the answer is recorded
+// under the dedup key; a retry that finds "pending" waits up to messaging.retry_wait for
+// it and gets the same answer. When Redis cannot take the push, the connection is closed
+// without an answer, which is what makes WeChat retry: nothing is acknowledged that was
+// not stored. With messaging.stream.min_replica_acks set, a push counts as stored only
+// once that many replicas have it (Redis WAIT), so a primary failover loses nothing that
+// was acknowledged.
+//
+// # Replies
+//
+// See reply_rules.go (rules managed by ReplyService), reply_handler.go (a backend's
+// ReplyHandlerService, called within messaging.reply_deadline) and reply_late.go (a
+// handler's late reply delivered as a customer-service message).
 //
 // # EventService
 //

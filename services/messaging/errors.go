@@ -67,9 +67,12 @@ func connectError(err error) error {
 		arg      *ArgumentError
 		unknown  *UnknownAccountError
 		notFound *EventNotFoundError
+		noLoc    *UserLocationNotFoundError
 		store    *StoreError
 	)
 	switch {
+	case errors.As(err, &noLoc):
+		return connect.NewError(connect.CodeNotFound, noLoc)
 	case errors.As(err, &arg):
 		return connect.NewError(connect.CodeInvalidArgument, arg)
 	case errors.As(err, &unknown):

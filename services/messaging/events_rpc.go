@@ -62,3 +62,12 @@ func (h *EventHandler) GetEvent(ctx context.Context, req *messagingv1.GetEventRe
 	}
 	return &messagingv1.GetEventResponse{Event: ev}, nil
 }
+
+// GetUserLocation implements EventService.GetUserLocation.
+func (h *EventHandler) GetUserLocation(ctx context.Context, req *messagingv1.GetUserLocationRequest) (*messagingv1.GetUserLocationResponse, error) {
+	loc, err := h.s.GetUserLocation(ctx, req.GetAppId(), req.GetOpenid())
+	if err != nil {
+		return nil, connectError(err)
+	}
+	return loc, nil
+}

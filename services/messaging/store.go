@@ -30,6 +30,16 @@ func (k keys) stream() string { return fmt.Sprintf("%s:{%s}:events", k.prefix, k
 // dedup is the key remembering one push (see dedupID).
 func (k keys) dedup(id string) string { return fmt.Sprintf("%s:{%s}:dedup:%s", k.prefix, k.appID, id) }
 
+// reply is the account's reply hash: rule set, registered ReplyHandler, version.
+func (k keys) reply() string { return k.prefix + ":{" + k.appID + "}:reply" }
+
+// location is the hash holding a user's last LOCATION report. The openid is hashed, as
+// in dedup keys, to keep it out of key names.
+func (k keys) location(openID string) string {
+	sum := sha256.Sum256([]byte(openID))
+	return k.prefix + ":{" + k.appID + "}:location:" + hex.EncodeToString(sum[:16])
+}
+
 // Stream entry fields. The event itself is protobuf bytes; the others serve filtering
 // without decoding it.
 const (
@@ -59,7 +69,13 @@ func dedupID(x *pushXML, raw []byte) string {
 		return "x:" + hex.EncodeToString(sum[:16])
 	}
 	h := sha256.New()
-	for _, s := range []string{x.FromUserName, strings.TrimSpace(x.CreateTime), x.Event, x.EventKey} {
+	parts := []string{x.FromUserName, strings.TrimSpace(x.CreateTime), x.Event, x.EventKey}
+	if id := strings.TrimSpace(x.MsgID); id != "" {
+		// MsgID separates job-finish events (TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH) of
+		// one user within a second; their retries carry the same MsgID.
+		parts = append(parts, id)
+	}
+	for _, s := range parts {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
@@ -67,20 +83,30 @@ func dedupID(x *pushXML, raw []byte) string {
 }
 
 // acceptScript records a push exactly once: when its dedup key (KEYS[1]) is absent it
-// appends the event to the stream (KEYS[2]), trims the stream by length and age, and sets
-// the dedup key to "p<stream id>", all in one atomic script, so that a crash can neither
-// store a push twice nor mark it seen without storing it. It returns {1, id} for a new
-// push and {0, value of the dedup key} for a retry.
+// appends the event to the stream (KEYS[2]), trims the stream by length and age, sets
+// the dedup key to "p<stream id>" and applies the push to the user's location hash
+// (KEYS[4]: a LOCATION report is stored there, an unsubscribe deletes it), all in one
+// atomic script, so that a crash can neither store a push twice nor mark it seen without
+// storing it. It returns {1, id, v} for a new push and {0, value of the dedup key, v} for
+// a retry, where v is the version of the account's reply hash (KEYS[3]), "0" when none.
 //
 // ARGV: dedup TTL (ms), max_len, minimum id kept (max_age), event bytes, type, openid,
-// create_time.
+// create_time, location operation ("", "set" or "del"), location bytes, location TTL
+// (ms).
 var acceptScript = redis.NewScript(`
+local v = redis.call('HGET', KEYS[3], 'v') or '0'
 local seen = redis.call('GET', KEYS[1])
-if seen then return {0, seen} end
+if seen then return {0, seen, v} end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[4], 't', ARGV[5], 'o', ARGV[6], 'c', ARGV[7])
 redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[3])
 redis.call('SET', KEYS[1], 'p' .. id, 'PX', ARGV[1])
-return {1, id}
+if ARGV[8] == 'set' then
+  redis.call('HSET', KEYS[4], 'd', ARGV[9], 'i', id)
+  redis.call('PEXPIRE', KEYS[4], ARGV[10])
+elseif ARGV[8] == 'del' then
+  redis.call('DEL', KEYS[4])
+end
+return {1, id, v}
 `)
 
 // appendResult is the outcome of storeEvent.
@@ -90,6 +116,8 @@ type appendResult struct {
 	// Duplicate is set for a push stored before; Seen is its dedup value.
 	Duplicate bool
 	Seen      string
+	// ReplyVersion is the version of the account's reply hash (0: none).
+	ReplyVersion int64
 }
 
 // storeEvent appends ev to the account's stream unless the push was stored before.
@@ -100,21 +128,82 @@ func (s *Service) storeEvent(ctx context.Context, acc *account, ev *messagingv1.
 	}
 	now := s.now()
 	minID := strconv.FormatInt(now.Add(-s.cfg.Stream.MaxAge.Std()).UnixMilli(), 10)
-	res, err := acceptScript.Run(ctx, s.rdb, []string{acc.keys.dedup(dedup), acc.keys.stream()},
+	locKey, locOp, locData, err := locationUpdate(acc, ev)
+	if err != nil {
+		return appendResult{}, err
+	}
+	replyKey := acc.keys.reply()
+	if locKey == "" {
+		locKey = replyKey // unused by the script; any key of the account's slot
+	}
+	res, err := s.runAccept(ctx, []string{acc.keys.dedup(dedup), acc.keys.stream(), replyKey, locKey},
 		s.cfg.DedupTTL.Std().Milliseconds(), s.cfg.Stream.MaxLen, minID, data,
-		ev.GetType(), ev.GetFromUserName(), ev.GetCreateTime().GetSeconds()).Slice()
+		ev.GetType(), ev.GetFromUserName(), ev.GetCreateTime().GetSeconds(),
+		locOp, locData, s.cfg.LocationTTL.Std().Milliseconds())
 	if err != nil {
 		return appendResult{}, &StoreError{AppID: acc.appID, Op: "append event", Err: err}
 	}
-	if len(res) != 2 {
+	if len(res) != 3 {
 		return appendResult{}, &StoreError{AppID: acc.appID, Op: "append event", Err: errors.New("unexpected script result")}
 	}
 	fresh, _ := res[0].(int64)
 	val, _ := res[1].(string)
+	ver, _ := res[2].(string)
+	version, _ := strconv.ParseInt(ver, 10, 64)
 	if fresh == 1 {
-		return appendResult{ID: val}, nil
+		return appendResult{ID: val, ReplyVersion: version}, nil
 	}
-	return appendResult{Duplicate: true, Seen: val}, nil
+	return appendResult{Duplicate: true, Seen: val, ReplyVersion: version}, nil
+}
+
+// errReplicaAcks is the cause of a push the primary took but too few replicas confirmed.
+var errReplicaAcks = errors.New("too few replicas acknowledged the append (messaging.stream.min_replica_acks)")
+
+// runAccept runs acceptScript. With stream.min_replica_acks it sends WAIT right after the
+// script on the same connection (one pipeline to the primary that owns the account's
+// slot) and fails unless enough replicas have the append, so that a failover cannot
+// lose a push that WeChat was told is stored.
+func (s *Service) runAccept(ctx context.Context, keys []string, args ...any) ([]any, error) {
+	n := s.cfg.Stream.MinReplicaAcks
+	if n <= 0 {
+		return acceptScript.Run(ctx, s.rdb, keys, args...).Slice()
+	}
+	var c redis.Cmdable = s.rdb
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		// A cluster pipeline routes WAIT (which has no key) to any node: send both to
+		// the master of the account's slot instead.
+		master, err := cc.MasterForKey(ctx, keys[0])
+		if err != nil {
+			return nil, err
+		}
+		c = master
+	}
+	timeout := s.cfg.Stream.ReplicaAckTimeout.Std()
+	run := func(load bool) ([]any, error) {
+		var res *redis.Cmd
+		var wait *redis.Cmd
+		_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
+			if load {
+				res = acceptScript.Eval(ctx, p, keys, args...)
+			} else {
+				res = acceptScript.EvalSha(ctx, p, keys, args...)
+			}
+			wait = p.Do(ctx, "wait", n, timeout.Milliseconds())
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if acks, _ := wait.Int64(); acks < int64(n) {
+			return nil, fmt.Errorf("%w: %d of %d within %s", errReplicaAcks, acks, n, timeout)
+		}
+		return res.Slice()
+	}
+	out, err := run(false)
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		out, err = run(true)
+	}
+	return out, err
 }
 
 // setAnswer stores the answer given to the first attempt of a push, for its retries.

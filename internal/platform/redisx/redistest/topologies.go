@@ -174,7 +174,9 @@ func (e *SentinelEnv) Primary(ctx context.Context) (string, error) {
 }
 
 // Failover asks the sentinel to promote the replica and waits until it reports the new
-// primary and the new primary accepts writes.
+// primary, the new primary accepts writes and the old primary has been turned into a
+// replica (until then the old primary still accepts writes from clients that have not
+// switched, and those writes vanish when it resynchronises).
 func (e *SentinelEnv) Failover(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
@@ -192,7 +194,7 @@ func (e *SentinelEnv) Failover(t testing.TB) {
 			nc := redis.NewClient(&redis.Options{Addr: after})
 			role, rerr := nc.Do(ctx, "ROLE").Slice()
 			_ = nc.Close()
-			if rerr == nil && len(role) > 0 && role[0] == "master" {
+			if rerr == nil && len(role) > 0 && role[0] == "master" && roleOf(ctx, before) == "slave" {
 				return
 			}
 		}
@@ -201,6 +203,18 @@ func (e *SentinelEnv) Failover(t testing.TB) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// roleOf returns the first element of ROLE at addr ("master", "slave", …; "" on error).
+func roleOf(ctx context.Context, addr string) string {
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	defer c.Close()
+	role, err := c.Do(ctx, "ROLE").Slice()
+	if err != nil || len(role) == 0 {
+		return ""
+	}
+	r, _ := role[0].(string)
+	return r
 }
 
 // Sentinel starts a primary, a replica and one sentinel monitoring them from redis-server

@@ -631,6 +631,125 @@ func (x *GetEventResponse) GetEvent() *Event {
 	return nil
 }
 
+// GetUserLocationRequest reads a user's last reported location.
+type GetUserLocationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid.
+	Openid        string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetUserLocationRequest) Reset() {
+	*x = GetUserLocationRequest{}
+	mi := &file_wxsuite_messaging_v1_event_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetUserLocationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetUserLocationRequest) ProtoMessage() {}
+
+func (x *GetUserLocationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_messaging_v1_event_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetUserLocationRequest.ProtoReflect.Descriptor instead.
+func (*GetUserLocationRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_messaging_v1_event_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *GetUserLocationRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *GetUserLocationRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+// GetUserLocationResponse holds a user's last reported location.
+type GetUserLocationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The LOCATION report.
+	Location *LocationEvent `protobuf:"bytes,1,opt,name=location,proto3" json:"location,omitempty"`
+	// When the user reported it (the event's CreateTime).
+	ReportTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=report_time,json=reportTime,proto3" json:"report_time,omitempty"`
+	// The id of the event in the account's stream.
+	EventId       string `protobuf:"bytes,3,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetUserLocationResponse) Reset() {
+	*x = GetUserLocationResponse{}
+	mi := &file_wxsuite_messaging_v1_event_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetUserLocationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetUserLocationResponse) ProtoMessage() {}
+
+func (x *GetUserLocationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_messaging_v1_event_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetUserLocationResponse.ProtoReflect.Descriptor instead.
+func (*GetUserLocationResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_messaging_v1_event_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *GetUserLocationResponse) GetLocation() *LocationEvent {
+	if x != nil {
+		return x.Location
+	}
+	return nil
+}
+
+func (x *GetUserLocationResponse) GetReportTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReportTime
+	}
+	return nil
+}
+
+func (x *GetUserLocationResponse) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
 var File_wxsuite_messaging_v1_event_service_proto protoreflect.FileDescriptor
 
 const file_wxsuite_messaging_v1_event_service_proto_rawDesc = "" +
@@ -671,17 +790,26 @@ const file_wxsuite_messaging_v1_event_service_proto_rawDesc = "" +
 	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x13\n" +
 	"\x02id\x18\x02 \x01(\tB\x03\xe0A\x02R\x02id\"E\n" +
 	"\x10GetEventResponse\x121\n" +
-	"\x05event\x18\x01 \x01(\v2\x1b.wxsuite.messaging.v1.EventR\x05event*g\n" +
+	"\x05event\x18\x01 \x01(\v2\x1b.wxsuite.messaging.v1.EventR\x05event\"Q\n" +
+	"\x16GetUserLocationRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\"\xb2\x01\n" +
+	"\x17GetUserLocationResponse\x12?\n" +
+	"\blocation\x18\x01 \x01(\v2#.wxsuite.messaging.v1.LocationEventR\blocation\x12;\n" +
+	"\vreport_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"reportTime\x12\x19\n" +
+	"\bevent_id\x18\x03 \x01(\tR\aeventId*g\n" +
 	"\rStartPosition\x12\x1e\n" +
 	"\x1aSTART_POSITION_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15START_POSITION_LATEST\x10\x01\x12\x1b\n" +
-	"\x17START_POSITION_EARLIEST\x10\x022\x9a\x04\n" +
+	"\x17START_POSITION_EARLIEST\x10\x022\xbe\x05\n" +
 	"\fEventService\x12\x8d\x01\n" +
 	"\tSubscribe\x12&.wxsuite.messaging.v1.SubscribeRequest\x1a'.wxsuite.messaging.v1.SubscribeResponse\"-\x82\xd3\xe4\x93\x02':\x01*\"\"/v1/apps/{app_id}/events:subscribe0\x01\x12s\n" +
 	"\x03Ack\x12 .wxsuite.messaging.v1.AckRequest\x1a!.wxsuite.messaging.v1.AckResponse\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/apps/{app_id}/events:ack\x12\x81\x01\n" +
 	"\n" +
 	"ListEvents\x12'.wxsuite.messaging.v1.ListEventsRequest\x1a(.wxsuite.messaging.v1.ListEventsResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/apps/{app_id}/events\x12\x80\x01\n" +
-	"\bGetEvent\x12%.wxsuite.messaging.v1.GetEventRequest\x1a&.wxsuite.messaging.v1.GetEventResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/apps/{app_id}/events/{id}B\xe3\x01\n" +
+	"\bGetEvent\x12%.wxsuite.messaging.v1.GetEventRequest\x1a&.wxsuite.messaging.v1.GetEventResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/apps/{app_id}/events/{id}\x12\xa1\x01\n" +
+	"\x0fGetUserLocation\x12,.wxsuite.messaging.v1.GetUserLocationRequest\x1a-.wxsuite.messaging.v1.GetUserLocationResponse\"1\x82\xd3\xe4\x93\x02+\x12)/v1/apps/{app_id}/users/{openid}/locationB\xe3\x01\n" +
 	"\x18com.wxsuite.messaging.v1B\x11EventServiceProtoP\x01ZBgithub.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1;messagingv1\xa2\x02\x03WMX\xaa\x02\x14Wxsuite.Messaging.V1\xca\x02\x14Wxsuite\\Messaging\\V1\xe2\x02 Wxsuite\\Messaging\\V1\\GPBMetadata\xea\x02\x16Wxsuite::Messaging::V1b\x06proto3"
 
 var (
@@ -697,43 +825,50 @@ func file_wxsuite_messaging_v1_event_service_proto_rawDescGZIP() []byte {
 }
 
 var file_wxsuite_messaging_v1_event_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_wxsuite_messaging_v1_event_service_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_wxsuite_messaging_v1_event_service_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_wxsuite_messaging_v1_event_service_proto_goTypes = []any{
-	(StartPosition)(0),            // 0: wxsuite.messaging.v1.StartPosition
-	(*EventFilter)(nil),           // 1: wxsuite.messaging.v1.EventFilter
-	(*SubscribeRequest)(nil),      // 2: wxsuite.messaging.v1.SubscribeRequest
-	(*SubscribeResponse)(nil),     // 3: wxsuite.messaging.v1.SubscribeResponse
-	(*AckRequest)(nil),            // 4: wxsuite.messaging.v1.AckRequest
-	(*AckResponse)(nil),           // 5: wxsuite.messaging.v1.AckResponse
-	(*ListEventsRequest)(nil),     // 6: wxsuite.messaging.v1.ListEventsRequest
-	(*ListEventsResponse)(nil),    // 7: wxsuite.messaging.v1.ListEventsResponse
-	(*GetEventRequest)(nil),       // 8: wxsuite.messaging.v1.GetEventRequest
-	(*GetEventResponse)(nil),      // 9: wxsuite.messaging.v1.GetEventResponse
-	(*Event)(nil),                 // 10: wxsuite.messaging.v1.Event
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(StartPosition)(0),              // 0: wxsuite.messaging.v1.StartPosition
+	(*EventFilter)(nil),             // 1: wxsuite.messaging.v1.EventFilter
+	(*SubscribeRequest)(nil),        // 2: wxsuite.messaging.v1.SubscribeRequest
+	(*SubscribeResponse)(nil),       // 3: wxsuite.messaging.v1.SubscribeResponse
+	(*AckRequest)(nil),              // 4: wxsuite.messaging.v1.AckRequest
+	(*AckResponse)(nil),             // 5: wxsuite.messaging.v1.AckResponse
+	(*ListEventsRequest)(nil),       // 6: wxsuite.messaging.v1.ListEventsRequest
+	(*ListEventsResponse)(nil),      // 7: wxsuite.messaging.v1.ListEventsResponse
+	(*GetEventRequest)(nil),         // 8: wxsuite.messaging.v1.GetEventRequest
+	(*GetEventResponse)(nil),        // 9: wxsuite.messaging.v1.GetEventResponse
+	(*GetUserLocationRequest)(nil),  // 10: wxsuite.messaging.v1.GetUserLocationRequest
+	(*GetUserLocationResponse)(nil), // 11: wxsuite.messaging.v1.GetUserLocationResponse
+	(*Event)(nil),                   // 12: wxsuite.messaging.v1.Event
+	(*timestamppb.Timestamp)(nil),   // 13: google.protobuf.Timestamp
+	(*LocationEvent)(nil),           // 14: wxsuite.messaging.v1.LocationEvent
 }
 var file_wxsuite_messaging_v1_event_service_proto_depIdxs = []int32{
 	1,  // 0: wxsuite.messaging.v1.SubscribeRequest.filter:type_name -> wxsuite.messaging.v1.EventFilter
 	0,  // 1: wxsuite.messaging.v1.SubscribeRequest.start:type_name -> wxsuite.messaging.v1.StartPosition
-	10, // 2: wxsuite.messaging.v1.SubscribeResponse.event:type_name -> wxsuite.messaging.v1.Event
-	11, // 3: wxsuite.messaging.v1.ListEventsRequest.start_time:type_name -> google.protobuf.Timestamp
-	11, // 4: wxsuite.messaging.v1.ListEventsRequest.end_time:type_name -> google.protobuf.Timestamp
+	12, // 2: wxsuite.messaging.v1.SubscribeResponse.event:type_name -> wxsuite.messaging.v1.Event
+	13, // 3: wxsuite.messaging.v1.ListEventsRequest.start_time:type_name -> google.protobuf.Timestamp
+	13, // 4: wxsuite.messaging.v1.ListEventsRequest.end_time:type_name -> google.protobuf.Timestamp
 	1,  // 5: wxsuite.messaging.v1.ListEventsRequest.filter:type_name -> wxsuite.messaging.v1.EventFilter
-	10, // 6: wxsuite.messaging.v1.ListEventsResponse.events:type_name -> wxsuite.messaging.v1.Event
-	10, // 7: wxsuite.messaging.v1.GetEventResponse.event:type_name -> wxsuite.messaging.v1.Event
-	2,  // 8: wxsuite.messaging.v1.EventService.Subscribe:input_type -> wxsuite.messaging.v1.SubscribeRequest
-	4,  // 9: wxsuite.messaging.v1.EventService.Ack:input_type -> wxsuite.messaging.v1.AckRequest
-	6,  // 10: wxsuite.messaging.v1.EventService.ListEvents:input_type -> wxsuite.messaging.v1.ListEventsRequest
-	8,  // 11: wxsuite.messaging.v1.EventService.GetEvent:input_type -> wxsuite.messaging.v1.GetEventRequest
-	3,  // 12: wxsuite.messaging.v1.EventService.Subscribe:output_type -> wxsuite.messaging.v1.SubscribeResponse
-	5,  // 13: wxsuite.messaging.v1.EventService.Ack:output_type -> wxsuite.messaging.v1.AckResponse
-	7,  // 14: wxsuite.messaging.v1.EventService.ListEvents:output_type -> wxsuite.messaging.v1.ListEventsResponse
-	9,  // 15: wxsuite.messaging.v1.EventService.GetEvent:output_type -> wxsuite.messaging.v1.GetEventResponse
-	12, // [12:16] is the sub-list for method output_type
-	8,  // [8:12] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	12, // 6: wxsuite.messaging.v1.ListEventsResponse.events:type_name -> wxsuite.messaging.v1.Event
+	12, // 7: wxsuite.messaging.v1.GetEventResponse.event:type_name -> wxsuite.messaging.v1.Event
+	14, // 8: wxsuite.messaging.v1.GetUserLocationResponse.location:type_name -> wxsuite.messaging.v1.LocationEvent
+	13, // 9: wxsuite.messaging.v1.GetUserLocationResponse.report_time:type_name -> google.protobuf.Timestamp
+	2,  // 10: wxsuite.messaging.v1.EventService.Subscribe:input_type -> wxsuite.messaging.v1.SubscribeRequest
+	4,  // 11: wxsuite.messaging.v1.EventService.Ack:input_type -> wxsuite.messaging.v1.AckRequest
+	6,  // 12: wxsuite.messaging.v1.EventService.ListEvents:input_type -> wxsuite.messaging.v1.ListEventsRequest
+	8,  // 13: wxsuite.messaging.v1.EventService.GetEvent:input_type -> wxsuite.messaging.v1.GetEventRequest
+	10, // 14: wxsuite.messaging.v1.EventService.GetUserLocation:input_type -> wxsuite.messaging.v1.GetUserLocationRequest
+	3,  // 15: wxsuite.messaging.v1.EventService.Subscribe:output_type -> wxsuite.messaging.v1.SubscribeResponse
+	5,  // 16: wxsuite.messaging.v1.EventService.Ack:output_type -> wxsuite.messaging.v1.AckResponse
+	7,  // 17: wxsuite.messaging.v1.EventService.ListEvents:output_type -> wxsuite.messaging.v1.ListEventsResponse
+	9,  // 18: wxsuite.messaging.v1.EventService.GetEvent:output_type -> wxsuite.messaging.v1.GetEventResponse
+	11, // 19: wxsuite.messaging.v1.EventService.GetUserLocation:output_type -> wxsuite.messaging.v1.GetUserLocationResponse
+	15, // [15:20] is the sub-list for method output_type
+	10, // [10:15] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_wxsuite_messaging_v1_event_service_proto_init() }
@@ -748,7 +883,7 @@ func file_wxsuite_messaging_v1_event_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_wxsuite_messaging_v1_event_service_proto_rawDesc), len(file_wxsuite_messaging_v1_event_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   9,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

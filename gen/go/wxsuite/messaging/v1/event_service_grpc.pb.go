@@ -19,10 +19,11 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	EventService_Subscribe_FullMethodName  = "/wxsuite.messaging.v1.EventService/Subscribe"
-	EventService_Ack_FullMethodName        = "/wxsuite.messaging.v1.EventService/Ack"
-	EventService_ListEvents_FullMethodName = "/wxsuite.messaging.v1.EventService/ListEvents"
-	EventService_GetEvent_FullMethodName   = "/wxsuite.messaging.v1.EventService/GetEvent"
+	EventService_Subscribe_FullMethodName       = "/wxsuite.messaging.v1.EventService/Subscribe"
+	EventService_Ack_FullMethodName             = "/wxsuite.messaging.v1.EventService/Ack"
+	EventService_ListEvents_FullMethodName      = "/wxsuite.messaging.v1.EventService/ListEvents"
+	EventService_GetEvent_FullMethodName        = "/wxsuite.messaging.v1.EventService/GetEvent"
+	EventService_GetUserLocation_FullMethodName = "/wxsuite.messaging.v1.EventService/GetUserLocation"
 )
 
 // EventServiceClient is the client API for EventService service.
@@ -52,6 +53,10 @@ type EventServiceClient interface {
 	ListEvents(ctx context.Context, in *ListEventsRequest, opts ...grpc.CallOption) (*ListEventsResponse, error)
 	// GetEvent reads one stored event by its id.
 	GetEvent(ctx context.Context, in *GetEventRequest, opts ...grpc.CallOption) (*GetEventResponse, error)
+	// GetUserLocation returns the last location a user reported (LOCATION event, sent when
+	// the user allowed the account to read their location). It is forgotten when the user
+	// unfollows the account or after messaging.location_ttl; NotFound when none is known.
+	GetUserLocation(ctx context.Context, in *GetUserLocationRequest, opts ...grpc.CallOption) (*GetUserLocationResponse, error)
 }
 
 type eventServiceClient struct {
@@ -111,6 +116,16 @@ func (c *eventServiceClient) GetEvent(ctx context.Context, in *GetEventRequest, 
 	return out, nil
 }
 
+func (c *eventServiceClient) GetUserLocation(ctx context.Context, in *GetUserLocationRequest, opts ...grpc.CallOption) (*GetUserLocationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetUserLocationResponse)
+	err := c.cc.Invoke(ctx, EventService_GetUserLocation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // EventServiceServer is the server API for EventService service.
 // All implementations must embed UnimplementedEventServiceServer
 // for forward compatibility.
@@ -138,6 +153,10 @@ type EventServiceServer interface {
 	ListEvents(context.Context, *ListEventsRequest) (*ListEventsResponse, error)
 	// GetEvent reads one stored event by its id.
 	GetEvent(context.Context, *GetEventRequest) (*GetEventResponse, error)
+	// GetUserLocation returns the last location a user reported (LOCATION event, sent when
+	// the user allowed the account to read their location). It is forgotten when the user
+	// unfollows the account or after messaging.location_ttl; NotFound when none is known.
+	GetUserLocation(context.Context, *GetUserLocationRequest) (*GetUserLocationResponse, error)
 	mustEmbedUnimplementedEventServiceServer()
 }
 
@@ -159,6 +178,9 @@ func (UnimplementedEventServiceServer) ListEvents(context.Context, *ListEventsRe
 }
 func (UnimplementedEventServiceServer) GetEvent(context.Context, *GetEventRequest) (*GetEventResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetEvent not implemented")
+}
+func (UnimplementedEventServiceServer) GetUserLocation(context.Context, *GetUserLocationRequest) (*GetUserLocationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetUserLocation not implemented")
 }
 func (UnimplementedEventServiceServer) mustEmbedUnimplementedEventServiceServer() {}
 func (UnimplementedEventServiceServer) testEmbeddedByValue()                      {}
@@ -246,6 +268,24 @@ func _EventService_GetEvent_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EventService_GetUserLocation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetUserLocationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EventServiceServer).GetUserLocation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EventService_GetUserLocation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EventServiceServer).GetUserLocation(ctx, req.(*GetUserLocationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // EventService_ServiceDesc is the grpc.ServiceDesc for EventService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -264,6 +304,10 @@ var EventService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetEvent",
 			Handler:    _EventService_GetEvent_Handler,
+		},
+		{
+			MethodName: "GetUserLocation",
+			Handler:    _EventService_GetUserLocation_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

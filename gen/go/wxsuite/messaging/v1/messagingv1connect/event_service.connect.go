@@ -41,6 +41,9 @@ const (
 	EventServiceListEventsProcedure = "/wxsuite.messaging.v1.EventService/ListEvents"
 	// EventServiceGetEventProcedure is the fully-qualified name of the EventService's GetEvent RPC.
 	EventServiceGetEventProcedure = "/wxsuite.messaging.v1.EventService/GetEvent"
+	// EventServiceGetUserLocationProcedure is the fully-qualified name of the EventService's
+	// GetUserLocation RPC.
+	EventServiceGetUserLocationProcedure = "/wxsuite.messaging.v1.EventService/GetUserLocation"
 )
 
 // EventServiceClient is a client for the wxsuite.messaging.v1.EventService service.
@@ -63,6 +66,10 @@ type EventServiceClient interface {
 	ListEvents(context.Context, *v1.ListEventsRequest) (*v1.ListEventsResponse, error)
 	// GetEvent reads one stored event by its id.
 	GetEvent(context.Context, *v1.GetEventRequest) (*v1.GetEventResponse, error)
+	// GetUserLocation returns the last location a user reported (LOCATION event, sent when
+	// the user allowed the account to read their location). It is forgotten when the user
+	// unfollows the account or after messaging.location_ttl; NotFound when none is known.
+	GetUserLocation(context.Context, *v1.GetUserLocationRequest) (*v1.GetUserLocationResponse, error)
 }
 
 // NewEventServiceClient constructs a client for the wxsuite.messaging.v1.EventService service. By
@@ -100,15 +107,22 @@ func NewEventServiceClient(httpClient connect.HTTPClient, baseURL string, opts .
 			connect.WithSchema(eventServiceMethods.ByName("GetEvent")),
 			connect.WithClientOptions(opts...),
 		),
+		getUserLocation: connect.NewClient[v1.GetUserLocationRequest, v1.GetUserLocationResponse](
+			httpClient,
+			baseURL+EventServiceGetUserLocationProcedure,
+			connect.WithSchema(eventServiceMethods.ByName("GetUserLocation")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // eventServiceClient implements EventServiceClient.
 type eventServiceClient struct {
-	subscribe  *connect.Client[v1.SubscribeRequest, v1.SubscribeResponse]
-	ack        *connect.Client[v1.AckRequest, v1.AckResponse]
-	listEvents *connect.Client[v1.ListEventsRequest, v1.ListEventsResponse]
-	getEvent   *connect.Client[v1.GetEventRequest, v1.GetEventResponse]
+	subscribe       *connect.Client[v1.SubscribeRequest, v1.SubscribeResponse]
+	ack             *connect.Client[v1.AckRequest, v1.AckResponse]
+	listEvents      *connect.Client[v1.ListEventsRequest, v1.ListEventsResponse]
+	getEvent        *connect.Client[v1.GetEventRequest, v1.GetEventResponse]
+	getUserLocation *connect.Client[v1.GetUserLocationRequest, v1.GetUserLocationResponse]
 }
 
 // Subscribe calls wxsuite.messaging.v1.EventService.Subscribe.
@@ -143,6 +157,15 @@ func (c *eventServiceClient) GetEvent(ctx context.Context, req *v1.GetEventReque
 	return nil, err
 }
 
+// GetUserLocation calls wxsuite.messaging.v1.EventService.GetUserLocation.
+func (c *eventServiceClient) GetUserLocation(ctx context.Context, req *v1.GetUserLocationRequest) (*v1.GetUserLocationResponse, error) {
+	response, err := c.getUserLocation.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // EventServiceHandler is an implementation of the wxsuite.messaging.v1.EventService service.
 type EventServiceHandler interface {
 	// Subscribe streams the account's events to one consumer of a consumer group, created
@@ -163,6 +186,10 @@ type EventServiceHandler interface {
 	ListEvents(context.Context, *v1.ListEventsRequest) (*v1.ListEventsResponse, error)
 	// GetEvent reads one stored event by its id.
 	GetEvent(context.Context, *v1.GetEventRequest) (*v1.GetEventResponse, error)
+	// GetUserLocation returns the last location a user reported (LOCATION event, sent when
+	// the user allowed the account to read their location). It is forgotten when the user
+	// unfollows the account or after messaging.location_ttl; NotFound when none is known.
+	GetUserLocation(context.Context, *v1.GetUserLocationRequest) (*v1.GetUserLocationResponse, error)
 }
 
 // NewEventServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -196,6 +223,12 @@ func NewEventServiceHandler(svc EventServiceHandler, opts ...connect.HandlerOpti
 		connect.WithSchema(eventServiceMethods.ByName("GetEvent")),
 		connect.WithHandlerOptions(opts...),
 	)
+	eventServiceGetUserLocationHandler := connect.NewUnaryHandlerSimple(
+		EventServiceGetUserLocationProcedure,
+		svc.GetUserLocation,
+		connect.WithSchema(eventServiceMethods.ByName("GetUserLocation")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/wxsuite.messaging.v1.EventService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case EventServiceSubscribeProcedure:
@@ -206,6 +239,8 @@ func NewEventServiceHandler(svc EventServiceHandler, opts ...connect.HandlerOpti
 			eventServiceListEventsHandler.ServeHTTP(w, r)
 		case EventServiceGetEventProcedure:
 			eventServiceGetEventHandler.ServeHTTP(w, r)
+		case EventServiceGetUserLocationProcedure:
+			eventServiceGetUserLocationHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -229,4 +264,8 @@ func (UnimplementedEventServiceHandler) ListEvents(context.Context, *v1.ListEven
 
 func (UnimplementedEventServiceHandler) GetEvent(context.Context, *v1.GetEventRequest) (*v1.GetEventResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.messaging.v1.EventService.GetEvent is not implemented"))
+}
+
+func (UnimplementedEventServiceHandler) GetUserLocation(context.Context, *v1.GetUserLocationRequest) (*v1.GetUserLocationResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.messaging.v1.EventService.GetUserLocation is not implemented"))
 }

@@ -8,7 +8,7 @@ import { file_google_api_annotations } from "../../../google/api/annotations_pb.
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { Event } from "./event_pb.js";
+import type { Event, LocationEvent } from "./event_pb.js";
 import { file_wxsuite_messaging_v1_event } from "./event_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file wxsuite/messaging/v1/event_service.proto.
  */
 export const file_wxsuite_messaging_v1_event_service: GenFile = /*@__PURE__*/
-  fileDesc("Cih3eHN1aXRlL21lc3NhZ2luZy92MS9ldmVudF9zZXJ2aWNlLnByb3RvEhR3eHN1aXRlLm1lc3NhZ2luZy52MSItCgtFdmVudEZpbHRlchINCgV0eXBlcxgBIAMoCRIPCgdvcGVuaWRzGAIgAygJIrkBChBTdWJzY3JpYmVSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECEhIKBWdyb3VwGAIgASgJQgPgQQISFQoIY29uc3VtZXIYAyABKAlCA+BBAhIxCgZmaWx0ZXIYBCABKAsyIS53eHN1aXRlLm1lc3NhZ2luZy52MS5FdmVudEZpbHRlchIyCgVzdGFydBgFIAEoDjIjLnd4c3VpdGUubWVzc2FnaW5nLnYxLlN0YXJ0UG9zaXRpb24iVQoRU3Vic2NyaWJlUmVzcG9uc2USKgoFZXZlbnQYASABKAsyGy53eHN1aXRlLm1lc3NhZ2luZy52MS5FdmVudBIUCgxyZWRlbGl2ZXJpZXMYAiABKAMiRwoKQWNrUmVxdWVzdBITCgZhcHBfaWQYASABKAlCA+BBAhISCgVncm91cBgCIAEoCUID4EECEhAKA2lkcxgDIAMoCUID4EECIiMKC0Fja1Jlc3BvbnNlEhQKDGFja25vd2xlZGdlZBgBIAEoAyLgAQoRTGlzdEV2ZW50c1JlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQISLgoKc3RhcnRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKBmZpbHRlchgEIAEoCzIhLnd4c3VpdGUubWVzc2FnaW5nLnYxLkV2ZW50RmlsdGVyEhEKCXBhZ2Vfc2l6ZRgFIAEoBRISCgpwYWdlX3Rva2VuGAYgASgJIloKEkxpc3RFdmVudHNSZXNwb25zZRIrCgZldmVudHMYASADKAsyGy53eHN1aXRlLm1lc3NhZ2luZy52MS5FdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiNwoPR2V0RXZlbnRSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECEg8KAmlkGAIgASgJQgPgQQIiPgoQR2V0RXZlbnRSZXNwb25zZRIqCgVldmVudBgBIAEoCzIbLnd4c3VpdGUubWVzc2FnaW5nLnYxLkV2ZW50KmcKDVN0YXJ0UG9zaXRpb24SHgoaU1RBUlRfUE9TSVRJT05fVU5TUEVDSUZJRUQQABIZChVTVEFSVF9QT1NJVElPTl9MQVRFU1QQARIbChdTVEFSVF9QT1NJVElPTl9FQVJMSUVTVBACMpoECgxFdmVudFNlcnZpY2USjQEKCVN1YnNjcmliZRImLnd4c3VpdGUubWVzc2FnaW5nLnYxLlN1YnNjcmliZVJlcXVlc3QaJy53eHN1aXRlLm1lc3NhZ2luZy52MS5TdWJzY3JpYmVSZXNwb25zZSItgtPkkwInOgEqIiIvdjEvYXBwcy97YXBwX2lkfS9ldmVudHM6c3Vic2NyaWJlMAEScwoDQWNrEiAud3hzdWl0ZS5tZXNzYWdpbmcudjEuQWNrUmVxdWVzdBohLnd4c3VpdGUubWVzc2FnaW5nLnYxLkFja1Jlc3BvbnNlIieC0+STAiE6ASoiHC92MS9hcHBzL3thcHBfaWR9L2V2ZW50czphY2sSgQEKCkxpc3RFdmVudHMSJy53eHN1aXRlLm1lc3NhZ2luZy52MS5MaXN0RXZlbnRzUmVxdWVzdBooLnd4c3VpdGUubWVzc2FnaW5nLnYxLkxpc3RFdmVudHNSZXNwb25zZSIggtPkkwIaEhgvdjEvYXBwcy97YXBwX2lkfS9ldmVudHMSgAEKCEdldEV2ZW50EiUud3hzdWl0ZS5tZXNzYWdpbmcudjEuR2V0RXZlbnRSZXF1ZXN0GiYud3hzdWl0ZS5tZXNzYWdpbmcudjEuR2V0RXZlbnRSZXNwb25zZSIlgtPkkwIfEh0vdjEvYXBwcy97YXBwX2lkfS9ldmVudHMve2lkfULjAQoYY29tLnd4c3VpdGUubWVzc2FnaW5nLnYxQhFFdmVudFNlcnZpY2VQcm90b1ABWkJnaXRodWIuY29tL3d4c3VpdGUvd3hzdWl0ZS9nZW4vZ28vd3hzdWl0ZS9tZXNzYWdpbmcvdjE7bWVzc2FnaW5ndjGiAgNXTViqAhRXeHN1aXRlLk1lc3NhZ2luZy5WMcoCFFd4c3VpdGVcTWVzc2FnaW5nXFYx4gIgV3hzdWl0ZVxNZXNzYWdpbmdcVjFcR1BCTWV0YWRhdGHqAhZXeHN1aXRlOjpNZXNzYWdpbmc6OlYxYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_wxsuite_messaging_v1_event]);
+  fileDesc("Cih3eHN1aXRlL21lc3NhZ2luZy92MS9ldmVudF9zZXJ2aWNlLnByb3RvEhR3eHN1aXRlLm1lc3NhZ2luZy52MSItCgtFdmVudEZpbHRlchINCgV0eXBlcxgBIAMoCRIPCgdvcGVuaWRzGAIgAygJIrkBChBTdWJzY3JpYmVSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECEhIKBWdyb3VwGAIgASgJQgPgQQISFQoIY29uc3VtZXIYAyABKAlCA+BBAhIxCgZmaWx0ZXIYBCABKAsyIS53eHN1aXRlLm1lc3NhZ2luZy52MS5FdmVudEZpbHRlchIyCgVzdGFydBgFIAEoDjIjLnd4c3VpdGUubWVzc2FnaW5nLnYxLlN0YXJ0UG9zaXRpb24iVQoRU3Vic2NyaWJlUmVzcG9uc2USKgoFZXZlbnQYASABKAsyGy53eHN1aXRlLm1lc3NhZ2luZy52MS5FdmVudBIUCgxyZWRlbGl2ZXJpZXMYAiABKAMiRwoKQWNrUmVxdWVzdBITCgZhcHBfaWQYASABKAlCA+BBAhISCgVncm91cBgCIAEoCUID4EECEhAKA2lkcxgDIAMoCUID4EECIiMKC0Fja1Jlc3BvbnNlEhQKDGFja25vd2xlZGdlZBgBIAEoAyLgAQoRTGlzdEV2ZW50c1JlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQISLgoKc3RhcnRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKBmZpbHRlchgEIAEoCzIhLnd4c3VpdGUubWVzc2FnaW5nLnYxLkV2ZW50RmlsdGVyEhEKCXBhZ2Vfc2l6ZRgFIAEoBRISCgpwYWdlX3Rva2VuGAYgASgJIloKEkxpc3RFdmVudHNSZXNwb25zZRIrCgZldmVudHMYASADKAsyGy53eHN1aXRlLm1lc3NhZ2luZy52MS5FdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiNwoPR2V0RXZlbnRSZXF1ZXN0EhMKBmFwcF9pZBgBIAEoCUID4EECEg8KAmlkGAIgASgJQgPgQQIiPgoQR2V0RXZlbnRSZXNwb25zZRIqCgVldmVudBgBIAEoCzIbLnd4c3VpdGUubWVzc2FnaW5nLnYxLkV2ZW50IkIKFkdldFVzZXJMb2NhdGlvblJlcXVlc3QSEwoGYXBwX2lkGAEgASgJQgPgQQISEwoGb3BlbmlkGAIgASgJQgPgQQIikwEKF0dldFVzZXJMb2NhdGlvblJlc3BvbnNlEjUKCGxvY2F0aW9uGAEgASgLMiMud3hzdWl0ZS5tZXNzYWdpbmcudjEuTG9jYXRpb25FdmVudBIvCgtyZXBvcnRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZXZlbnRfaWQYAyABKAkqZwoNU3RhcnRQb3NpdGlvbhIeChpTVEFSVF9QT1NJVElPTl9VTlNQRUNJRklFRBAAEhkKFVNUQVJUX1BPU0lUSU9OX0xBVEVTVBABEhsKF1NUQVJUX1BPU0lUSU9OX0VBUkxJRVNUEAIyvgUKDEV2ZW50U2VydmljZRKNAQoJU3Vic2NyaWJlEiYud3hzdWl0ZS5tZXNzYWdpbmcudjEuU3Vic2NyaWJlUmVxdWVzdBonLnd4c3VpdGUubWVzc2FnaW5nLnYxLlN1YnNjcmliZVJlc3BvbnNlIi2C0+STAic6ASoiIi92MS9hcHBzL3thcHBfaWR9L2V2ZW50czpzdWJzY3JpYmUwARJzCgNBY2sSIC53eHN1aXRlLm1lc3NhZ2luZy52MS5BY2tSZXF1ZXN0GiEud3hzdWl0ZS5tZXNzYWdpbmcudjEuQWNrUmVzcG9uc2UiJ4LT5JMCIToBKiIcL3YxL2FwcHMve2FwcF9pZH0vZXZlbnRzOmFjaxKBAQoKTGlzdEV2ZW50cxInLnd4c3VpdGUubWVzc2FnaW5nLnYxLkxpc3RFdmVudHNSZXF1ZXN0Gigud3hzdWl0ZS5tZXNzYWdpbmcudjEuTGlzdEV2ZW50c1Jlc3BvbnNlIiCC0+STAhoSGC92MS9hcHBzL3thcHBfaWR9L2V2ZW50cxKAAQoIR2V0RXZlbnQSJS53eHN1aXRlLm1lc3NhZ2luZy52MS5HZXRFdmVudFJlcXVlc3QaJi53eHN1aXRlLm1lc3NhZ2luZy52MS5HZXRFdmVudFJlc3BvbnNlIiWC0+STAh8SHS92MS9hcHBzL3thcHBfaWR9L2V2ZW50cy97aWR9EqEBCg9HZXRVc2VyTG9jYXRpb24SLC53eHN1aXRlLm1lc3NhZ2luZy52MS5HZXRVc2VyTG9jYXRpb25SZXF1ZXN0Gi0ud3hzdWl0ZS5tZXNzYWdpbmcudjEuR2V0VXNlckxvY2F0aW9uUmVzcG9uc2UiMYLT5JMCKxIpL3YxL2FwcHMve2FwcF9pZH0vdXNlcnMve29wZW5pZH0vbG9jYXRpb25C4wEKGGNvbS53eHN1aXRlLm1lc3NhZ2luZy52MUIRRXZlbnRTZXJ2aWNlUHJvdG9QAVpCZ2l0aHViLmNvbS93eHN1aXRlL3d4c3VpdGUvZ2VuL2dvL3d4c3VpdGUvbWVzc2FnaW5nL3YxO21lc3NhZ2luZ3YxogIDV01YqgIUV3hzdWl0ZS5NZXNzYWdpbmcuVjHKAhRXeHN1aXRlXE1lc3NhZ2luZ1xWMeICIFd4c3VpdGVcTWVzc2FnaW5nXFYxXEdQQk1ldGFkYXRh6gIWV3hzdWl0ZTo6TWVzc2FnaW5nOjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_wxsuite_messaging_v1_event]);
 
 /**
  * EventFilter selects events. An empty list matches everything.
@@ -319,6 +319,69 @@ export const GetEventResponseSchema: GenMessage<GetEventResponse> = /*@__PURE__*
   messageDesc(file_wxsuite_messaging_v1_event_service, 8);
 
 /**
+ * GetUserLocationRequest reads a user's last reported location.
+ *
+ * @generated from message wxsuite.messaging.v1.GetUserLocationRequest
+ */
+export type GetUserLocationRequest = Message<"wxsuite.messaging.v1.GetUserLocationRequest"> & {
+  /**
+   * The account's AppID.
+   *
+   * @generated from field: string app_id = 1;
+   */
+  appId: string;
+
+  /**
+   * The user's openid.
+   *
+   * @generated from field: string openid = 2;
+   */
+  openid: string;
+};
+
+/**
+ * Describes the message wxsuite.messaging.v1.GetUserLocationRequest.
+ * Use `create(GetUserLocationRequestSchema)` to create a new message.
+ */
+export const GetUserLocationRequestSchema: GenMessage<GetUserLocationRequest> = /*@__PURE__*/
+  messageDesc(file_wxsuite_messaging_v1_event_service, 9);
+
+/**
+ * GetUserLocationResponse holds a user's last reported location.
+ *
+ * @generated from message wxsuite.messaging.v1.GetUserLocationResponse
+ */
+export type GetUserLocationResponse = Message<"wxsuite.messaging.v1.GetUserLocationResponse"> & {
+  /**
+   * The LOCATION report.
+   *
+   * @generated from field: wxsuite.messaging.v1.LocationEvent location = 1;
+   */
+  location?: LocationEvent | undefined;
+
+  /**
+   * When the user reported it (the event's CreateTime).
+   *
+   * @generated from field: google.protobuf.Timestamp report_time = 2;
+   */
+  reportTime?: Timestamp | undefined;
+
+  /**
+   * The id of the event in the account's stream.
+   *
+   * @generated from field: string event_id = 3;
+   */
+  eventId: string;
+};
+
+/**
+ * Describes the message wxsuite.messaging.v1.GetUserLocationResponse.
+ * Use `create(GetUserLocationResponseSchema)` to create a new message.
+ */
+export const GetUserLocationResponseSchema: GenMessage<GetUserLocationResponse> = /*@__PURE__*/
+  messageDesc(file_wxsuite_messaging_v1_event_service, 10);
+
+/**
  * StartPosition says where a new consumer group starts reading.
  *
  * @generated from enum wxsuite.messaging.v1.StartPosition
@@ -410,6 +473,18 @@ export const EventService: GenService<{
     methodKind: "unary";
     input: typeof GetEventRequestSchema;
     output: typeof GetEventResponseSchema;
+  },
+  /**
+   * GetUserLocation returns the last location a user reported (LOCATION event, sent when
+   * the user allowed the account to read their location). It is forgotten when the user
+   * unfollows the account or after messaging.location_ttl; NotFound when none is known.
+   *
+   * @generated from rpc wxsuite.messaging.v1.EventService.GetUserLocation
+   */
+  getUserLocation: {
+    methodKind: "unary";
+    input: typeof GetUserLocationRequestSchema;
+    output: typeof GetUserLocationResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_wxsuite_messaging_v1_event_service, 0);
