@@ -14,10 +14,6 @@ import (
 
 // admin implements the SandboxService admin API on top of a Sandbox's methods.
 type admin struct {
-	// TODO(session 2026-11-25): remove this embedding once every domain's admin RPCs are
-	// implemented; it only lets parallel work add RPCs to sandbox.proto without breaking
-	// the build in between.
-	sandboxv1connect.UnimplementedSandboxServiceHandler
 	s *Sandbox
 }
 

@@ -9,6 +9,22 @@ import (
 // account's server gave to a push.
 const ChannelPassiveReply = "passive_reply"
 
+// InboxItem.Channel values of the messages an account sends through the API; their Body
+// is the JSON the account posted (compacted; for mass sends only {"msgtype", "<msgtype>"},
+// without the recipients) and MsgType its msgtype ("template" for template messages,
+// "subscribe" and "template_subscribe" for subscribe notifications).
+const (
+	// ChannelCustom is a customer-service message (message/custom/send).
+	ChannelCustom = "custom"
+	// ChannelTemplate is a template message (message/template/send).
+	ChannelTemplate = "template"
+	// ChannelSubscribe is a subscribe notification (message/subscribe/bizsend) or a
+	// one-time subscription message (message/template/subscribe).
+	ChannelSubscribe = "subscribe"
+	// ChannelMass is a mass send or a preview (message/mass/*).
+	ChannelMass = "mass"
+)
+
 // InboxItem is one message a simulated user received from an account.
 type InboxItem struct {
 	// Time is the simulated time it arrived.

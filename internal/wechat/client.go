@@ -107,7 +107,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("wechat: invalid config: %w", err)
 	}
-	o := options{http: &http.Client{}, log: slog.New(slog.DiscardHandler), now: time.Now}
+	o := options{http: &http.Client{Transport: defaultTransport()}, log: slog.New(slog.DiscardHandler), now: time.Now}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -132,6 +132,20 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		c.metrics = m
 	}
 	return c, nil
+}
+
+// DefaultIdleConnsPerHost is how many idle keep-alive connections the default HTTP
+// client keeps per WeChat host. net/http's default of 2 makes a busy service open (and
+// TLS-handshake) a new connection for most calls once more than two run at a time.
+const DefaultIdleConnsPerHost = 128
+
+// defaultTransport is http.DefaultTransport with DefaultIdleConnsPerHost idle
+// connections per host (and no global bound besides it).
+func defaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 0
+	t.MaxIdleConnsPerHost = DefaultIdleConnsPerHost
+	return t
 }
 
 // call is a Request prepared for sending.

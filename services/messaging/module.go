@@ -13,6 +13,7 @@ import (
 	"github.com/wxsuite/wxsuite/internal/platform/auth"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
+	"github.com/wxsuite/wxsuite/internal/wechat"
 )
 
 // Module is the messaging service: the WeChat callback endpoint (a plain HTTP route, not
@@ -26,9 +27,15 @@ var Module = fx.Module("messaging",
 	fx.Provide(
 		newService,
 		rpcserver.AsService(newEventRPCService),
+		rpcserver.AsService(newReplyRPCService),
+		auth.AsPolicies(replyPolicies),
 		rpcserver.AsRoute(newCallbackRoute),
+		newMenusFx, rpcserver.AsService(newMenuRPCService), auth.AsPolicies(menuPolicies),
+		newCustomerServiceFx, rpcserver.AsService(newKfRPCService), auth.AsPolicies(kfPolicies),
+		newAutoRepliesFx, rpcserver.AsService(newAutoReplyRPCService), auth.AsPolicies(autoReplyPolicies),
 		auth.AsPolicies(policies),
 	),
+	senderOptions, // outbound messaging: custom, template, subscribe, mass (sender_module.go)
 )
 
 func loadConfig(f *config.File) (Config, error) {
@@ -48,11 +55,21 @@ type serviceParams struct {
 	Logger   *slog.Logger
 	Registry *prometheus.Registry
 	Clock    Clock `optional:"true"`
+	// WeChat delivers late ReplyHandler replies (custom/send).
+	WeChat    *wechat.Client `optional:"true"`
+	Lifecycle fx.Lifecycle
 }
 
 func newService(p serviceParams) (*Service, error) {
-	return New(Params{Config: p.Config, Accounts: p.Accounts, Redis: p.Redis,
-		Logger: p.Logger.With("service", "messaging"), Registerer: p.Registry, Now: p.Clock})
+	s, err := New(Params{Config: p.Config, Accounts: p.Accounts, Redis: p.Redis,
+		Logger: p.Logger.With("service", "messaging"), Registerer: p.Registry, Now: p.Clock, WeChat: p.WeChat})
+	if err != nil {
+		return nil, err
+	}
+	// Registered before the server's hooks, so it stops after the server: no callback
+	// starts background work once Close runs.
+	p.Lifecycle.Append(fx.StopHook(s.Close))
+	return s, nil
 }
 
 func newEventRPCService(s *Service, opts rpcserver.HandlerOptions) rpcserver.Service {
@@ -77,5 +94,6 @@ func policies() []auth.Policy {
 		{Procedure: messagingv1connect.EventServiceAckProcedure, Scope: eventsScope},
 		{Procedure: messagingv1connect.EventServiceListEventsProcedure, Scope: eventsScope},
 		{Procedure: messagingv1connect.EventServiceGetEventProcedure, Scope: eventsScope},
+		{Procedure: messagingv1connect.EventServiceGetUserLocationProcedure, Scope: eventsScope},
 	}
 }

@@ -142,6 +142,59 @@ func (FaultKind) EnumDescriptor() ([]byte, []int) {
 	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{1}
 }
 
+// KfMessageDirection says who sent a customer-service message.
+type KfMessageDirection int32
+
+const (
+	// KF_MESSAGE_DIRECTION_UNSPECIFIED is refused.
+	KfMessageDirection_KF_MESSAGE_DIRECTION_UNSPECIFIED KfMessageDirection = 0
+	// KF_MESSAGE_DIRECTION_FROM_USER: the user wrote to the agent (opercode 2003).
+	KfMessageDirection_KF_MESSAGE_DIRECTION_FROM_USER KfMessageDirection = 1
+	// KF_MESSAGE_DIRECTION_FROM_AGENT: the agent wrote to the user (opercode 2002).
+	KfMessageDirection_KF_MESSAGE_DIRECTION_FROM_AGENT KfMessageDirection = 2
+)
+
+// Enum value maps for KfMessageDirection.
+var (
+	KfMessageDirection_name = map[int32]string{
+		0: "KF_MESSAGE_DIRECTION_UNSPECIFIED",
+		1: "KF_MESSAGE_DIRECTION_FROM_USER",
+		2: "KF_MESSAGE_DIRECTION_FROM_AGENT",
+	}
+	KfMessageDirection_value = map[string]int32{
+		"KF_MESSAGE_DIRECTION_UNSPECIFIED": 0,
+		"KF_MESSAGE_DIRECTION_FROM_USER":   1,
+		"KF_MESSAGE_DIRECTION_FROM_AGENT":  2,
+	}
+)
+
+func (x KfMessageDirection) Enum() *KfMessageDirection {
+	p := new(KfMessageDirection)
+	*p = x
+	return p
+}
+
+func (x KfMessageDirection) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (KfMessageDirection) Descriptor() protoreflect.EnumDescriptor {
+	return file_wxsuite_sandbox_v1_sandbox_proto_enumTypes[2].Descriptor()
+}
+
+func (KfMessageDirection) Type() protoreflect.EnumType {
+	return &file_wxsuite_sandbox_v1_sandbox_proto_enumTypes[2]
+}
+
+func (x KfMessageDirection) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use KfMessageDirection.Descriptor instead.
+func (KfMessageDirection) EnumDescriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{2}
+}
+
 // SimulatedAccount is an official account known to the emulator.
 type SimulatedAccount struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3213,6 +3266,2420 @@ func (x *ListInboxResponse) GetInvalidReplies() int32 {
 	return 0
 }
 
+// ClickMenuRequest taps a key button.
+type ClickMenuRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The button's key.
+	Key string `protobuf:"bytes,3,opt,name=key,proto3" json:"key,omitempty"`
+	// The ScanResult of scancode_push and scancode_waitmsg buttons (default "sandbox").
+	ScanResult    string `protobuf:"bytes,4,opt,name=scan_result,json=scanResult,proto3" json:"scan_result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ClickMenuRequest) Reset() {
+	*x = ClickMenuRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ClickMenuRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ClickMenuRequest) ProtoMessage() {}
+
+func (x *ClickMenuRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ClickMenuRequest.ProtoReflect.Descriptor instead.
+func (*ClickMenuRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *ClickMenuRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ClickMenuRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *ClickMenuRequest) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *ClickMenuRequest) GetScanResult() string {
+	if x != nil {
+		return x.ScanResult
+	}
+	return ""
+}
+
+// ClickMenuResponse reports the push.
+type ClickMenuResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The result.
+	Result        *PushResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ClickMenuResponse) Reset() {
+	*x = ClickMenuResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ClickMenuResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ClickMenuResponse) ProtoMessage() {}
+
+func (x *ClickMenuResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ClickMenuResponse.ProtoReflect.Descriptor instead.
+func (*ClickMenuResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{54}
+}
+
+func (x *ClickMenuResponse) GetResult() *PushResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// ViewMenuRequest opens a view or miniprogram button.
+type ViewMenuRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The url of a view button; set this or pagepath.
+	Url string `protobuf:"bytes,3,opt,name=url,proto3" json:"url,omitempty"`
+	// The pagepath of a miniprogram button.
+	Pagepath      string `protobuf:"bytes,4,opt,name=pagepath,proto3" json:"pagepath,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ViewMenuRequest) Reset() {
+	*x = ViewMenuRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[55]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ViewMenuRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ViewMenuRequest) ProtoMessage() {}
+
+func (x *ViewMenuRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[55]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ViewMenuRequest.ProtoReflect.Descriptor instead.
+func (*ViewMenuRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{55}
+}
+
+func (x *ViewMenuRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ViewMenuRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *ViewMenuRequest) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *ViewMenuRequest) GetPagepath() string {
+	if x != nil {
+		return x.Pagepath
+	}
+	return ""
+}
+
+// ViewMenuResponse reports the push.
+type ViewMenuResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The result.
+	Result        *PushResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ViewMenuResponse) Reset() {
+	*x = ViewMenuResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[56]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ViewMenuResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ViewMenuResponse) ProtoMessage() {}
+
+func (x *ViewMenuResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[56]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ViewMenuResponse.ProtoReflect.Descriptor instead.
+func (*ViewMenuResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{56}
+}
+
+func (x *ViewMenuResponse) GetResult() *PushResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// SetMenuOptionsRequest sets the account's menu behaviours.
+type SetMenuOptionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// Accept conditional menus whose rule uses sex, region or language, as the platform
+	// did before it answered them with 65320 (default false: refused).
+	AllowPrivacyRules bool `protobuf:"varint,2,opt,name=allow_privacy_rules,json=allowPrivacyRules,proto3" json:"allow_privacy_rules,omitempty"`
+	// Keep the conditional menus when menu/create replaces the default menu (default
+	// false: they are deleted; the platform does not document it).
+	KeepConditionalOnCreate bool `protobuf:"varint,3,opt,name=keep_conditional_on_create,json=keepConditionalOnCreate,proto3" json:"keep_conditional_on_create,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *SetMenuOptionsRequest) Reset() {
+	*x = SetMenuOptionsRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[57]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetMenuOptionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetMenuOptionsRequest) ProtoMessage() {}
+
+func (x *SetMenuOptionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[57]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetMenuOptionsRequest.ProtoReflect.Descriptor instead.
+func (*SetMenuOptionsRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{57}
+}
+
+func (x *SetMenuOptionsRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetMenuOptionsRequest) GetAllowPrivacyRules() bool {
+	if x != nil {
+		return x.AllowPrivacyRules
+	}
+	return false
+}
+
+func (x *SetMenuOptionsRequest) GetKeepConditionalOnCreate() bool {
+	if x != nil {
+		return x.KeepConditionalOnCreate
+	}
+	return false
+}
+
+// SetMenuOptionsResponse is empty.
+type SetMenuOptionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetMenuOptionsResponse) Reset() {
+	*x = SetMenuOptionsResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[58]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetMenuOptionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetMenuOptionsResponse) ProtoMessage() {}
+
+func (x *SetMenuOptionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[58]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetMenuOptionsResponse.ProtoReflect.Descriptor instead.
+func (*SetMenuOptionsResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{58}
+}
+
+// SetConsoleMenuRequest sets the console-made menu.
+type SetConsoleMenuRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The selfmenu_info object of get_current_selfmenu_info, e.g.
+	// {"button":[{"type":"text","name":"hi","value":"hello"}]}; empty removes it.
+	SelfmenuInfoJson string `protobuf:"bytes,2,opt,name=selfmenu_info_json,json=selfmenuInfoJson,proto3" json:"selfmenu_info_json,omitempty"`
+	// is_menu_open.
+	MenuOpen      bool `protobuf:"varint,3,opt,name=menu_open,json=menuOpen,proto3" json:"menu_open,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetConsoleMenuRequest) Reset() {
+	*x = SetConsoleMenuRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[59]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetConsoleMenuRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetConsoleMenuRequest) ProtoMessage() {}
+
+func (x *SetConsoleMenuRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[59]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetConsoleMenuRequest.ProtoReflect.Descriptor instead.
+func (*SetConsoleMenuRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{59}
+}
+
+func (x *SetConsoleMenuRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetConsoleMenuRequest) GetSelfmenuInfoJson() string {
+	if x != nil {
+		return x.SelfmenuInfoJson
+	}
+	return ""
+}
+
+func (x *SetConsoleMenuRequest) GetMenuOpen() bool {
+	if x != nil {
+		return x.MenuOpen
+	}
+	return false
+}
+
+// SetConsoleMenuResponse is empty.
+type SetConsoleMenuResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetConsoleMenuResponse) Reset() {
+	*x = SetConsoleMenuResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[60]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetConsoleMenuResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetConsoleMenuResponse) ProtoMessage() {}
+
+func (x *SetConsoleMenuResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[60]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetConsoleMenuResponse.ProtoReflect.Descriptor instead.
+func (*SetConsoleMenuResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{60}
+}
+
+// SetAutoReplyInfoRequest sets the console auto-reply configuration.
+type SetAutoReplyInfoRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The whole answer of get_current_autoreply_info, a JSON object; empty resets it to
+	// everything off.
+	Json          string `protobuf:"bytes,2,opt,name=json,proto3" json:"json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetAutoReplyInfoRequest) Reset() {
+	*x = SetAutoReplyInfoRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[61]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetAutoReplyInfoRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetAutoReplyInfoRequest) ProtoMessage() {}
+
+func (x *SetAutoReplyInfoRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[61]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetAutoReplyInfoRequest.ProtoReflect.Descriptor instead.
+func (*SetAutoReplyInfoRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{61}
+}
+
+func (x *SetAutoReplyInfoRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetAutoReplyInfoRequest) GetJson() string {
+	if x != nil {
+		return x.Json
+	}
+	return ""
+}
+
+// SetAutoReplyInfoResponse is empty.
+type SetAutoReplyInfoResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetAutoReplyInfoResponse) Reset() {
+	*x = SetAutoReplyInfoResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[62]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetAutoReplyInfoResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetAutoReplyInfoResponse) ProtoMessage() {}
+
+func (x *SetAutoReplyInfoResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[62]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetAutoReplyInfoResponse.ProtoReflect.Descriptor instead.
+func (*SetAutoReplyInfoResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{62}
+}
+
+// AnswerKfInvitationRequest answers an invitation.
+type AnswerKfInvitationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The customer-service account.
+	KfAccount string `protobuf:"bytes,2,opt,name=kf_account,json=kfAccount,proto3" json:"kf_account,omitempty"`
+	// True binds the invited WeChat user; false rejects.
+	Accept        bool `protobuf:"varint,3,opt,name=accept,proto3" json:"accept,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerKfInvitationRequest) Reset() {
+	*x = AnswerKfInvitationRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[63]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerKfInvitationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerKfInvitationRequest) ProtoMessage() {}
+
+func (x *AnswerKfInvitationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[63]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerKfInvitationRequest.ProtoReflect.Descriptor instead.
+func (*AnswerKfInvitationRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{63}
+}
+
+func (x *AnswerKfInvitationRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *AnswerKfInvitationRequest) GetKfAccount() string {
+	if x != nil {
+		return x.KfAccount
+	}
+	return ""
+}
+
+func (x *AnswerKfInvitationRequest) GetAccept() bool {
+	if x != nil {
+		return x.Accept
+	}
+	return false
+}
+
+// AnswerKfInvitationResponse is empty.
+type AnswerKfInvitationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerKfInvitationResponse) Reset() {
+	*x = AnswerKfInvitationResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[64]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerKfInvitationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerKfInvitationResponse) ProtoMessage() {}
+
+func (x *AnswerKfInvitationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[64]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerKfInvitationResponse.ProtoReflect.Descriptor instead.
+func (*AnswerKfInvitationResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{64}
+}
+
+// SetKfOnlineRequest signs an agent in or out.
+type SetKfOnlineRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The customer-service account (bound).
+	KfAccount string `protobuf:"bytes,2,opt,name=kf_account,json=kfAccount,proto3" json:"kf_account,omitempty"`
+	// Online or not.
+	Online bool `protobuf:"varint,3,opt,name=online,proto3" json:"online,omitempty"`
+	// The most sessions accepted automatically (default 3 when online).
+	AutoAccept    int32 `protobuf:"varint,4,opt,name=auto_accept,json=autoAccept,proto3" json:"auto_accept,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetKfOnlineRequest) Reset() {
+	*x = SetKfOnlineRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[65]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetKfOnlineRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetKfOnlineRequest) ProtoMessage() {}
+
+func (x *SetKfOnlineRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[65]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetKfOnlineRequest.ProtoReflect.Descriptor instead.
+func (*SetKfOnlineRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{65}
+}
+
+func (x *SetKfOnlineRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetKfOnlineRequest) GetKfAccount() string {
+	if x != nil {
+		return x.KfAccount
+	}
+	return ""
+}
+
+func (x *SetKfOnlineRequest) GetOnline() bool {
+	if x != nil {
+		return x.Online
+	}
+	return false
+}
+
+func (x *SetKfOnlineRequest) GetAutoAccept() int32 {
+	if x != nil {
+		return x.AutoAccept
+	}
+	return 0
+}
+
+// SetKfOnlineResponse is empty.
+type SetKfOnlineResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetKfOnlineResponse) Reset() {
+	*x = SetKfOnlineResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[66]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetKfOnlineResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetKfOnlineResponse) ProtoMessage() {}
+
+func (x *SetKfOnlineResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[66]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetKfOnlineResponse.ProtoReflect.Descriptor instead.
+func (*SetKfOnlineResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{66}
+}
+
+// TransferToKfRequest transfers a user to customer service.
+type TransferToKfRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The agent to route to (TransInfo.KfAccount); empty lets the platform choose.
+	KfAccount     string `protobuf:"bytes,3,opt,name=kf_account,json=kfAccount,proto3" json:"kf_account,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransferToKfRequest) Reset() {
+	*x = TransferToKfRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[67]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransferToKfRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransferToKfRequest) ProtoMessage() {}
+
+func (x *TransferToKfRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[67]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransferToKfRequest.ProtoReflect.Descriptor instead.
+func (*TransferToKfRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{67}
+}
+
+func (x *TransferToKfRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *TransferToKfRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *TransferToKfRequest) GetKfAccount() string {
+	if x != nil {
+		return x.KfAccount
+	}
+	return ""
+}
+
+// TransferToKfResponse says where the user went.
+type TransferToKfResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The agent now serving the user; empty when the user waits.
+	KfAccount string `protobuf:"bytes,1,opt,name=kf_account,json=kfAccount,proto3" json:"kf_account,omitempty"`
+	// True when the user was put in the waiting queue.
+	Waiting       bool `protobuf:"varint,2,opt,name=waiting,proto3" json:"waiting,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransferToKfResponse) Reset() {
+	*x = TransferToKfResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[68]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransferToKfResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransferToKfResponse) ProtoMessage() {}
+
+func (x *TransferToKfResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[68]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransferToKfResponse.ProtoReflect.Descriptor instead.
+func (*TransferToKfResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{68}
+}
+
+func (x *TransferToKfResponse) GetKfAccount() string {
+	if x != nil {
+		return x.KfAccount
+	}
+	return ""
+}
+
+func (x *TransferToKfResponse) GetWaiting() bool {
+	if x != nil {
+		return x.Waiting
+	}
+	return false
+}
+
+// AddKfMessageRequest records a session message.
+type AddKfMessageRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// Who wrote.
+	Direction KfMessageDirection `protobuf:"varint,3,opt,name=direction,proto3,enum=wxsuite.sandbox.v1.KfMessageDirection" json:"direction,omitempty"`
+	// The text ("[image]", "[voice]", "[video]" for media).
+	Text          string `protobuf:"bytes,4,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddKfMessageRequest) Reset() {
+	*x = AddKfMessageRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[69]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddKfMessageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddKfMessageRequest) ProtoMessage() {}
+
+func (x *AddKfMessageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[69]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddKfMessageRequest.ProtoReflect.Descriptor instead.
+func (*AddKfMessageRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{69}
+}
+
+func (x *AddKfMessageRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *AddKfMessageRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *AddKfMessageRequest) GetDirection() KfMessageDirection {
+	if x != nil {
+		return x.Direction
+	}
+	return KfMessageDirection_KF_MESSAGE_DIRECTION_UNSPECIFIED
+}
+
+func (x *AddKfMessageRequest) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+// AddKfMessageResponse is empty.
+type AddKfMessageResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddKfMessageResponse) Reset() {
+	*x = AddKfMessageResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[70]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddKfMessageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddKfMessageResponse) ProtoMessage() {}
+
+func (x *AddKfMessageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[70]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddKfMessageResponse.ProtoReflect.Descriptor instead.
+func (*AddKfMessageResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{70}
+}
+
+// SetOutboundSettingsRequest sets an account's outbound rules.
+type SetOutboundSettingsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// "service" (default) or "subscription".
+	AccountType string `protobuf:"bytes,2,opt,name=account_type,json=accountType,proto3" json:"account_type,omitempty"`
+	// Limit customer-service sends per window as the platform does.
+	EnforceResponseCounts bool `protobuf:"varint,3,opt,name=enforce_response_counts,json=enforceResponseCounts,proto3" json:"enforce_response_counts,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *SetOutboundSettingsRequest) Reset() {
+	*x = SetOutboundSettingsRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[71]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetOutboundSettingsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetOutboundSettingsRequest) ProtoMessage() {}
+
+func (x *SetOutboundSettingsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[71]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetOutboundSettingsRequest.ProtoReflect.Descriptor instead.
+func (*SetOutboundSettingsRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{71}
+}
+
+func (x *SetOutboundSettingsRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetOutboundSettingsRequest) GetAccountType() string {
+	if x != nil {
+		return x.AccountType
+	}
+	return ""
+}
+
+func (x *SetOutboundSettingsRequest) GetEnforceResponseCounts() bool {
+	if x != nil {
+		return x.EnforceResponseCounts
+	}
+	return false
+}
+
+// SetOutboundSettingsResponse is empty.
+type SetOutboundSettingsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetOutboundSettingsResponse) Reset() {
+	*x = SetOutboundSettingsResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[72]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetOutboundSettingsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetOutboundSettingsResponse) ProtoMessage() {}
+
+func (x *SetOutboundSettingsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[72]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetOutboundSettingsResponse.ProtoReflect.Descriptor instead.
+func (*SetOutboundSettingsResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{72}
+}
+
+// SubscribeDecision is a user's answer for one subscribe template.
+type SubscribeDecision struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's subscribe template id (priTmplId).
+	TemplateId string `protobuf:"bytes,1,opt,name=template_id,json=templateId,proto3" json:"template_id,omitempty"`
+	// True to accept, false to reject.
+	Accept        bool `protobuf:"varint,2,opt,name=accept,proto3" json:"accept,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubscribeDecision) Reset() {
+	*x = SubscribeDecision{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[73]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubscribeDecision) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubscribeDecision) ProtoMessage() {}
+
+func (x *SubscribeDecision) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[73]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubscribeDecision.ProtoReflect.Descriptor instead.
+func (*SubscribeDecision) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{73}
+}
+
+func (x *SubscribeDecision) GetTemplateId() string {
+	if x != nil {
+		return x.TemplateId
+	}
+	return ""
+}
+
+func (x *SubscribeDecision) GetAccept() bool {
+	if x != nil {
+		return x.Accept
+	}
+	return false
+}
+
+// AnswerSubscribePopupRequest is a user's answer to a subscription popup.
+type AnswerSubscribePopupRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The simulated user.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// PopupScene of the event (e.g. 2).
+	PopupScene int32 `protobuf:"varint,3,opt,name=popup_scene,json=popupScene,proto3" json:"popup_scene,omitempty"`
+	// One answer per template (at least one).
+	Decisions     []*SubscribeDecision `protobuf:"bytes,4,rep,name=decisions,proto3" json:"decisions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerSubscribePopupRequest) Reset() {
+	*x = AnswerSubscribePopupRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[74]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerSubscribePopupRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerSubscribePopupRequest) ProtoMessage() {}
+
+func (x *AnswerSubscribePopupRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[74]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerSubscribePopupRequest.ProtoReflect.Descriptor instead.
+func (*AnswerSubscribePopupRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{74}
+}
+
+func (x *AnswerSubscribePopupRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *AnswerSubscribePopupRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *AnswerSubscribePopupRequest) GetPopupScene() int32 {
+	if x != nil {
+		return x.PopupScene
+	}
+	return 0
+}
+
+func (x *AnswerSubscribePopupRequest) GetDecisions() []*SubscribeDecision {
+	if x != nil {
+		return x.Decisions
+	}
+	return nil
+}
+
+// AnswerSubscribePopupResponse is the push's result (unset without a callback URL).
+type AnswerSubscribePopupResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The push.
+	Result        *PushResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerSubscribePopupResponse) Reset() {
+	*x = AnswerSubscribePopupResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[75]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerSubscribePopupResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerSubscribePopupResponse) ProtoMessage() {}
+
+func (x *AnswerSubscribePopupResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[75]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerSubscribePopupResponse.ProtoReflect.Descriptor instead.
+func (*AnswerSubscribePopupResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{75}
+}
+
+func (x *AnswerSubscribePopupResponse) GetResult() *PushResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// ChangeSubscriptionsRequest is a user's change in settings.
+type ChangeSubscriptionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The simulated user.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// One change per template (at least one).
+	Decisions     []*SubscribeDecision `protobuf:"bytes,3,rep,name=decisions,proto3" json:"decisions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangeSubscriptionsRequest) Reset() {
+	*x = ChangeSubscriptionsRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[76]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangeSubscriptionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangeSubscriptionsRequest) ProtoMessage() {}
+
+func (x *ChangeSubscriptionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[76]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangeSubscriptionsRequest.ProtoReflect.Descriptor instead.
+func (*ChangeSubscriptionsRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{76}
+}
+
+func (x *ChangeSubscriptionsRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ChangeSubscriptionsRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *ChangeSubscriptionsRequest) GetDecisions() []*SubscribeDecision {
+	if x != nil {
+		return x.Decisions
+	}
+	return nil
+}
+
+// ChangeSubscriptionsResponse is the push's result (unset without a callback URL).
+type ChangeSubscriptionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The push.
+	Result        *PushResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangeSubscriptionsResponse) Reset() {
+	*x = ChangeSubscriptionsResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[77]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangeSubscriptionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangeSubscriptionsResponse) ProtoMessage() {}
+
+func (x *ChangeSubscriptionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[77]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangeSubscriptionsResponse.ProtoReflect.Descriptor instead.
+func (*ChangeSubscriptionsResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{77}
+}
+
+func (x *ChangeSubscriptionsResponse) GetResult() *PushResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// ConfirmOneTimeSubscriptionRequest is a confirmation of a one-time subscription page.
+type ConfirmOneTimeSubscriptionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The simulated user.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// template_id of the page.
+	TemplateId string `protobuf:"bytes,3,opt,name=template_id,json=templateId,proto3" json:"template_id,omitempty"`
+	// scene of the page (0 to 10000).
+	Scene         int32 `protobuf:"varint,4,opt,name=scene,proto3" json:"scene,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmOneTimeSubscriptionRequest) Reset() {
+	*x = ConfirmOneTimeSubscriptionRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[78]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmOneTimeSubscriptionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmOneTimeSubscriptionRequest) ProtoMessage() {}
+
+func (x *ConfirmOneTimeSubscriptionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[78]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmOneTimeSubscriptionRequest.ProtoReflect.Descriptor instead.
+func (*ConfirmOneTimeSubscriptionRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{78}
+}
+
+func (x *ConfirmOneTimeSubscriptionRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ConfirmOneTimeSubscriptionRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *ConfirmOneTimeSubscriptionRequest) GetTemplateId() string {
+	if x != nil {
+		return x.TemplateId
+	}
+	return ""
+}
+
+func (x *ConfirmOneTimeSubscriptionRequest) GetScene() int32 {
+	if x != nil {
+		return x.Scene
+	}
+	return 0
+}
+
+// ConfirmOneTimeSubscriptionResponse is empty.
+type ConfirmOneTimeSubscriptionResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmOneTimeSubscriptionResponse) Reset() {
+	*x = ConfirmOneTimeSubscriptionResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[79]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmOneTimeSubscriptionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmOneTimeSubscriptionResponse) ProtoMessage() {}
+
+func (x *ConfirmOneTimeSubscriptionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[79]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmOneTimeSubscriptionResponse.ProtoReflect.Descriptor instead.
+func (*ConfirmOneTimeSubscriptionResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{79}
+}
+
+// SetReceiveBlockedRequest switches a user's receiving off or on.
+type SetReceiveBlockedRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The simulated user.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// True to block the account's messages.
+	Blocked       bool `protobuf:"varint,3,opt,name=blocked,proto3" json:"blocked,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetReceiveBlockedRequest) Reset() {
+	*x = SetReceiveBlockedRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[80]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetReceiveBlockedRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetReceiveBlockedRequest) ProtoMessage() {}
+
+func (x *SetReceiveBlockedRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[80]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetReceiveBlockedRequest.ProtoReflect.Descriptor instead.
+func (*SetReceiveBlockedRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{80}
+}
+
+func (x *SetReceiveBlockedRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetReceiveBlockedRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *SetReceiveBlockedRequest) GetBlocked() bool {
+	if x != nil {
+		return x.Blocked
+	}
+	return false
+}
+
+// SetReceiveBlockedResponse is empty.
+type SetReceiveBlockedResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetReceiveBlockedResponse) Reset() {
+	*x = SetReceiveBlockedResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[81]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetReceiveBlockedResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetReceiveBlockedResponse) ProtoMessage() {}
+
+func (x *SetReceiveBlockedResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[81]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetReceiveBlockedResponse.ProtoReflect.Descriptor instead.
+func (*SetReceiveBlockedResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{81}
+}
+
+// PublishNewsRequest names the news material to publish.
+type PublishNewsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The media_id of a permanent news material (material/add_news).
+	MediaId       string `protobuf:"bytes,2,opt,name=media_id,json=mediaId,proto3" json:"media_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PublishNewsRequest) Reset() {
+	*x = PublishNewsRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[82]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublishNewsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublishNewsRequest) ProtoMessage() {}
+
+func (x *PublishNewsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[82]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublishNewsRequest.ProtoReflect.Descriptor instead.
+func (*PublishNewsRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{82}
+}
+
+func (x *PublishNewsRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *PublishNewsRequest) GetMediaId() string {
+	if x != nil {
+		return x.MediaId
+	}
+	return ""
+}
+
+// PublishNewsResponse addresses the published articles.
+type PublishNewsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The msg_data_id of the comment endpoints.
+	MsgDataId uint32 `protobuf:"varint,1,opt,name=msg_data_id,json=msgDataId,proto3" json:"msg_data_id,omitempty"`
+	// The number of articles (indexes 0 to articles-1).
+	Articles      int32 `protobuf:"varint,2,opt,name=articles,proto3" json:"articles,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PublishNewsResponse) Reset() {
+	*x = PublishNewsResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[83]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublishNewsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublishNewsResponse) ProtoMessage() {}
+
+func (x *PublishNewsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[83]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublishNewsResponse.ProtoReflect.Descriptor instead.
+func (*PublishNewsResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{83}
+}
+
+func (x *PublishNewsResponse) GetMsgDataId() uint32 {
+	if x != nil {
+		return x.MsgDataId
+	}
+	return 0
+}
+
+func (x *PublishNewsResponse) GetArticles() int32 {
+	if x != nil {
+		return x.Articles
+	}
+	return 0
+}
+
+// AddCommentRequest is a simulated user's comment.
+type AddCommentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The published news (PublishNews).
+	MsgDataId uint32 `protobuf:"varint,2,opt,name=msg_data_id,json=msgDataId,proto3" json:"msg_data_id,omitempty"`
+	// The article's 0-based position in the news.
+	Index int32 `protobuf:"varint,3,opt,name=index,proto3" json:"index,omitempty"`
+	// The commenting user's openid; empty for a comment without a WeChat identity.
+	Openid string `protobuf:"bytes,4,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The comment's text (1 to 600 characters).
+	Content       string `protobuf:"bytes,5,opt,name=content,proto3" json:"content,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddCommentRequest) Reset() {
+	*x = AddCommentRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[84]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddCommentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddCommentRequest) ProtoMessage() {}
+
+func (x *AddCommentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[84]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddCommentRequest.ProtoReflect.Descriptor instead.
+func (*AddCommentRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{84}
+}
+
+func (x *AddCommentRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *AddCommentRequest) GetMsgDataId() uint32 {
+	if x != nil {
+		return x.MsgDataId
+	}
+	return 0
+}
+
+func (x *AddCommentRequest) GetIndex() int32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *AddCommentRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *AddCommentRequest) GetContent() string {
+	if x != nil {
+		return x.Content
+	}
+	return ""
+}
+
+// AddCommentResponse identifies the comment.
+type AddCommentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The comment's user_comment_id.
+	UserCommentId int64 `protobuf:"varint,1,opt,name=user_comment_id,json=userCommentId,proto3" json:"user_comment_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddCommentResponse) Reset() {
+	*x = AddCommentResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[85]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddCommentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddCommentResponse) ProtoMessage() {}
+
+func (x *AddCommentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[85]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddCommentResponse.ProtoReflect.Descriptor instead.
+func (*AddCommentResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{85}
+}
+
+func (x *AddCommentResponse) GetUserCommentId() int64 {
+	if x != nil {
+		return x.UserCommentId
+	}
+	return 0
+}
+
+// DeleteOwnCommentRequest names the comment its author deletes.
+type DeleteOwnCommentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The published news.
+	MsgDataId uint32 `protobuf:"varint,2,opt,name=msg_data_id,json=msgDataId,proto3" json:"msg_data_id,omitempty"`
+	// The article's 0-based position in the news.
+	Index int32 `protobuf:"varint,3,opt,name=index,proto3" json:"index,omitempty"`
+	// The comment.
+	UserCommentId int64 `protobuf:"varint,4,opt,name=user_comment_id,json=userCommentId,proto3" json:"user_comment_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteOwnCommentRequest) Reset() {
+	*x = DeleteOwnCommentRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[86]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteOwnCommentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteOwnCommentRequest) ProtoMessage() {}
+
+func (x *DeleteOwnCommentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[86]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteOwnCommentRequest.ProtoReflect.Descriptor instead.
+func (*DeleteOwnCommentRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{86}
+}
+
+func (x *DeleteOwnCommentRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *DeleteOwnCommentRequest) GetMsgDataId() uint32 {
+	if x != nil {
+		return x.MsgDataId
+	}
+	return 0
+}
+
+func (x *DeleteOwnCommentRequest) GetIndex() int32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *DeleteOwnCommentRequest) GetUserCommentId() int64 {
+	if x != nil {
+		return x.UserCommentId
+	}
+	return 0
+}
+
+// DeleteOwnCommentResponse is empty.
+type DeleteOwnCommentResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteOwnCommentResponse) Reset() {
+	*x = DeleteOwnCommentResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[87]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteOwnCommentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteOwnCommentResponse) ProtoMessage() {}
+
+func (x *DeleteOwnCommentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[87]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteOwnCommentResponse.ProtoReflect.Descriptor instead.
+func (*DeleteOwnCommentResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{87}
+}
+
+// GenerateFollowersRequest asks for generated followers.
+type GenerateFollowersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// How many followers to add: 1 to 2,000,000.
+	Count         int32 `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GenerateFollowersRequest) Reset() {
+	*x = GenerateFollowersRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[88]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GenerateFollowersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GenerateFollowersRequest) ProtoMessage() {}
+
+func (x *GenerateFollowersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[88]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GenerateFollowersRequest.ProtoReflect.Descriptor instead.
+func (*GenerateFollowersRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{88}
+}
+
+func (x *GenerateFollowersRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *GenerateFollowersRequest) GetCount() int32 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+// GenerateFollowersResponse reports the follower count.
+type GenerateFollowersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's follower count after the call (user/get total).
+	Total         int64 `protobuf:"varint,1,opt,name=total,proto3" json:"total,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GenerateFollowersResponse) Reset() {
+	*x = GenerateFollowersResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[89]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GenerateFollowersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GenerateFollowersResponse) ProtoMessage() {}
+
+func (x *GenerateFollowersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[89]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GenerateFollowersResponse.ProtoReflect.Descriptor instead.
+func (*GenerateFollowersResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{89}
+}
+
+func (x *GenerateFollowersResponse) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+// ScanQRCodeRequest names the code and the scanning user.
+type ScanQRCodeRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The code's ticket as qrcode/create returned it.
+	Ticket string `protobuf:"bytes,2,opt,name=ticket,proto3" json:"ticket,omitempty"`
+	// The scanning user's openid; empty makes a new user with a generated one.
+	Openid        string `protobuf:"bytes,3,opt,name=openid,proto3" json:"openid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScanQRCodeRequest) Reset() {
+	*x = ScanQRCodeRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[90]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScanQRCodeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScanQRCodeRequest) ProtoMessage() {}
+
+func (x *ScanQRCodeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[90]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScanQRCodeRequest.ProtoReflect.Descriptor instead.
+func (*ScanQRCodeRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{90}
+}
+
+func (x *ScanQRCodeRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ScanQRCodeRequest) GetTicket() string {
+	if x != nil {
+		return x.Ticket
+	}
+	return ""
+}
+
+func (x *ScanQRCodeRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+// ScanQRCodeResponse reports what the scan did.
+type ScanQRCodeResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The scanning user's openid.
+	Openid string `protobuf:"bytes,1,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The event: "subscribe" or "SCAN".
+	Event string `protobuf:"bytes,2,opt,name=event,proto3" json:"event,omitempty"`
+	// The pushed EventKey: "qrscene_<scene>" for subscribe, "<scene>" for SCAN.
+	EventKey string `protobuf:"bytes,3,opt,name=event_key,json=eventKey,proto3" json:"event_key,omitempty"`
+	// Whether the event was pushed (false without a callback URL).
+	Pushed bool `protobuf:"varint,4,opt,name=pushed,proto3" json:"pushed,omitempty"`
+	// Whether the account's server accepted the push.
+	Delivered bool `protobuf:"varint,5,opt,name=delivered,proto3" json:"delivered,omitempty"`
+	// Why the answer was not accepted, when pushed but not delivered.
+	InvalidReason string `protobuf:"bytes,6,opt,name=invalid_reason,json=invalidReason,proto3" json:"invalid_reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScanQRCodeResponse) Reset() {
+	*x = ScanQRCodeResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[91]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScanQRCodeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScanQRCodeResponse) ProtoMessage() {}
+
+func (x *ScanQRCodeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[91]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScanQRCodeResponse.ProtoReflect.Descriptor instead.
+func (*ScanQRCodeResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{91}
+}
+
+func (x *ScanQRCodeResponse) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *ScanQRCodeResponse) GetEvent() string {
+	if x != nil {
+		return x.Event
+	}
+	return ""
+}
+
+func (x *ScanQRCodeResponse) GetEventKey() string {
+	if x != nil {
+		return x.EventKey
+	}
+	return ""
+}
+
+func (x *ScanQRCodeResponse) GetPushed() bool {
+	if x != nil {
+		return x.Pushed
+	}
+	return false
+}
+
+func (x *ScanQRCodeResponse) GetDelivered() bool {
+	if x != nil {
+		return x.Delivered
+	}
+	return false
+}
+
+func (x *ScanQRCodeResponse) GetInvalidReason() string {
+	if x != nil {
+		return x.InvalidReason
+	}
+	return ""
+}
+
+// SubscribeUserRequest names the user who follows.
+type SubscribeUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid; empty makes a new user with a generated one.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The subscribe_scene, e.g. "ADD_SCENE_SEARCH"; empty means "ADD_SCENE_OTHERS".
+	SubscribeScene string `protobuf:"bytes,3,opt,name=subscribe_scene,json=subscribeScene,proto3" json:"subscribe_scene,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *SubscribeUserRequest) Reset() {
+	*x = SubscribeUserRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[92]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubscribeUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubscribeUserRequest) ProtoMessage() {}
+
+func (x *SubscribeUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[92]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubscribeUserRequest.ProtoReflect.Descriptor instead.
+func (*SubscribeUserRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{92}
+}
+
+func (x *SubscribeUserRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SubscribeUserRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *SubscribeUserRequest) GetSubscribeScene() string {
+	if x != nil {
+		return x.SubscribeScene
+	}
+	return ""
+}
+
+// SubscribeUserResponse reports the push.
+type SubscribeUserResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The user's openid.
+	Openid string `protobuf:"bytes,1,opt,name=openid,proto3" json:"openid,omitempty"`
+	// Whether the event was pushed (false without a callback URL).
+	Pushed bool `protobuf:"varint,2,opt,name=pushed,proto3" json:"pushed,omitempty"`
+	// Whether the account's server accepted the push.
+	Delivered     bool `protobuf:"varint,3,opt,name=delivered,proto3" json:"delivered,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubscribeUserResponse) Reset() {
+	*x = SubscribeUserResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[93]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubscribeUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubscribeUserResponse) ProtoMessage() {}
+
+func (x *SubscribeUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[93]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubscribeUserResponse.ProtoReflect.Descriptor instead.
+func (*SubscribeUserResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{93}
+}
+
+func (x *SubscribeUserResponse) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *SubscribeUserResponse) GetPushed() bool {
+	if x != nil {
+		return x.Pushed
+	}
+	return false
+}
+
+func (x *SubscribeUserResponse) GetDelivered() bool {
+	if x != nil {
+		return x.Delivered
+	}
+	return false
+}
+
+// UnsubscribeUserRequest names the follower who leaves.
+type UnsubscribeUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The follower's openid.
+	Openid        string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnsubscribeUserRequest) Reset() {
+	*x = UnsubscribeUserRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[94]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnsubscribeUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnsubscribeUserRequest) ProtoMessage() {}
+
+func (x *UnsubscribeUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[94]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnsubscribeUserRequest.ProtoReflect.Descriptor instead.
+func (*UnsubscribeUserRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{94}
+}
+
+func (x *UnsubscribeUserRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *UnsubscribeUserRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+// UnsubscribeUserResponse reports the push.
+type UnsubscribeUserResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Whether the event was pushed (false without a callback URL).
+	Pushed bool `protobuf:"varint,1,opt,name=pushed,proto3" json:"pushed,omitempty"`
+	// Whether the account's server accepted the push.
+	Delivered     bool `protobuf:"varint,2,opt,name=delivered,proto3" json:"delivered,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnsubscribeUserResponse) Reset() {
+	*x = UnsubscribeUserResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[95]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnsubscribeUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnsubscribeUserResponse) ProtoMessage() {}
+
+func (x *UnsubscribeUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[95]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnsubscribeUserResponse.ProtoReflect.Descriptor instead.
+func (*UnsubscribeUserResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{95}
+}
+
+func (x *UnsubscribeUserResponse) GetPushed() bool {
+	if x != nil {
+		return x.Pushed
+	}
+	return false
+}
+
+func (x *UnsubscribeUserResponse) GetDelivered() bool {
+	if x != nil {
+		return x.Delivered
+	}
+	return false
+}
+
 var File_wxsuite_sandbox_v1_sandbox_proto protoreflect.FileDescriptor
 
 const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
@@ -3400,7 +5867,150 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\x04body\x18\x04 \x01(\tR\x04body\"q\n" +
 	"\x11ListInboxResponse\x123\n" +
 	"\x05items\x18\x01 \x03(\v2\x1d.wxsuite.sandbox.v1.InboxItemR\x05items\x12'\n" +
-	"\x0finvalid_replies\x18\x02 \x01(\x05R\x0einvalidReplies*w\n" +
+	"\x0finvalid_replies\x18\x02 \x01(\x05R\x0einvalidReplies\"\x83\x01\n" +
+	"\x10ClickMenuRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x15\n" +
+	"\x03key\x18\x03 \x01(\tB\x03\xe0A\x02R\x03key\x12\x1f\n" +
+	"\vscan_result\x18\x04 \x01(\tR\n" +
+	"scanResult\"K\n" +
+	"\x11ClickMenuResponse\x126\n" +
+	"\x06result\x18\x01 \x01(\v2\x1e.wxsuite.sandbox.v1.PushResultR\x06result\"x\n" +
+	"\x0fViewMenuRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x10\n" +
+	"\x03url\x18\x03 \x01(\tR\x03url\x12\x1a\n" +
+	"\bpagepath\x18\x04 \x01(\tR\bpagepath\"J\n" +
+	"\x10ViewMenuResponse\x126\n" +
+	"\x06result\x18\x01 \x01(\v2\x1e.wxsuite.sandbox.v1.PushResultR\x06result\"\xa0\x01\n" +
+	"\x15SetMenuOptionsRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12.\n" +
+	"\x13allow_privacy_rules\x18\x02 \x01(\bR\x11allowPrivacyRules\x12;\n" +
+	"\x1akeep_conditional_on_create\x18\x03 \x01(\bR\x17keepConditionalOnCreate\"\x18\n" +
+	"\x16SetMenuOptionsResponse\"~\n" +
+	"\x15SetConsoleMenuRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12,\n" +
+	"\x12selfmenu_info_json\x18\x02 \x01(\tR\x10selfmenuInfoJson\x12\x1b\n" +
+	"\tmenu_open\x18\x03 \x01(\bR\bmenuOpen\"\x18\n" +
+	"\x16SetConsoleMenuResponse\"I\n" +
+	"\x17SetAutoReplyInfoRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x12\n" +
+	"\x04json\x18\x02 \x01(\tR\x04json\"\x1a\n" +
+	"\x18SetAutoReplyInfoResponse\"s\n" +
+	"\x19AnswerKfInvitationRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\"\n" +
+	"\n" +
+	"kf_account\x18\x02 \x01(\tB\x03\xe0A\x02R\tkfAccount\x12\x16\n" +
+	"\x06accept\x18\x03 \x01(\bR\x06accept\"\x1c\n" +
+	"\x1aAnswerKfInvitationResponse\"\x8d\x01\n" +
+	"\x12SetKfOnlineRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\"\n" +
+	"\n" +
+	"kf_account\x18\x02 \x01(\tB\x03\xe0A\x02R\tkfAccount\x12\x16\n" +
+	"\x06online\x18\x03 \x01(\bR\x06online\x12\x1f\n" +
+	"\vauto_accept\x18\x04 \x01(\x05R\n" +
+	"autoAccept\"\x15\n" +
+	"\x13SetKfOnlineResponse\"m\n" +
+	"\x13TransferToKfRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x1d\n" +
+	"\n" +
+	"kf_account\x18\x03 \x01(\tR\tkfAccount\"O\n" +
+	"\x14TransferToKfResponse\x12\x1d\n" +
+	"\n" +
+	"kf_account\x18\x01 \x01(\tR\tkfAccount\x12\x18\n" +
+	"\awaiting\x18\x02 \x01(\bR\awaiting\"\xb2\x01\n" +
+	"\x13AddKfMessageRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12I\n" +
+	"\tdirection\x18\x03 \x01(\x0e2&.wxsuite.sandbox.v1.KfMessageDirectionB\x03\xe0A\x02R\tdirection\x12\x17\n" +
+	"\x04text\x18\x04 \x01(\tB\x03\xe0A\x02R\x04text\"\x16\n" +
+	"\x14AddKfMessageResponse\"\x93\x01\n" +
+	"\x1aSetOutboundSettingsRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12!\n" +
+	"\faccount_type\x18\x02 \x01(\tR\vaccountType\x126\n" +
+	"\x17enforce_response_counts\x18\x03 \x01(\bR\x15enforceResponseCounts\"\x1d\n" +
+	"\x1bSetOutboundSettingsResponse\"Q\n" +
+	"\x11SubscribeDecision\x12$\n" +
+	"\vtemplate_id\x18\x01 \x01(\tB\x03\xe0A\x02R\n" +
+	"templateId\x12\x16\n" +
+	"\x06accept\x18\x02 \x01(\bR\x06accept\"\xbc\x01\n" +
+	"\x1bAnswerSubscribePopupRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x1f\n" +
+	"\vpopup_scene\x18\x03 \x01(\x05R\n" +
+	"popupScene\x12C\n" +
+	"\tdecisions\x18\x04 \x03(\v2%.wxsuite.sandbox.v1.SubscribeDecisionR\tdecisions\"V\n" +
+	"\x1cAnswerSubscribePopupResponse\x126\n" +
+	"\x06result\x18\x01 \x01(\v2\x1e.wxsuite.sandbox.v1.PushResultR\x06result\"\x9a\x01\n" +
+	"\x1aChangeSubscriptionsRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12C\n" +
+	"\tdecisions\x18\x03 \x03(\v2%.wxsuite.sandbox.v1.SubscribeDecisionR\tdecisions\"U\n" +
+	"\x1bChangeSubscriptionsResponse\x126\n" +
+	"\x06result\x18\x01 \x01(\v2\x1e.wxsuite.sandbox.v1.PushResultR\x06result\"\x98\x01\n" +
+	"!ConfirmOneTimeSubscriptionRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12$\n" +
+	"\vtemplate_id\x18\x03 \x01(\tB\x03\xe0A\x02R\n" +
+	"templateId\x12\x14\n" +
+	"\x05scene\x18\x04 \x01(\x05R\x05scene\"$\n" +
+	"\"ConfirmOneTimeSubscriptionResponse\"m\n" +
+	"\x18SetReceiveBlockedRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x18\n" +
+	"\ablocked\x18\x03 \x01(\bR\ablocked\"\x1b\n" +
+	"\x19SetReceiveBlockedResponse\"P\n" +
+	"\x12PublishNewsRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1e\n" +
+	"\bmedia_id\x18\x02 \x01(\tB\x03\xe0A\x02R\amediaId\"Q\n" +
+	"\x13PublishNewsResponse\x12\x1e\n" +
+	"\vmsg_data_id\x18\x01 \x01(\rR\tmsgDataId\x12\x1a\n" +
+	"\barticles\x18\x02 \x01(\x05R\barticles\"\xa1\x01\n" +
+	"\x11AddCommentRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12#\n" +
+	"\vmsg_data_id\x18\x02 \x01(\rB\x03\xe0A\x02R\tmsgDataId\x12\x14\n" +
+	"\x05index\x18\x03 \x01(\x05R\x05index\x12\x16\n" +
+	"\x06openid\x18\x04 \x01(\tR\x06openid\x12\x1d\n" +
+	"\acontent\x18\x05 \x01(\tB\x03\xe0A\x02R\acontent\"<\n" +
+	"\x12AddCommentResponse\x12&\n" +
+	"\x0fuser_comment_id\x18\x01 \x01(\x03R\ruserCommentId\"\x9d\x01\n" +
+	"\x17DeleteOwnCommentRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12#\n" +
+	"\vmsg_data_id\x18\x02 \x01(\rB\x03\xe0A\x02R\tmsgDataId\x12\x14\n" +
+	"\x05index\x18\x03 \x01(\x05R\x05index\x12+\n" +
+	"\x0fuser_comment_id\x18\x04 \x01(\x03B\x03\xe0A\x02R\ruserCommentId\"\x1a\n" +
+	"\x18DeleteOwnCommentResponse\"Q\n" +
+	"\x18GenerateFollowersRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x19\n" +
+	"\x05count\x18\x02 \x01(\x05B\x03\xe0A\x02R\x05count\"1\n" +
+	"\x19GenerateFollowersResponse\x12\x14\n" +
+	"\x05total\x18\x01 \x01(\x03R\x05total\"d\n" +
+	"\x11ScanQRCodeRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06ticket\x18\x02 \x01(\tB\x03\xe0A\x02R\x06ticket\x12\x16\n" +
+	"\x06openid\x18\x03 \x01(\tR\x06openid\"\xbc\x01\n" +
+	"\x12ScanQRCodeResponse\x12\x16\n" +
+	"\x06openid\x18\x01 \x01(\tR\x06openid\x12\x14\n" +
+	"\x05event\x18\x02 \x01(\tR\x05event\x12\x1b\n" +
+	"\tevent_key\x18\x03 \x01(\tR\beventKey\x12\x16\n" +
+	"\x06pushed\x18\x04 \x01(\bR\x06pushed\x12\x1c\n" +
+	"\tdelivered\x18\x05 \x01(\bR\tdelivered\x12%\n" +
+	"\x0einvalid_reason\x18\x06 \x01(\tR\rinvalidReason\"s\n" +
+	"\x14SubscribeUserRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x16\n" +
+	"\x06openid\x18\x02 \x01(\tR\x06openid\x12'\n" +
+	"\x0fsubscribe_scene\x18\x03 \x01(\tR\x0esubscribeScene\"e\n" +
+	"\x15SubscribeUserResponse\x12\x16\n" +
+	"\x06openid\x18\x01 \x01(\tR\x06openid\x12\x16\n" +
+	"\x06pushed\x18\x02 \x01(\bR\x06pushed\x12\x1c\n" +
+	"\tdelivered\x18\x03 \x01(\bR\tdelivered\"Q\n" +
+	"\x16UnsubscribeUserRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\"O\n" +
+	"\x17UnsubscribeUserResponse\x12\x16\n" +
+	"\x06pushed\x18\x01 \x01(\bR\x06pushed\x12\x1c\n" +
+	"\tdelivered\x18\x02 \x01(\bR\tdelivered*w\n" +
 	"\vEncryptMode\x12\x1c\n" +
 	"\x18ENCRYPT_MODE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12ENCRYPT_MODE_PLAIN\x10\x01\x12\x1b\n" +
@@ -3411,7 +6021,11 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\x12FAULT_KIND_LATENCY\x10\x01\x12\x1a\n" +
 	"\x16FAULT_KIND_HTTP_STATUS\x10\x02\x12\x16\n" +
 	"\x12FAULT_KIND_ERRCODE\x10\x03\x12\x1e\n" +
-	"\x1aFAULT_KIND_DROP_CONNECTION\x10\x042\x81\x17\n" +
+	"\x1aFAULT_KIND_DROP_CONNECTION\x10\x04*\x83\x01\n" +
+	"\x12KfMessageDirection\x12$\n" +
+	" KF_MESSAGE_DIRECTION_UNSPECIFIED\x10\x00\x12\"\n" +
+	"\x1eKF_MESSAGE_DIRECTION_FROM_USER\x10\x01\x12#\n" +
+	"\x1fKF_MESSAGE_DIRECTION_FROM_AGENT\x10\x022\x9a4\n" +
 	"\x0eSandboxService\x12\x85\x01\n" +
 	"\rCreateAccount\x12(.wxsuite.sandbox.v1.CreateAccountRequest\x1a).wxsuite.sandbox.v1.CreateAccountResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/v1/sandbox/accounts\x12\x7f\n" +
 	"\fListAccounts\x12'.wxsuite.sandbox.v1.ListAccountsRequest\x1a(.wxsuite.sandbox.v1.ListAccountsResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/sandbox/accounts\x12\x8b\x01\n" +
@@ -3438,7 +6052,30 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\vPushMessage\x12&.wxsuite.sandbox.v1.PushMessageRequest\x1a'.wxsuite.sandbox.v1.PushMessageResponse\"C\x82\xd3\xe4\x93\x02=:\x01*\"8/v1/sandbox/accounts/{app_id}/users/{openid}:pushMessage\x12\x9b\x01\n" +
 	"\tPushEvent\x12$.wxsuite.sandbox.v1.PushEventRequest\x1a%.wxsuite.sandbox.v1.PushEventResponse\"A\x82\xd3\xe4\x93\x02;:\x01*\"6/v1/sandbox/accounts/{app_id}/users/{openid}:pushEvent\x12\x94\x01\n" +
 	"\tListInbox\x12$.wxsuite.sandbox.v1.ListInboxRequest\x1a%.wxsuite.sandbox.v1.ListInboxResponse\":\x82\xd3\xe4\x93\x024\x122/v1/sandbox/accounts/{app_id}/users/{openid}/inbox\x12\xa1\x01\n" +
-	"\x0eIssueOAuthCode\x12).wxsuite.sandbox.v1.IssueOAuthCodeRequest\x1a*.wxsuite.sandbox.v1.IssueOAuthCodeResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/v1/sandbox/accounts/{app_id}/oauth:issueCodeB\xd0\x01\n" +
+	"\x0eIssueOAuthCode\x12).wxsuite.sandbox.v1.IssueOAuthCodeRequest\x1a*.wxsuite.sandbox.v1.IssueOAuthCodeResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/v1/sandbox/accounts/{app_id}/oauth:issueCode\x12\x9b\x01\n" +
+	"\tClickMenu\x12$.wxsuite.sandbox.v1.ClickMenuRequest\x1a%.wxsuite.sandbox.v1.ClickMenuResponse\"A\x82\xd3\xe4\x93\x02;:\x01*\"6/v1/sandbox/accounts/{app_id}/users/{openid}:clickMenu\x12\x97\x01\n" +
+	"\bViewMenu\x12#.wxsuite.sandbox.v1.ViewMenuRequest\x1a$.wxsuite.sandbox.v1.ViewMenuResponse\"@\x82\xd3\xe4\x93\x02::\x01*\"5/v1/sandbox/accounts/{app_id}/users/{openid}:viewMenu\x12\xa1\x01\n" +
+	"\x0eSetMenuOptions\x12).wxsuite.sandbox.v1.SetMenuOptionsRequest\x1a*.wxsuite.sandbox.v1.SetMenuOptionsResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/v1/sandbox/accounts/{app_id}/menu:setOptions\x12\xa1\x01\n" +
+	"\x0eSetConsoleMenu\x12).wxsuite.sandbox.v1.SetConsoleMenuRequest\x1a*.wxsuite.sandbox.v1.SetConsoleMenuResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/v1/sandbox/accounts/{app_id}/menu:setConsole\x12\xa5\x01\n" +
+	"\x10SetAutoReplyInfo\x12+.wxsuite.sandbox.v1.SetAutoReplyInfoRequest\x1a,.wxsuite.sandbox.v1.SetAutoReplyInfoResponse\"6\x82\xd3\xe4\x93\x020:\x01*\"+/v1/sandbox/accounts/{app_id}/autoreply:set\x12\xc7\x01\n" +
+	"\x12AnswerKfInvitation\x12-.wxsuite.sandbox.v1.AnswerKfInvitationRequest\x1a..wxsuite.sandbox.v1.AnswerKfInvitationResponse\"R\x82\xd3\xe4\x93\x02L:\x01*\"G/v1/sandbox/accounts/{app_id}/kf-accounts/{kf_account}:answerInvitation\x12\xab\x01\n" +
+	"\vSetKfOnline\x12&.wxsuite.sandbox.v1.SetKfOnlineRequest\x1a'.wxsuite.sandbox.v1.SetKfOnlineResponse\"K\x82\xd3\xe4\x93\x02E:\x01*\"@/v1/sandbox/accounts/{app_id}/kf-accounts/{kf_account}:setOnline\x12\xa7\x01\n" +
+	"\fTransferToKf\x12'.wxsuite.sandbox.v1.TransferToKfRequest\x1a(.wxsuite.sandbox.v1.TransferToKfResponse\"D\x82\xd3\xe4\x93\x02>:\x01*\"9/v1/sandbox/accounts/{app_id}/users/{openid}:transferToKf\x12\xa7\x01\n" +
+	"\fAddKfMessage\x12'.wxsuite.sandbox.v1.AddKfMessageRequest\x1a(.wxsuite.sandbox.v1.AddKfMessageResponse\"D\x82\xd3\xe4\x93\x02>:\x01*\"9/v1/sandbox/accounts/{app_id}/users/{openid}:addKfMessage\x12\xb2\x01\n" +
+	"\x13SetOutboundSettings\x12..wxsuite.sandbox.v1.SetOutboundSettingsRequest\x1a/.wxsuite.sandbox.v1.SetOutboundSettingsResponse\":\x82\xd3\xe4\x93\x024:\x01*\x1a//v1/sandbox/accounts/{app_id}/outbound-settings\x12\xc7\x01\n" +
+	"\x14AnswerSubscribePopup\x12/.wxsuite.sandbox.v1.AnswerSubscribePopupRequest\x1a0.wxsuite.sandbox.v1.AnswerSubscribePopupResponse\"L\x82\xd3\xe4\x93\x02F:\x01*\"A/v1/sandbox/accounts/{app_id}/users/{openid}:answerSubscribePopup\x12\xc3\x01\n" +
+	"\x13ChangeSubscriptions\x12..wxsuite.sandbox.v1.ChangeSubscriptionsRequest\x1a/.wxsuite.sandbox.v1.ChangeSubscriptionsResponse\"K\x82\xd3\xe4\x93\x02E:\x01*\"@/v1/sandbox/accounts/{app_id}/users/{openid}:changeSubscriptions\x12\xdf\x01\n" +
+	"\x1aConfirmOneTimeSubscription\x125.wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionRequest\x1a6.wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionResponse\"R\x82\xd3\xe4\x93\x02L:\x01*\"G/v1/sandbox/accounts/{app_id}/users/{openid}:confirmOneTimeSubscription\x12\xb9\x01\n" +
+	"\x11SetReceiveBlocked\x12,.wxsuite.sandbox.v1.SetReceiveBlockedRequest\x1a-.wxsuite.sandbox.v1.SetReceiveBlockedResponse\"G\x82\xd3\xe4\x93\x02A:\x01*\x1a</v1/sandbox/accounts/{app_id}/users/{openid}/receive-blocked\x12\xa5\x01\n" +
+	"\vPublishNews\x12&.wxsuite.sandbox.v1.PublishNewsRequest\x1a'.wxsuite.sandbox.v1.PublishNewsResponse\"E\x82\xd3\xe4\x93\x02?:\x01*\":/v1/sandbox/accounts/{app_id}/materials/{media_id}:publish\x12\xa5\x01\n" +
+	"\n" +
+	"AddComment\x12%.wxsuite.sandbox.v1.AddCommentRequest\x1a&.wxsuite.sandbox.v1.AddCommentResponse\"H\x82\xd3\xe4\x93\x02B:\x01*\"=/v1/sandbox/accounts/{app_id}/articles/{msg_data_id}/comments\x12\xd8\x01\n" +
+	"\x10DeleteOwnComment\x12+.wxsuite.sandbox.v1.DeleteOwnCommentRequest\x1a,.wxsuite.sandbox.v1.DeleteOwnCommentResponse\"i\x82\xd3\xe4\x93\x02c:\x01*\"^/v1/sandbox/accounts/{app_id}/articles/{msg_data_id}/comments/{user_comment_id}:deleteByAuthor\x12\xad\x01\n" +
+	"\x11GenerateFollowers\x12,.wxsuite.sandbox.v1.GenerateFollowersRequest\x1a-.wxsuite.sandbox.v1.GenerateFollowersResponse\";\x82\xd3\xe4\x93\x025:\x01*\"0/v1/sandbox/accounts/{app_id}/followers:generate\x12\x92\x01\n" +
+	"\n" +
+	"ScanQRCode\x12%.wxsuite.sandbox.v1.ScanQRCodeRequest\x1a&.wxsuite.sandbox.v1.ScanQRCodeResponse\"5\x82\xd3\xe4\x93\x02/:\x01*\"*/v1/sandbox/accounts/{app_id}/qrcodes:scan\x12\xa2\x01\n" +
+	"\rSubscribeUser\x12(.wxsuite.sandbox.v1.SubscribeUserRequest\x1a).wxsuite.sandbox.v1.SubscribeUserResponse\"<\x82\xd3\xe4\x93\x026:\x01*\"1/v1/sandbox/accounts/{app_id}/followers:subscribe\x12\xaa\x01\n" +
+	"\x0fUnsubscribeUser\x12*.wxsuite.sandbox.v1.UnsubscribeUserRequest\x1a+.wxsuite.sandbox.v1.UnsubscribeUserResponse\">\x82\xd3\xe4\x93\x028:\x01*\"3/v1/sandbox/accounts/{app_id}/followers:unsubscribeB\xd0\x01\n" +
 	"\x16com.wxsuite.sandbox.v1B\fSandboxProtoP\x01Z>github.com/wxsuite/wxsuite/gen/go/wxsuite/sandbox/v1;sandboxv1\xa2\x02\x03WSX\xaa\x02\x12Wxsuite.Sandbox.V1\xca\x02\x12Wxsuite\\Sandbox\\V1\xe2\x02\x1eWxsuite\\Sandbox\\V1\\GPBMetadata\xea\x02\x14Wxsuite::Sandbox::V1b\x06proto3"
 
 var (
@@ -3453,145 +6090,238 @@ func file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP() []byte {
 	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescData
 }
 
-var file_wxsuite_sandbox_v1_sandbox_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_wxsuite_sandbox_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
+var file_wxsuite_sandbox_v1_sandbox_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_wxsuite_sandbox_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 97)
 var file_wxsuite_sandbox_v1_sandbox_proto_goTypes = []any{
-	(EncryptMode)(0),                   // 0: wxsuite.sandbox.v1.EncryptMode
-	(FaultKind)(0),                     // 1: wxsuite.sandbox.v1.FaultKind
-	(*SimulatedAccount)(nil),           // 2: wxsuite.sandbox.v1.SimulatedAccount
-	(*CreateAccountRequest)(nil),       // 3: wxsuite.sandbox.v1.CreateAccountRequest
-	(*CreateAccountResponse)(nil),      // 4: wxsuite.sandbox.v1.CreateAccountResponse
-	(*ListAccountsRequest)(nil),        // 5: wxsuite.sandbox.v1.ListAccountsRequest
-	(*ListAccountsResponse)(nil),       // 6: wxsuite.sandbox.v1.ListAccountsResponse
-	(*DeleteAccountRequest)(nil),       // 7: wxsuite.sandbox.v1.DeleteAccountRequest
-	(*DeleteAccountResponse)(nil),      // 8: wxsuite.sandbox.v1.DeleteAccountResponse
-	(*RevokeTokensRequest)(nil),        // 9: wxsuite.sandbox.v1.RevokeTokensRequest
-	(*RevokeTokensResponse)(nil),       // 10: wxsuite.sandbox.v1.RevokeTokensResponse
-	(*IssueTokenRequest)(nil),          // 11: wxsuite.sandbox.v1.IssueTokenRequest
-	(*IssueTokenResponse)(nil),         // 12: wxsuite.sandbox.v1.IssueTokenResponse
-	(*GetClockRequest)(nil),            // 13: wxsuite.sandbox.v1.GetClockRequest
-	(*GetClockResponse)(nil),           // 14: wxsuite.sandbox.v1.GetClockResponse
-	(*AdvanceClockRequest)(nil),        // 15: wxsuite.sandbox.v1.AdvanceClockRequest
-	(*AdvanceClockResponse)(nil),       // 16: wxsuite.sandbox.v1.AdvanceClockResponse
-	(*Fault)(nil),                      // 17: wxsuite.sandbox.v1.Fault
-	(*AddFaultRequest)(nil),            // 18: wxsuite.sandbox.v1.AddFaultRequest
-	(*AddFaultResponse)(nil),           // 19: wxsuite.sandbox.v1.AddFaultResponse
-	(*ListFaultsRequest)(nil),          // 20: wxsuite.sandbox.v1.ListFaultsRequest
-	(*ListFaultsResponse)(nil),         // 21: wxsuite.sandbox.v1.ListFaultsResponse
-	(*ClearFaultsRequest)(nil),         // 22: wxsuite.sandbox.v1.ClearFaultsRequest
-	(*ClearFaultsResponse)(nil),        // 23: wxsuite.sandbox.v1.ClearFaultsResponse
-	(*SetQuotaRequest)(nil),            // 24: wxsuite.sandbox.v1.SetQuotaRequest
-	(*SetQuotaResponse)(nil),           // 25: wxsuite.sandbox.v1.SetQuotaResponse
-	(*Call)(nil),                       // 26: wxsuite.sandbox.v1.Call
-	(*ListCallsRequest)(nil),           // 27: wxsuite.sandbox.v1.ListCallsRequest
-	(*ListCallsResponse)(nil),          // 28: wxsuite.sandbox.v1.ListCallsResponse
-	(*ClearCallsRequest)(nil),          // 29: wxsuite.sandbox.v1.ClearCallsRequest
-	(*ClearCallsResponse)(nil),         // 30: wxsuite.sandbox.v1.ClearCallsResponse
-	(*SimulatedUser)(nil),              // 31: wxsuite.sandbox.v1.SimulatedUser
-	(*CreateUserRequest)(nil),          // 32: wxsuite.sandbox.v1.CreateUserRequest
-	(*CreateUserResponse)(nil),         // 33: wxsuite.sandbox.v1.CreateUserResponse
-	(*ListUsersRequest)(nil),           // 34: wxsuite.sandbox.v1.ListUsersRequest
-	(*ListUsersResponse)(nil),          // 35: wxsuite.sandbox.v1.ListUsersResponse
-	(*DeleteUserRequest)(nil),          // 36: wxsuite.sandbox.v1.DeleteUserRequest
-	(*DeleteUserResponse)(nil),         // 37: wxsuite.sandbox.v1.DeleteUserResponse
-	(*SetAuthorizingUserRequest)(nil),  // 38: wxsuite.sandbox.v1.SetAuthorizingUserRequest
-	(*SetAuthorizingUserResponse)(nil), // 39: wxsuite.sandbox.v1.SetAuthorizingUserResponse
-	(*IssueOAuthCodeRequest)(nil),      // 40: wxsuite.sandbox.v1.IssueOAuthCodeRequest
-	(*IssueOAuthCodeResponse)(nil),     // 41: wxsuite.sandbox.v1.IssueOAuthCodeResponse
-	(*PushMessageRequest)(nil),         // 42: wxsuite.sandbox.v1.PushMessageRequest
-	(*ImagePush)(nil),                  // 43: wxsuite.sandbox.v1.ImagePush
-	(*VoicePush)(nil),                  // 44: wxsuite.sandbox.v1.VoicePush
-	(*VideoPush)(nil),                  // 45: wxsuite.sandbox.v1.VideoPush
-	(*LocationPush)(nil),               // 46: wxsuite.sandbox.v1.LocationPush
-	(*LinkPush)(nil),                   // 47: wxsuite.sandbox.v1.LinkPush
-	(*PushEventRequest)(nil),           // 48: wxsuite.sandbox.v1.PushEventRequest
-	(*PushResult)(nil),                 // 49: wxsuite.sandbox.v1.PushResult
-	(*PushMessageResponse)(nil),        // 50: wxsuite.sandbox.v1.PushMessageResponse
-	(*PushEventResponse)(nil),          // 51: wxsuite.sandbox.v1.PushEventResponse
-	(*ListInboxRequest)(nil),           // 52: wxsuite.sandbox.v1.ListInboxRequest
-	(*InboxItem)(nil),                  // 53: wxsuite.sandbox.v1.InboxItem
-	(*ListInboxResponse)(nil),          // 54: wxsuite.sandbox.v1.ListInboxResponse
-	nil,                                // 55: wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
-	(*timestamppb.Timestamp)(nil),      // 56: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),        // 57: google.protobuf.Duration
+	(EncryptMode)(0),                           // 0: wxsuite.sandbox.v1.EncryptMode
+	(FaultKind)(0),                             // 1: wxsuite.sandbox.v1.FaultKind
+	(KfMessageDirection)(0),                    // 2: wxsuite.sandbox.v1.KfMessageDirection
+	(*SimulatedAccount)(nil),                   // 3: wxsuite.sandbox.v1.SimulatedAccount
+	(*CreateAccountRequest)(nil),               // 4: wxsuite.sandbox.v1.CreateAccountRequest
+	(*CreateAccountResponse)(nil),              // 5: wxsuite.sandbox.v1.CreateAccountResponse
+	(*ListAccountsRequest)(nil),                // 6: wxsuite.sandbox.v1.ListAccountsRequest
+	(*ListAccountsResponse)(nil),               // 7: wxsuite.sandbox.v1.ListAccountsResponse
+	(*DeleteAccountRequest)(nil),               // 8: wxsuite.sandbox.v1.DeleteAccountRequest
+	(*DeleteAccountResponse)(nil),              // 9: wxsuite.sandbox.v1.DeleteAccountResponse
+	(*RevokeTokensRequest)(nil),                // 10: wxsuite.sandbox.v1.RevokeTokensRequest
+	(*RevokeTokensResponse)(nil),               // 11: wxsuite.sandbox.v1.RevokeTokensResponse
+	(*IssueTokenRequest)(nil),                  // 12: wxsuite.sandbox.v1.IssueTokenRequest
+	(*IssueTokenResponse)(nil),                 // 13: wxsuite.sandbox.v1.IssueTokenResponse
+	(*GetClockRequest)(nil),                    // 14: wxsuite.sandbox.v1.GetClockRequest
+	(*GetClockResponse)(nil),                   // 15: wxsuite.sandbox.v1.GetClockResponse
+	(*AdvanceClockRequest)(nil),                // 16: wxsuite.sandbox.v1.AdvanceClockRequest
+	(*AdvanceClockResponse)(nil),               // 17: wxsuite.sandbox.v1.AdvanceClockResponse
+	(*Fault)(nil),                              // 18: wxsuite.sandbox.v1.Fault
+	(*AddFaultRequest)(nil),                    // 19: wxsuite.sandbox.v1.AddFaultRequest
+	(*AddFaultResponse)(nil),                   // 20: wxsuite.sandbox.v1.AddFaultResponse
+	(*ListFaultsRequest)(nil),                  // 21: wxsuite.sandbox.v1.ListFaultsRequest
+	(*ListFaultsResponse)(nil),                 // 22: wxsuite.sandbox.v1.ListFaultsResponse
+	(*ClearFaultsRequest)(nil),                 // 23: wxsuite.sandbox.v1.ClearFaultsRequest
+	(*ClearFaultsResponse)(nil),                // 24: wxsuite.sandbox.v1.ClearFaultsResponse
+	(*SetQuotaRequest)(nil),                    // 25: wxsuite.sandbox.v1.SetQuotaRequest
+	(*SetQuotaResponse)(nil),                   // 26: wxsuite.sandbox.v1.SetQuotaResponse
+	(*Call)(nil),                               // 27: wxsuite.sandbox.v1.Call
+	(*ListCallsRequest)(nil),                   // 28: wxsuite.sandbox.v1.ListCallsRequest
+	(*ListCallsResponse)(nil),                  // 29: wxsuite.sandbox.v1.ListCallsResponse
+	(*ClearCallsRequest)(nil),                  // 30: wxsuite.sandbox.v1.ClearCallsRequest
+	(*ClearCallsResponse)(nil),                 // 31: wxsuite.sandbox.v1.ClearCallsResponse
+	(*SimulatedUser)(nil),                      // 32: wxsuite.sandbox.v1.SimulatedUser
+	(*CreateUserRequest)(nil),                  // 33: wxsuite.sandbox.v1.CreateUserRequest
+	(*CreateUserResponse)(nil),                 // 34: wxsuite.sandbox.v1.CreateUserResponse
+	(*ListUsersRequest)(nil),                   // 35: wxsuite.sandbox.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),                  // 36: wxsuite.sandbox.v1.ListUsersResponse
+	(*DeleteUserRequest)(nil),                  // 37: wxsuite.sandbox.v1.DeleteUserRequest
+	(*DeleteUserResponse)(nil),                 // 38: wxsuite.sandbox.v1.DeleteUserResponse
+	(*SetAuthorizingUserRequest)(nil),          // 39: wxsuite.sandbox.v1.SetAuthorizingUserRequest
+	(*SetAuthorizingUserResponse)(nil),         // 40: wxsuite.sandbox.v1.SetAuthorizingUserResponse
+	(*IssueOAuthCodeRequest)(nil),              // 41: wxsuite.sandbox.v1.IssueOAuthCodeRequest
+	(*IssueOAuthCodeResponse)(nil),             // 42: wxsuite.sandbox.v1.IssueOAuthCodeResponse
+	(*PushMessageRequest)(nil),                 // 43: wxsuite.sandbox.v1.PushMessageRequest
+	(*ImagePush)(nil),                          // 44: wxsuite.sandbox.v1.ImagePush
+	(*VoicePush)(nil),                          // 45: wxsuite.sandbox.v1.VoicePush
+	(*VideoPush)(nil),                          // 46: wxsuite.sandbox.v1.VideoPush
+	(*LocationPush)(nil),                       // 47: wxsuite.sandbox.v1.LocationPush
+	(*LinkPush)(nil),                           // 48: wxsuite.sandbox.v1.LinkPush
+	(*PushEventRequest)(nil),                   // 49: wxsuite.sandbox.v1.PushEventRequest
+	(*PushResult)(nil),                         // 50: wxsuite.sandbox.v1.PushResult
+	(*PushMessageResponse)(nil),                // 51: wxsuite.sandbox.v1.PushMessageResponse
+	(*PushEventResponse)(nil),                  // 52: wxsuite.sandbox.v1.PushEventResponse
+	(*ListInboxRequest)(nil),                   // 53: wxsuite.sandbox.v1.ListInboxRequest
+	(*InboxItem)(nil),                          // 54: wxsuite.sandbox.v1.InboxItem
+	(*ListInboxResponse)(nil),                  // 55: wxsuite.sandbox.v1.ListInboxResponse
+	(*ClickMenuRequest)(nil),                   // 56: wxsuite.sandbox.v1.ClickMenuRequest
+	(*ClickMenuResponse)(nil),                  // 57: wxsuite.sandbox.v1.ClickMenuResponse
+	(*ViewMenuRequest)(nil),                    // 58: wxsuite.sandbox.v1.ViewMenuRequest
+	(*ViewMenuResponse)(nil),                   // 59: wxsuite.sandbox.v1.ViewMenuResponse
+	(*SetMenuOptionsRequest)(nil),              // 60: wxsuite.sandbox.v1.SetMenuOptionsRequest
+	(*SetMenuOptionsResponse)(nil),             // 61: wxsuite.sandbox.v1.SetMenuOptionsResponse
+	(*SetConsoleMenuRequest)(nil),              // 62: wxsuite.sandbox.v1.SetConsoleMenuRequest
+	(*SetConsoleMenuResponse)(nil),             // 63: wxsuite.sandbox.v1.SetConsoleMenuResponse
+	(*SetAutoReplyInfoRequest)(nil),            // 64: wxsuite.sandbox.v1.SetAutoReplyInfoRequest
+	(*SetAutoReplyInfoResponse)(nil),           // 65: wxsuite.sandbox.v1.SetAutoReplyInfoResponse
+	(*AnswerKfInvitationRequest)(nil),          // 66: wxsuite.sandbox.v1.AnswerKfInvitationRequest
+	(*AnswerKfInvitationResponse)(nil),         // 67: wxsuite.sandbox.v1.AnswerKfInvitationResponse
+	(*SetKfOnlineRequest)(nil),                 // 68: wxsuite.sandbox.v1.SetKfOnlineRequest
+	(*SetKfOnlineResponse)(nil),                // 69: wxsuite.sandbox.v1.SetKfOnlineResponse
+	(*TransferToKfRequest)(nil),                // 70: wxsuite.sandbox.v1.TransferToKfRequest
+	(*TransferToKfResponse)(nil),               // 71: wxsuite.sandbox.v1.TransferToKfResponse
+	(*AddKfMessageRequest)(nil),                // 72: wxsuite.sandbox.v1.AddKfMessageRequest
+	(*AddKfMessageResponse)(nil),               // 73: wxsuite.sandbox.v1.AddKfMessageResponse
+	(*SetOutboundSettingsRequest)(nil),         // 74: wxsuite.sandbox.v1.SetOutboundSettingsRequest
+	(*SetOutboundSettingsResponse)(nil),        // 75: wxsuite.sandbox.v1.SetOutboundSettingsResponse
+	(*SubscribeDecision)(nil),                  // 76: wxsuite.sandbox.v1.SubscribeDecision
+	(*AnswerSubscribePopupRequest)(nil),        // 77: wxsuite.sandbox.v1.AnswerSubscribePopupRequest
+	(*AnswerSubscribePopupResponse)(nil),       // 78: wxsuite.sandbox.v1.AnswerSubscribePopupResponse
+	(*ChangeSubscriptionsRequest)(nil),         // 79: wxsuite.sandbox.v1.ChangeSubscriptionsRequest
+	(*ChangeSubscriptionsResponse)(nil),        // 80: wxsuite.sandbox.v1.ChangeSubscriptionsResponse
+	(*ConfirmOneTimeSubscriptionRequest)(nil),  // 81: wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionRequest
+	(*ConfirmOneTimeSubscriptionResponse)(nil), // 82: wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionResponse
+	(*SetReceiveBlockedRequest)(nil),           // 83: wxsuite.sandbox.v1.SetReceiveBlockedRequest
+	(*SetReceiveBlockedResponse)(nil),          // 84: wxsuite.sandbox.v1.SetReceiveBlockedResponse
+	(*PublishNewsRequest)(nil),                 // 85: wxsuite.sandbox.v1.PublishNewsRequest
+	(*PublishNewsResponse)(nil),                // 86: wxsuite.sandbox.v1.PublishNewsResponse
+	(*AddCommentRequest)(nil),                  // 87: wxsuite.sandbox.v1.AddCommentRequest
+	(*AddCommentResponse)(nil),                 // 88: wxsuite.sandbox.v1.AddCommentResponse
+	(*DeleteOwnCommentRequest)(nil),            // 89: wxsuite.sandbox.v1.DeleteOwnCommentRequest
+	(*DeleteOwnCommentResponse)(nil),           // 90: wxsuite.sandbox.v1.DeleteOwnCommentResponse
+	(*GenerateFollowersRequest)(nil),           // 91: wxsuite.sandbox.v1.GenerateFollowersRequest
+	(*GenerateFollowersResponse)(nil),          // 92: wxsuite.sandbox.v1.GenerateFollowersResponse
+	(*ScanQRCodeRequest)(nil),                  // 93: wxsuite.sandbox.v1.ScanQRCodeRequest
+	(*ScanQRCodeResponse)(nil),                 // 94: wxsuite.sandbox.v1.ScanQRCodeResponse
+	(*SubscribeUserRequest)(nil),               // 95: wxsuite.sandbox.v1.SubscribeUserRequest
+	(*SubscribeUserResponse)(nil),              // 96: wxsuite.sandbox.v1.SubscribeUserResponse
+	(*UnsubscribeUserRequest)(nil),             // 97: wxsuite.sandbox.v1.UnsubscribeUserRequest
+	(*UnsubscribeUserResponse)(nil),            // 98: wxsuite.sandbox.v1.UnsubscribeUserResponse
+	nil,                                        // 99: wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
+	(*timestamppb.Timestamp)(nil),              // 100: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                // 101: google.protobuf.Duration
 }
 var file_wxsuite_sandbox_v1_sandbox_proto_depIdxs = []int32{
-	0,  // 0: wxsuite.sandbox.v1.SimulatedAccount.encrypt_mode:type_name -> wxsuite.sandbox.v1.EncryptMode
-	2,  // 1: wxsuite.sandbox.v1.CreateAccountRequest.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
-	2,  // 2: wxsuite.sandbox.v1.CreateAccountResponse.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
-	2,  // 3: wxsuite.sandbox.v1.ListAccountsResponse.accounts:type_name -> wxsuite.sandbox.v1.SimulatedAccount
-	56, // 4: wxsuite.sandbox.v1.IssueTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
-	56, // 5: wxsuite.sandbox.v1.GetClockResponse.now:type_name -> google.protobuf.Timestamp
-	57, // 6: wxsuite.sandbox.v1.AdvanceClockRequest.by:type_name -> google.protobuf.Duration
-	56, // 7: wxsuite.sandbox.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
-	1,  // 8: wxsuite.sandbox.v1.Fault.kind:type_name -> wxsuite.sandbox.v1.FaultKind
-	57, // 9: wxsuite.sandbox.v1.Fault.latency:type_name -> google.protobuf.Duration
-	17, // 10: wxsuite.sandbox.v1.AddFaultRequest.fault:type_name -> wxsuite.sandbox.v1.Fault
-	17, // 11: wxsuite.sandbox.v1.AddFaultResponse.fault:type_name -> wxsuite.sandbox.v1.Fault
-	17, // 12: wxsuite.sandbox.v1.ListFaultsResponse.faults:type_name -> wxsuite.sandbox.v1.Fault
-	56, // 13: wxsuite.sandbox.v1.Call.time:type_name -> google.protobuf.Timestamp
-	26, // 14: wxsuite.sandbox.v1.ListCallsResponse.calls:type_name -> wxsuite.sandbox.v1.Call
-	31, // 15: wxsuite.sandbox.v1.CreateUserRequest.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
-	31, // 16: wxsuite.sandbox.v1.CreateUserResponse.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
-	31, // 17: wxsuite.sandbox.v1.ListUsersResponse.users:type_name -> wxsuite.sandbox.v1.SimulatedUser
-	43, // 18: wxsuite.sandbox.v1.PushMessageRequest.image:type_name -> wxsuite.sandbox.v1.ImagePush
-	44, // 19: wxsuite.sandbox.v1.PushMessageRequest.voice:type_name -> wxsuite.sandbox.v1.VoicePush
-	45, // 20: wxsuite.sandbox.v1.PushMessageRequest.video:type_name -> wxsuite.sandbox.v1.VideoPush
-	45, // 21: wxsuite.sandbox.v1.PushMessageRequest.short_video:type_name -> wxsuite.sandbox.v1.VideoPush
-	46, // 22: wxsuite.sandbox.v1.PushMessageRequest.location:type_name -> wxsuite.sandbox.v1.LocationPush
-	47, // 23: wxsuite.sandbox.v1.PushMessageRequest.link:type_name -> wxsuite.sandbox.v1.LinkPush
-	55, // 24: wxsuite.sandbox.v1.PushEventRequest.fields:type_name -> wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
-	49, // 25: wxsuite.sandbox.v1.PushMessageResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
-	49, // 26: wxsuite.sandbox.v1.PushEventResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
-	56, // 27: wxsuite.sandbox.v1.InboxItem.time:type_name -> google.protobuf.Timestamp
-	53, // 28: wxsuite.sandbox.v1.ListInboxResponse.items:type_name -> wxsuite.sandbox.v1.InboxItem
-	3,  // 29: wxsuite.sandbox.v1.SandboxService.CreateAccount:input_type -> wxsuite.sandbox.v1.CreateAccountRequest
-	5,  // 30: wxsuite.sandbox.v1.SandboxService.ListAccounts:input_type -> wxsuite.sandbox.v1.ListAccountsRequest
-	7,  // 31: wxsuite.sandbox.v1.SandboxService.DeleteAccount:input_type -> wxsuite.sandbox.v1.DeleteAccountRequest
-	9,  // 32: wxsuite.sandbox.v1.SandboxService.RevokeTokens:input_type -> wxsuite.sandbox.v1.RevokeTokensRequest
-	11, // 33: wxsuite.sandbox.v1.SandboxService.IssueToken:input_type -> wxsuite.sandbox.v1.IssueTokenRequest
-	13, // 34: wxsuite.sandbox.v1.SandboxService.GetClock:input_type -> wxsuite.sandbox.v1.GetClockRequest
-	15, // 35: wxsuite.sandbox.v1.SandboxService.AdvanceClock:input_type -> wxsuite.sandbox.v1.AdvanceClockRequest
-	18, // 36: wxsuite.sandbox.v1.SandboxService.AddFault:input_type -> wxsuite.sandbox.v1.AddFaultRequest
-	20, // 37: wxsuite.sandbox.v1.SandboxService.ListFaults:input_type -> wxsuite.sandbox.v1.ListFaultsRequest
-	22, // 38: wxsuite.sandbox.v1.SandboxService.ClearFaults:input_type -> wxsuite.sandbox.v1.ClearFaultsRequest
-	24, // 39: wxsuite.sandbox.v1.SandboxService.SetQuota:input_type -> wxsuite.sandbox.v1.SetQuotaRequest
-	27, // 40: wxsuite.sandbox.v1.SandboxService.ListCalls:input_type -> wxsuite.sandbox.v1.ListCallsRequest
-	29, // 41: wxsuite.sandbox.v1.SandboxService.ClearCalls:input_type -> wxsuite.sandbox.v1.ClearCallsRequest
-	32, // 42: wxsuite.sandbox.v1.SandboxService.CreateUser:input_type -> wxsuite.sandbox.v1.CreateUserRequest
-	34, // 43: wxsuite.sandbox.v1.SandboxService.ListUsers:input_type -> wxsuite.sandbox.v1.ListUsersRequest
-	36, // 44: wxsuite.sandbox.v1.SandboxService.DeleteUser:input_type -> wxsuite.sandbox.v1.DeleteUserRequest
-	38, // 45: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:input_type -> wxsuite.sandbox.v1.SetAuthorizingUserRequest
-	42, // 46: wxsuite.sandbox.v1.SandboxService.PushMessage:input_type -> wxsuite.sandbox.v1.PushMessageRequest
-	48, // 47: wxsuite.sandbox.v1.SandboxService.PushEvent:input_type -> wxsuite.sandbox.v1.PushEventRequest
-	52, // 48: wxsuite.sandbox.v1.SandboxService.ListInbox:input_type -> wxsuite.sandbox.v1.ListInboxRequest
-	40, // 49: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:input_type -> wxsuite.sandbox.v1.IssueOAuthCodeRequest
-	4,  // 50: wxsuite.sandbox.v1.SandboxService.CreateAccount:output_type -> wxsuite.sandbox.v1.CreateAccountResponse
-	6,  // 51: wxsuite.sandbox.v1.SandboxService.ListAccounts:output_type -> wxsuite.sandbox.v1.ListAccountsResponse
-	8,  // 52: wxsuite.sandbox.v1.SandboxService.DeleteAccount:output_type -> wxsuite.sandbox.v1.DeleteAccountResponse
-	10, // 53: wxsuite.sandbox.v1.SandboxService.RevokeTokens:output_type -> wxsuite.sandbox.v1.RevokeTokensResponse
-	12, // 54: wxsuite.sandbox.v1.SandboxService.IssueToken:output_type -> wxsuite.sandbox.v1.IssueTokenResponse
-	14, // 55: wxsuite.sandbox.v1.SandboxService.GetClock:output_type -> wxsuite.sandbox.v1.GetClockResponse
-	16, // 56: wxsuite.sandbox.v1.SandboxService.AdvanceClock:output_type -> wxsuite.sandbox.v1.AdvanceClockResponse
-	19, // 57: wxsuite.sandbox.v1.SandboxService.AddFault:output_type -> wxsuite.sandbox.v1.AddFaultResponse
-	21, // 58: wxsuite.sandbox.v1.SandboxService.ListFaults:output_type -> wxsuite.sandbox.v1.ListFaultsResponse
-	23, // 59: wxsuite.sandbox.v1.SandboxService.ClearFaults:output_type -> wxsuite.sandbox.v1.ClearFaultsResponse
-	25, // 60: wxsuite.sandbox.v1.SandboxService.SetQuota:output_type -> wxsuite.sandbox.v1.SetQuotaResponse
-	28, // 61: wxsuite.sandbox.v1.SandboxService.ListCalls:output_type -> wxsuite.sandbox.v1.ListCallsResponse
-	30, // 62: wxsuite.sandbox.v1.SandboxService.ClearCalls:output_type -> wxsuite.sandbox.v1.ClearCallsResponse
-	33, // 63: wxsuite.sandbox.v1.SandboxService.CreateUser:output_type -> wxsuite.sandbox.v1.CreateUserResponse
-	35, // 64: wxsuite.sandbox.v1.SandboxService.ListUsers:output_type -> wxsuite.sandbox.v1.ListUsersResponse
-	37, // 65: wxsuite.sandbox.v1.SandboxService.DeleteUser:output_type -> wxsuite.sandbox.v1.DeleteUserResponse
-	39, // 66: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:output_type -> wxsuite.sandbox.v1.SetAuthorizingUserResponse
-	50, // 67: wxsuite.sandbox.v1.SandboxService.PushMessage:output_type -> wxsuite.sandbox.v1.PushMessageResponse
-	51, // 68: wxsuite.sandbox.v1.SandboxService.PushEvent:output_type -> wxsuite.sandbox.v1.PushEventResponse
-	54, // 69: wxsuite.sandbox.v1.SandboxService.ListInbox:output_type -> wxsuite.sandbox.v1.ListInboxResponse
-	41, // 70: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:output_type -> wxsuite.sandbox.v1.IssueOAuthCodeResponse
-	50, // [50:71] is the sub-list for method output_type
-	29, // [29:50] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	0,   // 0: wxsuite.sandbox.v1.SimulatedAccount.encrypt_mode:type_name -> wxsuite.sandbox.v1.EncryptMode
+	3,   // 1: wxsuite.sandbox.v1.CreateAccountRequest.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
+	3,   // 2: wxsuite.sandbox.v1.CreateAccountResponse.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
+	3,   // 3: wxsuite.sandbox.v1.ListAccountsResponse.accounts:type_name -> wxsuite.sandbox.v1.SimulatedAccount
+	100, // 4: wxsuite.sandbox.v1.IssueTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
+	100, // 5: wxsuite.sandbox.v1.GetClockResponse.now:type_name -> google.protobuf.Timestamp
+	101, // 6: wxsuite.sandbox.v1.AdvanceClockRequest.by:type_name -> google.protobuf.Duration
+	100, // 7: wxsuite.sandbox.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
+	1,   // 8: wxsuite.sandbox.v1.Fault.kind:type_name -> wxsuite.sandbox.v1.FaultKind
+	101, // 9: wxsuite.sandbox.v1.Fault.latency:type_name -> google.protobuf.Duration
+	18,  // 10: wxsuite.sandbox.v1.AddFaultRequest.fault:type_name -> wxsuite.sandbox.v1.Fault
+	18,  // 11: wxsuite.sandbox.v1.AddFaultResponse.fault:type_name -> wxsuite.sandbox.v1.Fault
+	18,  // 12: wxsuite.sandbox.v1.ListFaultsResponse.faults:type_name -> wxsuite.sandbox.v1.Fault
+	100, // 13: wxsuite.sandbox.v1.Call.time:type_name -> google.protobuf.Timestamp
+	27,  // 14: wxsuite.sandbox.v1.ListCallsResponse.calls:type_name -> wxsuite.sandbox.v1.Call
+	32,  // 15: wxsuite.sandbox.v1.CreateUserRequest.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
+	32,  // 16: wxsuite.sandbox.v1.CreateUserResponse.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
+	32,  // 17: wxsuite.sandbox.v1.ListUsersResponse.users:type_name -> wxsuite.sandbox.v1.SimulatedUser
+	44,  // 18: wxsuite.sandbox.v1.PushMessageRequest.image:type_name -> wxsuite.sandbox.v1.ImagePush
+	45,  // 19: wxsuite.sandbox.v1.PushMessageRequest.voice:type_name -> wxsuite.sandbox.v1.VoicePush
+	46,  // 20: wxsuite.sandbox.v1.PushMessageRequest.video:type_name -> wxsuite.sandbox.v1.VideoPush
+	46,  // 21: wxsuite.sandbox.v1.PushMessageRequest.short_video:type_name -> wxsuite.sandbox.v1.VideoPush
+	47,  // 22: wxsuite.sandbox.v1.PushMessageRequest.location:type_name -> wxsuite.sandbox.v1.LocationPush
+	48,  // 23: wxsuite.sandbox.v1.PushMessageRequest.link:type_name -> wxsuite.sandbox.v1.LinkPush
+	99,  // 24: wxsuite.sandbox.v1.PushEventRequest.fields:type_name -> wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
+	50,  // 25: wxsuite.sandbox.v1.PushMessageResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
+	50,  // 26: wxsuite.sandbox.v1.PushEventResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
+	100, // 27: wxsuite.sandbox.v1.InboxItem.time:type_name -> google.protobuf.Timestamp
+	54,  // 28: wxsuite.sandbox.v1.ListInboxResponse.items:type_name -> wxsuite.sandbox.v1.InboxItem
+	50,  // 29: wxsuite.sandbox.v1.ClickMenuResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
+	50,  // 30: wxsuite.sandbox.v1.ViewMenuResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
+	2,   // 31: wxsuite.sandbox.v1.AddKfMessageRequest.direction:type_name -> wxsuite.sandbox.v1.KfMessageDirection
+	76,  // 32: wxsuite.sandbox.v1.AnswerSubscribePopupRequest.decisions:type_name -> wxsuite.sandbox.v1.SubscribeDecision
+	50,  // 33: wxsuite.sandbox.v1.AnswerSubscribePopupResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
+	76,  // 34: wxsuite.sandbox.v1.ChangeSubscriptionsRequest.decisions:type_name -> wxsuite.sandbox.v1.SubscribeDecision
+	50,  // 35: wxsuite.sandbox.v1.ChangeSubscriptionsResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
+	4,   // 36: wxsuite.sandbox.v1.SandboxService.CreateAccount:input_type -> wxsuite.sandbox.v1.CreateAccountRequest
+	6,   // 37: wxsuite.sandbox.v1.SandboxService.ListAccounts:input_type -> wxsuite.sandbox.v1.ListAccountsRequest
+	8,   // 38: wxsuite.sandbox.v1.SandboxService.DeleteAccount:input_type -> wxsuite.sandbox.v1.DeleteAccountRequest
+	10,  // 39: wxsuite.sandbox.v1.SandboxService.RevokeTokens:input_type -> wxsuite.sandbox.v1.RevokeTokensRequest
+	12,  // 40: wxsuite.sandbox.v1.SandboxService.IssueToken:input_type -> wxsuite.sandbox.v1.IssueTokenRequest
+	14,  // 41: wxsuite.sandbox.v1.SandboxService.GetClock:input_type -> wxsuite.sandbox.v1.GetClockRequest
+	16,  // 42: wxsuite.sandbox.v1.SandboxService.AdvanceClock:input_type -> wxsuite.sandbox.v1.AdvanceClockRequest
+	19,  // 43: wxsuite.sandbox.v1.SandboxService.AddFault:input_type -> wxsuite.sandbox.v1.AddFaultRequest
+	21,  // 44: wxsuite.sandbox.v1.SandboxService.ListFaults:input_type -> wxsuite.sandbox.v1.ListFaultsRequest
+	23,  // 45: wxsuite.sandbox.v1.SandboxService.ClearFaults:input_type -> wxsuite.sandbox.v1.ClearFaultsRequest
+	25,  // 46: wxsuite.sandbox.v1.SandboxService.SetQuota:input_type -> wxsuite.sandbox.v1.SetQuotaRequest
+	28,  // 47: wxsuite.sandbox.v1.SandboxService.ListCalls:input_type -> wxsuite.sandbox.v1.ListCallsRequest
+	30,  // 48: wxsuite.sandbox.v1.SandboxService.ClearCalls:input_type -> wxsuite.sandbox.v1.ClearCallsRequest
+	33,  // 49: wxsuite.sandbox.v1.SandboxService.CreateUser:input_type -> wxsuite.sandbox.v1.CreateUserRequest
+	35,  // 50: wxsuite.sandbox.v1.SandboxService.ListUsers:input_type -> wxsuite.sandbox.v1.ListUsersRequest
+	37,  // 51: wxsuite.sandbox.v1.SandboxService.DeleteUser:input_type -> wxsuite.sandbox.v1.DeleteUserRequest
+	39,  // 52: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:input_type -> wxsuite.sandbox.v1.SetAuthorizingUserRequest
+	43,  // 53: wxsuite.sandbox.v1.SandboxService.PushMessage:input_type -> wxsuite.sandbox.v1.PushMessageRequest
+	49,  // 54: wxsuite.sandbox.v1.SandboxService.PushEvent:input_type -> wxsuite.sandbox.v1.PushEventRequest
+	53,  // 55: wxsuite.sandbox.v1.SandboxService.ListInbox:input_type -> wxsuite.sandbox.v1.ListInboxRequest
+	41,  // 56: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:input_type -> wxsuite.sandbox.v1.IssueOAuthCodeRequest
+	56,  // 57: wxsuite.sandbox.v1.SandboxService.ClickMenu:input_type -> wxsuite.sandbox.v1.ClickMenuRequest
+	58,  // 58: wxsuite.sandbox.v1.SandboxService.ViewMenu:input_type -> wxsuite.sandbox.v1.ViewMenuRequest
+	60,  // 59: wxsuite.sandbox.v1.SandboxService.SetMenuOptions:input_type -> wxsuite.sandbox.v1.SetMenuOptionsRequest
+	62,  // 60: wxsuite.sandbox.v1.SandboxService.SetConsoleMenu:input_type -> wxsuite.sandbox.v1.SetConsoleMenuRequest
+	64,  // 61: wxsuite.sandbox.v1.SandboxService.SetAutoReplyInfo:input_type -> wxsuite.sandbox.v1.SetAutoReplyInfoRequest
+	66,  // 62: wxsuite.sandbox.v1.SandboxService.AnswerKfInvitation:input_type -> wxsuite.sandbox.v1.AnswerKfInvitationRequest
+	68,  // 63: wxsuite.sandbox.v1.SandboxService.SetKfOnline:input_type -> wxsuite.sandbox.v1.SetKfOnlineRequest
+	70,  // 64: wxsuite.sandbox.v1.SandboxService.TransferToKf:input_type -> wxsuite.sandbox.v1.TransferToKfRequest
+	72,  // 65: wxsuite.sandbox.v1.SandboxService.AddKfMessage:input_type -> wxsuite.sandbox.v1.AddKfMessageRequest
+	74,  // 66: wxsuite.sandbox.v1.SandboxService.SetOutboundSettings:input_type -> wxsuite.sandbox.v1.SetOutboundSettingsRequest
+	77,  // 67: wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup:input_type -> wxsuite.sandbox.v1.AnswerSubscribePopupRequest
+	79,  // 68: wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions:input_type -> wxsuite.sandbox.v1.ChangeSubscriptionsRequest
+	81,  // 69: wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription:input_type -> wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionRequest
+	83,  // 70: wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked:input_type -> wxsuite.sandbox.v1.SetReceiveBlockedRequest
+	85,  // 71: wxsuite.sandbox.v1.SandboxService.PublishNews:input_type -> wxsuite.sandbox.v1.PublishNewsRequest
+	87,  // 72: wxsuite.sandbox.v1.SandboxService.AddComment:input_type -> wxsuite.sandbox.v1.AddCommentRequest
+	89,  // 73: wxsuite.sandbox.v1.SandboxService.DeleteOwnComment:input_type -> wxsuite.sandbox.v1.DeleteOwnCommentRequest
+	91,  // 74: wxsuite.sandbox.v1.SandboxService.GenerateFollowers:input_type -> wxsuite.sandbox.v1.GenerateFollowersRequest
+	93,  // 75: wxsuite.sandbox.v1.SandboxService.ScanQRCode:input_type -> wxsuite.sandbox.v1.ScanQRCodeRequest
+	95,  // 76: wxsuite.sandbox.v1.SandboxService.SubscribeUser:input_type -> wxsuite.sandbox.v1.SubscribeUserRequest
+	97,  // 77: wxsuite.sandbox.v1.SandboxService.UnsubscribeUser:input_type -> wxsuite.sandbox.v1.UnsubscribeUserRequest
+	5,   // 78: wxsuite.sandbox.v1.SandboxService.CreateAccount:output_type -> wxsuite.sandbox.v1.CreateAccountResponse
+	7,   // 79: wxsuite.sandbox.v1.SandboxService.ListAccounts:output_type -> wxsuite.sandbox.v1.ListAccountsResponse
+	9,   // 80: wxsuite.sandbox.v1.SandboxService.DeleteAccount:output_type -> wxsuite.sandbox.v1.DeleteAccountResponse
+	11,  // 81: wxsuite.sandbox.v1.SandboxService.RevokeTokens:output_type -> wxsuite.sandbox.v1.RevokeTokensResponse
+	13,  // 82: wxsuite.sandbox.v1.SandboxService.IssueToken:output_type -> wxsuite.sandbox.v1.IssueTokenResponse
+	15,  // 83: wxsuite.sandbox.v1.SandboxService.GetClock:output_type -> wxsuite.sandbox.v1.GetClockResponse
+	17,  // 84: wxsuite.sandbox.v1.SandboxService.AdvanceClock:output_type -> wxsuite.sandbox.v1.AdvanceClockResponse
+	20,  // 85: wxsuite.sandbox.v1.SandboxService.AddFault:output_type -> wxsuite.sandbox.v1.AddFaultResponse
+	22,  // 86: wxsuite.sandbox.v1.SandboxService.ListFaults:output_type -> wxsuite.sandbox.v1.ListFaultsResponse
+	24,  // 87: wxsuite.sandbox.v1.SandboxService.ClearFaults:output_type -> wxsuite.sandbox.v1.ClearFaultsResponse
+	26,  // 88: wxsuite.sandbox.v1.SandboxService.SetQuota:output_type -> wxsuite.sandbox.v1.SetQuotaResponse
+	29,  // 89: wxsuite.sandbox.v1.SandboxService.ListCalls:output_type -> wxsuite.sandbox.v1.ListCallsResponse
+	31,  // 90: wxsuite.sandbox.v1.SandboxService.ClearCalls:output_type -> wxsuite.sandbox.v1.ClearCallsResponse
+	34,  // 91: wxsuite.sandbox.v1.SandboxService.CreateUser:output_type -> wxsuite.sandbox.v1.CreateUserResponse
+	36,  // 92: wxsuite.sandbox.v1.SandboxService.ListUsers:output_type -> wxsuite.sandbox.v1.ListUsersResponse
+	38,  // 93: wxsuite.sandbox.v1.SandboxService.DeleteUser:output_type -> wxsuite.sandbox.v1.DeleteUserResponse
+	40,  // 94: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:output_type -> wxsuite.sandbox.v1.SetAuthorizingUserResponse
+	51,  // 95: wxsuite.sandbox.v1.SandboxService.PushMessage:output_type -> wxsuite.sandbox.v1.PushMessageResponse
+	52,  // 96: wxsuite.sandbox.v1.SandboxService.PushEvent:output_type -> wxsuite.sandbox.v1.PushEventResponse
+	55,  // 97: wxsuite.sandbox.v1.SandboxService.ListInbox:output_type -> wxsuite.sandbox.v1.ListInboxResponse
+	42,  // 98: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:output_type -> wxsuite.sandbox.v1.IssueOAuthCodeResponse
+	57,  // 99: wxsuite.sandbox.v1.SandboxService.ClickMenu:output_type -> wxsuite.sandbox.v1.ClickMenuResponse
+	59,  // 100: wxsuite.sandbox.v1.SandboxService.ViewMenu:output_type -> wxsuite.sandbox.v1.ViewMenuResponse
+	61,  // 101: wxsuite.sandbox.v1.SandboxService.SetMenuOptions:output_type -> wxsuite.sandbox.v1.SetMenuOptionsResponse
+	63,  // 102: wxsuite.sandbox.v1.SandboxService.SetConsoleMenu:output_type -> wxsuite.sandbox.v1.SetConsoleMenuResponse
+	65,  // 103: wxsuite.sandbox.v1.SandboxService.SetAutoReplyInfo:output_type -> wxsuite.sandbox.v1.SetAutoReplyInfoResponse
+	67,  // 104: wxsuite.sandbox.v1.SandboxService.AnswerKfInvitation:output_type -> wxsuite.sandbox.v1.AnswerKfInvitationResponse
+	69,  // 105: wxsuite.sandbox.v1.SandboxService.SetKfOnline:output_type -> wxsuite.sandbox.v1.SetKfOnlineResponse
+	71,  // 106: wxsuite.sandbox.v1.SandboxService.TransferToKf:output_type -> wxsuite.sandbox.v1.TransferToKfResponse
+	73,  // 107: wxsuite.sandbox.v1.SandboxService.AddKfMessage:output_type -> wxsuite.sandbox.v1.AddKfMessageResponse
+	75,  // 108: wxsuite.sandbox.v1.SandboxService.SetOutboundSettings:output_type -> wxsuite.sandbox.v1.SetOutboundSettingsResponse
+	78,  // 109: wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup:output_type -> wxsuite.sandbox.v1.AnswerSubscribePopupResponse
+	80,  // 110: wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions:output_type -> wxsuite.sandbox.v1.ChangeSubscriptionsResponse
+	82,  // 111: wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription:output_type -> wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionResponse
+	84,  // 112: wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked:output_type -> wxsuite.sandbox.v1.SetReceiveBlockedResponse
+	86,  // 113: wxsuite.sandbox.v1.SandboxService.PublishNews:output_type -> wxsuite.sandbox.v1.PublishNewsResponse
+	88,  // 114: wxsuite.sandbox.v1.SandboxService.AddComment:output_type -> wxsuite.sandbox.v1.AddCommentResponse
+	90,  // 115: wxsuite.sandbox.v1.SandboxService.DeleteOwnComment:output_type -> wxsuite.sandbox.v1.DeleteOwnCommentResponse
+	92,  // 116: wxsuite.sandbox.v1.SandboxService.GenerateFollowers:output_type -> wxsuite.sandbox.v1.GenerateFollowersResponse
+	94,  // 117: wxsuite.sandbox.v1.SandboxService.ScanQRCode:output_type -> wxsuite.sandbox.v1.ScanQRCodeResponse
+	96,  // 118: wxsuite.sandbox.v1.SandboxService.SubscribeUser:output_type -> wxsuite.sandbox.v1.SubscribeUserResponse
+	98,  // 119: wxsuite.sandbox.v1.SandboxService.UnsubscribeUser:output_type -> wxsuite.sandbox.v1.UnsubscribeUserResponse
+	78,  // [78:120] is the sub-list for method output_type
+	36,  // [36:78] is the sub-list for method input_type
+	36,  // [36:36] is the sub-list for extension type_name
+	36,  // [36:36] is the sub-list for extension extendee
+	0,   // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_wxsuite_sandbox_v1_sandbox_proto_init() }
@@ -3613,8 +6343,8 @@ func file_wxsuite_sandbox_v1_sandbox_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_wxsuite_sandbox_v1_sandbox_proto_rawDesc), len(file_wxsuite_sandbox_v1_sandbox_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   54,
+			NumEnums:      3,
+			NumMessages:   97,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,27 +19,48 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	SandboxService_CreateAccount_FullMethodName      = "/wxsuite.sandbox.v1.SandboxService/CreateAccount"
-	SandboxService_ListAccounts_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/ListAccounts"
-	SandboxService_DeleteAccount_FullMethodName      = "/wxsuite.sandbox.v1.SandboxService/DeleteAccount"
-	SandboxService_RevokeTokens_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/RevokeTokens"
-	SandboxService_IssueToken_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/IssueToken"
-	SandboxService_GetClock_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/GetClock"
-	SandboxService_AdvanceClock_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/AdvanceClock"
-	SandboxService_AddFault_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/AddFault"
-	SandboxService_ListFaults_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/ListFaults"
-	SandboxService_ClearFaults_FullMethodName        = "/wxsuite.sandbox.v1.SandboxService/ClearFaults"
-	SandboxService_SetQuota_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/SetQuota"
-	SandboxService_ListCalls_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/ListCalls"
-	SandboxService_ClearCalls_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/ClearCalls"
-	SandboxService_CreateUser_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/CreateUser"
-	SandboxService_ListUsers_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/ListUsers"
-	SandboxService_DeleteUser_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/DeleteUser"
-	SandboxService_SetAuthorizingUser_FullMethodName = "/wxsuite.sandbox.v1.SandboxService/SetAuthorizingUser"
-	SandboxService_PushMessage_FullMethodName        = "/wxsuite.sandbox.v1.SandboxService/PushMessage"
-	SandboxService_PushEvent_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/PushEvent"
-	SandboxService_ListInbox_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/ListInbox"
-	SandboxService_IssueOAuthCode_FullMethodName     = "/wxsuite.sandbox.v1.SandboxService/IssueOAuthCode"
+	SandboxService_CreateAccount_FullMethodName              = "/wxsuite.sandbox.v1.SandboxService/CreateAccount"
+	SandboxService_ListAccounts_FullMethodName               = "/wxsuite.sandbox.v1.SandboxService/ListAccounts"
+	SandboxService_DeleteAccount_FullMethodName              = "/wxsuite.sandbox.v1.SandboxService/DeleteAccount"
+	SandboxService_RevokeTokens_FullMethodName               = "/wxsuite.sandbox.v1.SandboxService/RevokeTokens"
+	SandboxService_IssueToken_FullMethodName                 = "/wxsuite.sandbox.v1.SandboxService/IssueToken"
+	SandboxService_GetClock_FullMethodName                   = "/wxsuite.sandbox.v1.SandboxService/GetClock"
+	SandboxService_AdvanceClock_FullMethodName               = "/wxsuite.sandbox.v1.SandboxService/AdvanceClock"
+	SandboxService_AddFault_FullMethodName                   = "/wxsuite.sandbox.v1.SandboxService/AddFault"
+	SandboxService_ListFaults_FullMethodName                 = "/wxsuite.sandbox.v1.SandboxService/ListFaults"
+	SandboxService_ClearFaults_FullMethodName                = "/wxsuite.sandbox.v1.SandboxService/ClearFaults"
+	SandboxService_SetQuota_FullMethodName                   = "/wxsuite.sandbox.v1.SandboxService/SetQuota"
+	SandboxService_ListCalls_FullMethodName                  = "/wxsuite.sandbox.v1.SandboxService/ListCalls"
+	SandboxService_ClearCalls_FullMethodName                 = "/wxsuite.sandbox.v1.SandboxService/ClearCalls"
+	SandboxService_CreateUser_FullMethodName                 = "/wxsuite.sandbox.v1.SandboxService/CreateUser"
+	SandboxService_ListUsers_FullMethodName                  = "/wxsuite.sandbox.v1.SandboxService/ListUsers"
+	SandboxService_DeleteUser_FullMethodName                 = "/wxsuite.sandbox.v1.SandboxService/DeleteUser"
+	SandboxService_SetAuthorizingUser_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/SetAuthorizingUser"
+	SandboxService_PushMessage_FullMethodName                = "/wxsuite.sandbox.v1.SandboxService/PushMessage"
+	SandboxService_PushEvent_FullMethodName                  = "/wxsuite.sandbox.v1.SandboxService/PushEvent"
+	SandboxService_ListInbox_FullMethodName                  = "/wxsuite.sandbox.v1.SandboxService/ListInbox"
+	SandboxService_IssueOAuthCode_FullMethodName             = "/wxsuite.sandbox.v1.SandboxService/IssueOAuthCode"
+	SandboxService_ClickMenu_FullMethodName                  = "/wxsuite.sandbox.v1.SandboxService/ClickMenu"
+	SandboxService_ViewMenu_FullMethodName                   = "/wxsuite.sandbox.v1.SandboxService/ViewMenu"
+	SandboxService_SetMenuOptions_FullMethodName             = "/wxsuite.sandbox.v1.SandboxService/SetMenuOptions"
+	SandboxService_SetConsoleMenu_FullMethodName             = "/wxsuite.sandbox.v1.SandboxService/SetConsoleMenu"
+	SandboxService_SetAutoReplyInfo_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/SetAutoReplyInfo"
+	SandboxService_AnswerKfInvitation_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/AnswerKfInvitation"
+	SandboxService_SetKfOnline_FullMethodName                = "/wxsuite.sandbox.v1.SandboxService/SetKfOnline"
+	SandboxService_TransferToKf_FullMethodName               = "/wxsuite.sandbox.v1.SandboxService/TransferToKf"
+	SandboxService_AddKfMessage_FullMethodName               = "/wxsuite.sandbox.v1.SandboxService/AddKfMessage"
+	SandboxService_SetOutboundSettings_FullMethodName        = "/wxsuite.sandbox.v1.SandboxService/SetOutboundSettings"
+	SandboxService_AnswerSubscribePopup_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/AnswerSubscribePopup"
+	SandboxService_ChangeSubscriptions_FullMethodName        = "/wxsuite.sandbox.v1.SandboxService/ChangeSubscriptions"
+	SandboxService_ConfirmOneTimeSubscription_FullMethodName = "/wxsuite.sandbox.v1.SandboxService/ConfirmOneTimeSubscription"
+	SandboxService_SetReceiveBlocked_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/SetReceiveBlocked"
+	SandboxService_PublishNews_FullMethodName                = "/wxsuite.sandbox.v1.SandboxService/PublishNews"
+	SandboxService_AddComment_FullMethodName                 = "/wxsuite.sandbox.v1.SandboxService/AddComment"
+	SandboxService_DeleteOwnComment_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/DeleteOwnComment"
+	SandboxService_GenerateFollowers_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/GenerateFollowers"
+	SandboxService_ScanQRCode_FullMethodName                 = "/wxsuite.sandbox.v1.SandboxService/ScanQRCode"
+	SandboxService_SubscribeUser_FullMethodName              = "/wxsuite.sandbox.v1.SandboxService/SubscribeUser"
+	SandboxService_UnsubscribeUser_FullMethodName            = "/wxsuite.sandbox.v1.SandboxService/UnsubscribeUser"
 )
 
 // SandboxServiceClient is the client API for SandboxService service.
@@ -99,6 +120,83 @@ type SandboxServiceClient interface {
 	ListInbox(ctx context.Context, in *ListInboxRequest, opts ...grpc.CallOption) (*ListInboxResponse, error)
 	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
 	IssueOAuthCode(ctx context.Context, in *IssueOAuthCodeRequest, opts ...grpc.CallOption) (*IssueOAuthCodeResponse, error)
+	// ClickMenu makes a simulated user tap a key button (click, scancode_*, pic_*,
+	// location_select) of the menu they see (the conditional menu their tags, sex, region,
+	// platform and language match, else the default menu) and pushes the button's event.
+	// A key that is not in that menu is FailedPrecondition.
+	ClickMenu(ctx context.Context, in *ClickMenuRequest, opts ...grpc.CallOption) (*ClickMenuResponse, error)
+	// ViewMenu makes a simulated user open a view button's url, or a miniprogram button's
+	// pagepath, of the menu they see and pushes VIEW (or view_miniprogram) with the menu's
+	// id. A url or pagepath not in that menu is FailedPrecondition.
+	ViewMenu(ctx context.Context, in *ViewMenuRequest, opts ...grpc.CallOption) (*ViewMenuResponse, error)
+	// SetMenuOptions chooses the account's undocumented menu behaviours.
+	SetMenuOptions(ctx context.Context, in *SetMenuOptionsRequest, opts ...grpc.CallOption) (*SetMenuOptionsResponse, error)
+	// SetConsoleMenu sets the menu as made in the WeChat console: what
+	// get_current_selfmenu_info answers while no menu was created through the API.
+	SetConsoleMenu(ctx context.Context, in *SetConsoleMenuRequest, opts ...grpc.CallOption) (*SetConsoleMenuResponse, error)
+	// SetAutoReplyInfo sets the console auto-reply configuration that
+	// get_current_autoreply_info answers.
+	SetAutoReplyInfo(ctx context.Context, in *SetAutoReplyInfoRequest, opts ...grpc.CallOption) (*SetAutoReplyInfoResponse, error)
+	// AnswerKfInvitation makes the WeChat user invited to bind a customer-service account
+	// accept or reject the invitation. No waiting invitation is FailedPrecondition.
+	AnswerKfInvitation(ctx context.Context, in *AnswerKfInvitationRequest, opts ...grpc.CallOption) (*AnswerKfInvitationResponse, error)
+	// SetKfOnline signs a bound customer-service agent in or out of the web client.
+	SetKfOnline(ctx context.Context, in *SetKfOnlineRequest, opts ...grpc.CallOption) (*SetKfOnlineResponse, error)
+	// TransferToKf does what a transfer_customer_service reply does to a user: a session
+	// with the named bound agent, or with an online agent that has room, or a place in the
+	// waiting queue.
+	TransferToKf(ctx context.Context, in *TransferToKfRequest, opts ...grpc.CallOption) (*TransferToKfResponse, error)
+	// AddKfMessage records a message between a simulated user and the agent serving them
+	// (it keeps the session from its 30-minute idle close). No session is FailedPrecondition.
+	AddKfMessage(ctx context.Context, in *AddKfMessageRequest, opts ...grpc.CallOption) (*AddKfMessageResponse, error)
+	// SetOutboundSettings sets an account's outbound rules: its type (service or
+	// subscription: the mass-send allowances) and whether customer-service sends are
+	// limited per window (5 after a message, 3 within 1 min of a menu tap, follow or scan).
+	SetOutboundSettings(ctx context.Context, in *SetOutboundSettingsRequest, opts ...grpc.CallOption) (*SetOutboundSettingsResponse, error)
+	// AnswerSubscribePopup makes a simulated user accept or reject subscribe templates in
+	// a popup (each accept of a one-time template allows one send) and pushes
+	// subscribe_msg_popup_event.
+	AnswerSubscribePopup(ctx context.Context, in *AnswerSubscribePopupRequest, opts ...grpc.CallOption) (*AnswerSubscribePopupResponse, error)
+	// ChangeSubscriptions makes a simulated user change subscriptions in settings and
+	// pushes subscribe_msg_change_event.
+	ChangeSubscriptions(ctx context.Context, in *ChangeSubscriptionsRequest, opts ...grpc.CallOption) (*ChangeSubscriptionsResponse, error)
+	// ConfirmOneTimeSubscription makes a simulated user confirm a one-time subscription
+	// (一次性订阅消息) page: one send of message/template/subscribe for (template, scene).
+	ConfirmOneTimeSubscription(ctx context.Context, in *ConfirmOneTimeSubscriptionRequest, opts ...grpc.CallOption) (*ConfirmOneTimeSubscriptionResponse, error)
+	// SetReceiveBlocked makes a simulated user switch receiving the account's messages off
+	// (template jobs finish "failed:user block", custom sends get 48002) or on.
+	SetReceiveBlocked(ctx context.Context, in *SetReceiveBlockedRequest, opts ...grpc.CallOption) (*SetReceiveBlockedResponse, error)
+	// PublishNews publishes a permanent news material as a mass send of it would and
+	// returns the msg_data_id its articles' comments are addressed by. Articles created
+	// with need_open_comment=1 start with comments open. An unknown media_id (or one that
+	// is not news) is NotFound.
+	PublishNews(ctx context.Context, in *PublishNewsRequest, opts ...grpc.CallOption) (*PublishNewsResponse, error)
+	// AddComment makes a simulated user comment on a published article. An unknown
+	// article is NotFound; closed comments (or followers-only comments from someone who
+	// does not follow) are FailedPrecondition.
+	AddComment(ctx context.Context, in *AddCommentRequest, opts ...grpc.CallOption) (*AddCommentResponse, error)
+	// DeleteOwnComment makes the author of a comment delete it; the account's operations
+	// on it then get errcode 88004.
+	DeleteOwnComment(ctx context.Context, in *DeleteOwnCommentRequest, opts ...grpc.CallOption) (*DeleteOwnCommentResponse, error)
+	// GenerateFollowers adds count new followers with generated openids (1 to 2,000,000 a
+	// call) to the end of the account's follower list, without pushing events: how
+	// benchmarks get a million followers. It returns the account's follower count.
+	GenerateFollowers(ctx context.Context, in *GenerateFollowersRequest, opts ...grpc.CallOption) (*GenerateFollowersResponse, error)
+	// ScanQRCode makes a simulated user scan one of the account's QR codes in WeChat. A
+	// user who does not follow the account (an unknown or empty openid makes a new user)
+	// follows it through the code (subscribe_scene ADD_SCENE_QR_CODE with the code's
+	// scene) and a subscribe event with EventKey "qrscene_<scene>" and the Ticket is
+	// pushed; a follower causes a SCAN event with EventKey "<scene>". An unknown or
+	// expired ticket is NotFound. Without a callback URL nothing is pushed.
+	ScanQRCode(ctx context.Context, in *ScanQRCodeRequest, opts ...grpc.CallOption) (*ScanQRCodeResponse, error)
+	// SubscribeUser makes a simulated user follow the account (an unknown or empty openid
+	// makes a new user) and pushes the subscribe event; following again moves the user to
+	// the end of the follower list. A follower is FailedPrecondition.
+	SubscribeUser(ctx context.Context, in *SubscribeUserRequest, opts ...grpc.CallOption) (*SubscribeUserResponse, error)
+	// UnsubscribeUser makes a follower unfollow the account and pushes the unsubscribe
+	// event; the user stays known (user/info answers subscribe 0). A non-follower is
+	// FailedPrecondition, an unknown user NotFound.
+	UnsubscribeUser(ctx context.Context, in *UnsubscribeUserRequest, opts ...grpc.CallOption) (*UnsubscribeUserResponse, error)
 }
 
 type sandboxServiceClient struct {
@@ -319,6 +417,216 @@ func (c *sandboxServiceClient) IssueOAuthCode(ctx context.Context, in *IssueOAut
 	return out, nil
 }
 
+func (c *sandboxServiceClient) ClickMenu(ctx context.Context, in *ClickMenuRequest, opts ...grpc.CallOption) (*ClickMenuResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ClickMenuResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ClickMenu_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ViewMenu(ctx context.Context, in *ViewMenuRequest, opts ...grpc.CallOption) (*ViewMenuResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ViewMenuResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ViewMenu_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetMenuOptions(ctx context.Context, in *SetMenuOptionsRequest, opts ...grpc.CallOption) (*SetMenuOptionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetMenuOptionsResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetMenuOptions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetConsoleMenu(ctx context.Context, in *SetConsoleMenuRequest, opts ...grpc.CallOption) (*SetConsoleMenuResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetConsoleMenuResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetConsoleMenu_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetAutoReplyInfo(ctx context.Context, in *SetAutoReplyInfoRequest, opts ...grpc.CallOption) (*SetAutoReplyInfoResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetAutoReplyInfoResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetAutoReplyInfo_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) AnswerKfInvitation(ctx context.Context, in *AnswerKfInvitationRequest, opts ...grpc.CallOption) (*AnswerKfInvitationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AnswerKfInvitationResponse)
+	err := c.cc.Invoke(ctx, SandboxService_AnswerKfInvitation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetKfOnline(ctx context.Context, in *SetKfOnlineRequest, opts ...grpc.CallOption) (*SetKfOnlineResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetKfOnlineResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetKfOnline_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) TransferToKf(ctx context.Context, in *TransferToKfRequest, opts ...grpc.CallOption) (*TransferToKfResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(TransferToKfResponse)
+	err := c.cc.Invoke(ctx, SandboxService_TransferToKf_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) AddKfMessage(ctx context.Context, in *AddKfMessageRequest, opts ...grpc.CallOption) (*AddKfMessageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddKfMessageResponse)
+	err := c.cc.Invoke(ctx, SandboxService_AddKfMessage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetOutboundSettings(ctx context.Context, in *SetOutboundSettingsRequest, opts ...grpc.CallOption) (*SetOutboundSettingsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetOutboundSettingsResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetOutboundSettings_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) AnswerSubscribePopup(ctx context.Context, in *AnswerSubscribePopupRequest, opts ...grpc.CallOption) (*AnswerSubscribePopupResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AnswerSubscribePopupResponse)
+	err := c.cc.Invoke(ctx, SandboxService_AnswerSubscribePopup_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ChangeSubscriptions(ctx context.Context, in *ChangeSubscriptionsRequest, opts ...grpc.CallOption) (*ChangeSubscriptionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ChangeSubscriptionsResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ChangeSubscriptions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ConfirmOneTimeSubscription(ctx context.Context, in *ConfirmOneTimeSubscriptionRequest, opts ...grpc.CallOption) (*ConfirmOneTimeSubscriptionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ConfirmOneTimeSubscriptionResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ConfirmOneTimeSubscription_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetReceiveBlocked(ctx context.Context, in *SetReceiveBlockedRequest, opts ...grpc.CallOption) (*SetReceiveBlockedResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetReceiveBlockedResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetReceiveBlocked_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) PublishNews(ctx context.Context, in *PublishNewsRequest, opts ...grpc.CallOption) (*PublishNewsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PublishNewsResponse)
+	err := c.cc.Invoke(ctx, SandboxService_PublishNews_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) AddComment(ctx context.Context, in *AddCommentRequest, opts ...grpc.CallOption) (*AddCommentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddCommentResponse)
+	err := c.cc.Invoke(ctx, SandboxService_AddComment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) DeleteOwnComment(ctx context.Context, in *DeleteOwnCommentRequest, opts ...grpc.CallOption) (*DeleteOwnCommentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteOwnCommentResponse)
+	err := c.cc.Invoke(ctx, SandboxService_DeleteOwnComment_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) GenerateFollowers(ctx context.Context, in *GenerateFollowersRequest, opts ...grpc.CallOption) (*GenerateFollowersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GenerateFollowersResponse)
+	err := c.cc.Invoke(ctx, SandboxService_GenerateFollowers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ScanQRCode(ctx context.Context, in *ScanQRCodeRequest, opts ...grpc.CallOption) (*ScanQRCodeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ScanQRCodeResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ScanQRCode_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SubscribeUser(ctx context.Context, in *SubscribeUserRequest, opts ...grpc.CallOption) (*SubscribeUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SubscribeUserResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SubscribeUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) UnsubscribeUser(ctx context.Context, in *UnsubscribeUserRequest, opts ...grpc.CallOption) (*UnsubscribeUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UnsubscribeUserResponse)
+	err := c.cc.Invoke(ctx, SandboxService_UnsubscribeUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SandboxServiceServer is the server API for SandboxService service.
 // All implementations must embed UnimplementedSandboxServiceServer
 // for forward compatibility.
@@ -376,6 +684,83 @@ type SandboxServiceServer interface {
 	ListInbox(context.Context, *ListInboxRequest) (*ListInboxResponse, error)
 	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
 	IssueOAuthCode(context.Context, *IssueOAuthCodeRequest) (*IssueOAuthCodeResponse, error)
+	// ClickMenu makes a simulated user tap a key button (click, scancode_*, pic_*,
+	// location_select) of the menu they see (the conditional menu their tags, sex, region,
+	// platform and language match, else the default menu) and pushes the button's event.
+	// A key that is not in that menu is FailedPrecondition.
+	ClickMenu(context.Context, *ClickMenuRequest) (*ClickMenuResponse, error)
+	// ViewMenu makes a simulated user open a view button's url, or a miniprogram button's
+	// pagepath, of the menu they see and pushes VIEW (or view_miniprogram) with the menu's
+	// id. A url or pagepath not in that menu is FailedPrecondition.
+	ViewMenu(context.Context, *ViewMenuRequest) (*ViewMenuResponse, error)
+	// SetMenuOptions chooses the account's undocumented menu behaviours.
+	SetMenuOptions(context.Context, *SetMenuOptionsRequest) (*SetMenuOptionsResponse, error)
+	// SetConsoleMenu sets the menu as made in the WeChat console: what
+	// get_current_selfmenu_info answers while no menu was created through the API.
+	SetConsoleMenu(context.Context, *SetConsoleMenuRequest) (*SetConsoleMenuResponse, error)
+	// SetAutoReplyInfo sets the console auto-reply configuration that
+	// get_current_autoreply_info answers.
+	SetAutoReplyInfo(context.Context, *SetAutoReplyInfoRequest) (*SetAutoReplyInfoResponse, error)
+	// AnswerKfInvitation makes the WeChat user invited to bind a customer-service account
+	// accept or reject the invitation. No waiting invitation is FailedPrecondition.
+	AnswerKfInvitation(context.Context, *AnswerKfInvitationRequest) (*AnswerKfInvitationResponse, error)
+	// SetKfOnline signs a bound customer-service agent in or out of the web client.
+	SetKfOnline(context.Context, *SetKfOnlineRequest) (*SetKfOnlineResponse, error)
+	// TransferToKf does what a transfer_customer_service reply does to a user: a session
+	// with the named bound agent, or with an online agent that has room, or a place in the
+	// waiting queue.
+	TransferToKf(context.Context, *TransferToKfRequest) (*TransferToKfResponse, error)
+	// AddKfMessage records a message between a simulated user and the agent serving them
+	// (it keeps the session from its 30-minute idle close). No session is FailedPrecondition.
+	AddKfMessage(context.Context, *AddKfMessageRequest) (*AddKfMessageResponse, error)
+	// SetOutboundSettings sets an account's outbound rules: its type (service or
+	// subscription: the mass-send allowances) and whether customer-service sends are
+	// limited per window (5 after a message, 3 within 1 min of a menu tap, follow or scan).
+	SetOutboundSettings(context.Context, *SetOutboundSettingsRequest) (*SetOutboundSettingsResponse, error)
+	// AnswerSubscribePopup makes a simulated user accept or reject subscribe templates in
+	// a popup (each accept of a one-time template allows one send) and pushes
+	// subscribe_msg_popup_event.
+	AnswerSubscribePopup(context.Context, *AnswerSubscribePopupRequest) (*AnswerSubscribePopupResponse, error)
+	// ChangeSubscriptions makes a simulated user change subscriptions in settings and
+	// pushes subscribe_msg_change_event.
+	ChangeSubscriptions(context.Context, *ChangeSubscriptionsRequest) (*ChangeSubscriptionsResponse, error)
+	// ConfirmOneTimeSubscription makes a simulated user confirm a one-time subscription
+	// (一次性订阅消息) page: one send of message/template/subscribe for (template, scene).
+	ConfirmOneTimeSubscription(context.Context, *ConfirmOneTimeSubscriptionRequest) (*ConfirmOneTimeSubscriptionResponse, error)
+	// SetReceiveBlocked makes a simulated user switch receiving the account's messages off
+	// (template jobs finish "failed:user block", custom sends get 48002) or on.
+	SetReceiveBlocked(context.Context, *SetReceiveBlockedRequest) (*SetReceiveBlockedResponse, error)
+	// PublishNews publishes a permanent news material as a mass send of it would and
+	// returns the msg_data_id its articles' comments are addressed by. Articles created
+	// with need_open_comment=1 start with comments open. An unknown media_id (or one that
+	// is not news) is NotFound.
+	PublishNews(context.Context, *PublishNewsRequest) (*PublishNewsResponse, error)
+	// AddComment makes a simulated user comment on a published article. An unknown
+	// article is NotFound; closed comments (or followers-only comments from someone who
+	// does not follow) are FailedPrecondition.
+	AddComment(context.Context, *AddCommentRequest) (*AddCommentResponse, error)
+	// DeleteOwnComment makes the author of a comment delete it; the account's operations
+	// on it then get errcode 88004.
+	DeleteOwnComment(context.Context, *DeleteOwnCommentRequest) (*DeleteOwnCommentResponse, error)
+	// GenerateFollowers adds count new followers with generated openids (1 to 2,000,000 a
+	// call) to the end of the account's follower list, without pushing events: how
+	// benchmarks get a million followers. It returns the account's follower count.
+	GenerateFollowers(context.Context, *GenerateFollowersRequest) (*GenerateFollowersResponse, error)
+	// ScanQRCode makes a simulated user scan one of the account's QR codes in WeChat. A
+	// user who does not follow the account (an unknown or empty openid makes a new user)
+	// follows it through the code (subscribe_scene ADD_SCENE_QR_CODE with the code's
+	// scene) and a subscribe event with EventKey "qrscene_<scene>" and the Ticket is
+	// pushed; a follower causes a SCAN event with EventKey "<scene>". An unknown or
+	// expired ticket is NotFound. Without a callback URL nothing is pushed.
+	ScanQRCode(context.Context, *ScanQRCodeRequest) (*ScanQRCodeResponse, error)
+	// SubscribeUser makes a simulated user follow the account (an unknown or empty openid
+	// makes a new user) and pushes the subscribe event; following again moves the user to
+	// the end of the follower list. A follower is FailedPrecondition.
+	SubscribeUser(context.Context, *SubscribeUserRequest) (*SubscribeUserResponse, error)
+	// UnsubscribeUser makes a follower unfollow the account and pushes the unsubscribe
+	// event; the user stays known (user/info answers subscribe 0). A non-follower is
+	// FailedPrecondition, an unknown user NotFound.
+	UnsubscribeUser(context.Context, *UnsubscribeUserRequest) (*UnsubscribeUserResponse, error)
 	mustEmbedUnimplementedSandboxServiceServer()
 }
 
@@ -448,6 +833,69 @@ func (UnimplementedSandboxServiceServer) ListInbox(context.Context, *ListInboxRe
 }
 func (UnimplementedSandboxServiceServer) IssueOAuthCode(context.Context, *IssueOAuthCodeRequest) (*IssueOAuthCodeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method IssueOAuthCode not implemented")
+}
+func (UnimplementedSandboxServiceServer) ClickMenu(context.Context, *ClickMenuRequest) (*ClickMenuResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ClickMenu not implemented")
+}
+func (UnimplementedSandboxServiceServer) ViewMenu(context.Context, *ViewMenuRequest) (*ViewMenuResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ViewMenu not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetMenuOptions(context.Context, *SetMenuOptionsRequest) (*SetMenuOptionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetMenuOptions not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetConsoleMenu(context.Context, *SetConsoleMenuRequest) (*SetConsoleMenuResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetConsoleMenu not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetAutoReplyInfo(context.Context, *SetAutoReplyInfoRequest) (*SetAutoReplyInfoResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetAutoReplyInfo not implemented")
+}
+func (UnimplementedSandboxServiceServer) AnswerKfInvitation(context.Context, *AnswerKfInvitationRequest) (*AnswerKfInvitationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AnswerKfInvitation not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetKfOnline(context.Context, *SetKfOnlineRequest) (*SetKfOnlineResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetKfOnline not implemented")
+}
+func (UnimplementedSandboxServiceServer) TransferToKf(context.Context, *TransferToKfRequest) (*TransferToKfResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method TransferToKf not implemented")
+}
+func (UnimplementedSandboxServiceServer) AddKfMessage(context.Context, *AddKfMessageRequest) (*AddKfMessageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AddKfMessage not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetOutboundSettings(context.Context, *SetOutboundSettingsRequest) (*SetOutboundSettingsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetOutboundSettings not implemented")
+}
+func (UnimplementedSandboxServiceServer) AnswerSubscribePopup(context.Context, *AnswerSubscribePopupRequest) (*AnswerSubscribePopupResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AnswerSubscribePopup not implemented")
+}
+func (UnimplementedSandboxServiceServer) ChangeSubscriptions(context.Context, *ChangeSubscriptionsRequest) (*ChangeSubscriptionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ChangeSubscriptions not implemented")
+}
+func (UnimplementedSandboxServiceServer) ConfirmOneTimeSubscription(context.Context, *ConfirmOneTimeSubscriptionRequest) (*ConfirmOneTimeSubscriptionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ConfirmOneTimeSubscription not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetReceiveBlocked(context.Context, *SetReceiveBlockedRequest) (*SetReceiveBlockedResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetReceiveBlocked not implemented")
+}
+func (UnimplementedSandboxServiceServer) PublishNews(context.Context, *PublishNewsRequest) (*PublishNewsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PublishNews not implemented")
+}
+func (UnimplementedSandboxServiceServer) AddComment(context.Context, *AddCommentRequest) (*AddCommentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AddComment not implemented")
+}
+func (UnimplementedSandboxServiceServer) DeleteOwnComment(context.Context, *DeleteOwnCommentRequest) (*DeleteOwnCommentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteOwnComment not implemented")
+}
+func (UnimplementedSandboxServiceServer) GenerateFollowers(context.Context, *GenerateFollowersRequest) (*GenerateFollowersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GenerateFollowers not implemented")
+}
+func (UnimplementedSandboxServiceServer) ScanQRCode(context.Context, *ScanQRCodeRequest) (*ScanQRCodeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ScanQRCode not implemented")
+}
+func (UnimplementedSandboxServiceServer) SubscribeUser(context.Context, *SubscribeUserRequest) (*SubscribeUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SubscribeUser not implemented")
+}
+func (UnimplementedSandboxServiceServer) UnsubscribeUser(context.Context, *UnsubscribeUserRequest) (*UnsubscribeUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UnsubscribeUser not implemented")
 }
 func (UnimplementedSandboxServiceServer) mustEmbedUnimplementedSandboxServiceServer() {}
 func (UnimplementedSandboxServiceServer) testEmbeddedByValue()                        {}
@@ -848,6 +1296,384 @@ func _SandboxService_IssueOAuthCode_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SandboxService_ClickMenu_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ClickMenuRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ClickMenu(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ClickMenu_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ClickMenu(ctx, req.(*ClickMenuRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ViewMenu_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ViewMenuRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ViewMenu(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ViewMenu_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ViewMenu(ctx, req.(*ViewMenuRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetMenuOptions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetMenuOptionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetMenuOptions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetMenuOptions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetMenuOptions(ctx, req.(*SetMenuOptionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetConsoleMenu_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetConsoleMenuRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetConsoleMenu(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetConsoleMenu_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetConsoleMenu(ctx, req.(*SetConsoleMenuRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetAutoReplyInfo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetAutoReplyInfoRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetAutoReplyInfo(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetAutoReplyInfo_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetAutoReplyInfo(ctx, req.(*SetAutoReplyInfoRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_AnswerKfInvitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AnswerKfInvitationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).AnswerKfInvitation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_AnswerKfInvitation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).AnswerKfInvitation(ctx, req.(*AnswerKfInvitationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetKfOnline_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetKfOnlineRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetKfOnline(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetKfOnline_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetKfOnline(ctx, req.(*SetKfOnlineRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_TransferToKf_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(TransferToKfRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).TransferToKf(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_TransferToKf_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).TransferToKf(ctx, req.(*TransferToKfRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_AddKfMessage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddKfMessageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).AddKfMessage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_AddKfMessage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).AddKfMessage(ctx, req.(*AddKfMessageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetOutboundSettings_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetOutboundSettingsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetOutboundSettings(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetOutboundSettings_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetOutboundSettings(ctx, req.(*SetOutboundSettingsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_AnswerSubscribePopup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AnswerSubscribePopupRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).AnswerSubscribePopup(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_AnswerSubscribePopup_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).AnswerSubscribePopup(ctx, req.(*AnswerSubscribePopupRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ChangeSubscriptions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ChangeSubscriptionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ChangeSubscriptions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ChangeSubscriptions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ChangeSubscriptions(ctx, req.(*ChangeSubscriptionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ConfirmOneTimeSubscription_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ConfirmOneTimeSubscriptionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ConfirmOneTimeSubscription(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ConfirmOneTimeSubscription_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ConfirmOneTimeSubscription(ctx, req.(*ConfirmOneTimeSubscriptionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetReceiveBlocked_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetReceiveBlockedRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetReceiveBlocked(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetReceiveBlocked_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetReceiveBlocked(ctx, req.(*SetReceiveBlockedRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_PublishNews_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PublishNewsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).PublishNews(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_PublishNews_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).PublishNews(ctx, req.(*PublishNewsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_AddComment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddCommentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).AddComment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_AddComment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).AddComment(ctx, req.(*AddCommentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_DeleteOwnComment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteOwnCommentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).DeleteOwnComment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_DeleteOwnComment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).DeleteOwnComment(ctx, req.(*DeleteOwnCommentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_GenerateFollowers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GenerateFollowersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).GenerateFollowers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_GenerateFollowers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).GenerateFollowers(ctx, req.(*GenerateFollowersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ScanQRCode_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ScanQRCodeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ScanQRCode(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ScanQRCode_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ScanQRCode(ctx, req.(*ScanQRCodeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SubscribeUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SubscribeUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SubscribeUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SubscribeUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SubscribeUser(ctx, req.(*SubscribeUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_UnsubscribeUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UnsubscribeUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).UnsubscribeUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_UnsubscribeUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).UnsubscribeUser(ctx, req.(*UnsubscribeUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SandboxService_ServiceDesc is the grpc.ServiceDesc for SandboxService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -938,6 +1764,90 @@ var SandboxService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "IssueOAuthCode",
 			Handler:    _SandboxService_IssueOAuthCode_Handler,
+		},
+		{
+			MethodName: "ClickMenu",
+			Handler:    _SandboxService_ClickMenu_Handler,
+		},
+		{
+			MethodName: "ViewMenu",
+			Handler:    _SandboxService_ViewMenu_Handler,
+		},
+		{
+			MethodName: "SetMenuOptions",
+			Handler:    _SandboxService_SetMenuOptions_Handler,
+		},
+		{
+			MethodName: "SetConsoleMenu",
+			Handler:    _SandboxService_SetConsoleMenu_Handler,
+		},
+		{
+			MethodName: "SetAutoReplyInfo",
+			Handler:    _SandboxService_SetAutoReplyInfo_Handler,
+		},
+		{
+			MethodName: "AnswerKfInvitation",
+			Handler:    _SandboxService_AnswerKfInvitation_Handler,
+		},
+		{
+			MethodName: "SetKfOnline",
+			Handler:    _SandboxService_SetKfOnline_Handler,
+		},
+		{
+			MethodName: "TransferToKf",
+			Handler:    _SandboxService_TransferToKf_Handler,
+		},
+		{
+			MethodName: "AddKfMessage",
+			Handler:    _SandboxService_AddKfMessage_Handler,
+		},
+		{
+			MethodName: "SetOutboundSettings",
+			Handler:    _SandboxService_SetOutboundSettings_Handler,
+		},
+		{
+			MethodName: "AnswerSubscribePopup",
+			Handler:    _SandboxService_AnswerSubscribePopup_Handler,
+		},
+		{
+			MethodName: "ChangeSubscriptions",
+			Handler:    _SandboxService_ChangeSubscriptions_Handler,
+		},
+		{
+			MethodName: "ConfirmOneTimeSubscription",
+			Handler:    _SandboxService_ConfirmOneTimeSubscription_Handler,
+		},
+		{
+			MethodName: "SetReceiveBlocked",
+			Handler:    _SandboxService_SetReceiveBlocked_Handler,
+		},
+		{
+			MethodName: "PublishNews",
+			Handler:    _SandboxService_PublishNews_Handler,
+		},
+		{
+			MethodName: "AddComment",
+			Handler:    _SandboxService_AddComment_Handler,
+		},
+		{
+			MethodName: "DeleteOwnComment",
+			Handler:    _SandboxService_DeleteOwnComment_Handler,
+		},
+		{
+			MethodName: "GenerateFollowers",
+			Handler:    _SandboxService_GenerateFollowers_Handler,
+		},
+		{
+			MethodName: "ScanQRCode",
+			Handler:    _SandboxService_ScanQRCode_Handler,
+		},
+		{
+			MethodName: "SubscribeUser",
+			Handler:    _SandboxService_SubscribeUser_Handler,
+		},
+		{
+			MethodName: "UnsubscribeUser",
+			Handler:    _SandboxService_UnsubscribeUser_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

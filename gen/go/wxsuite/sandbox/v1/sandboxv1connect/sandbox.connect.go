@@ -93,6 +93,68 @@ const (
 	// SandboxServiceIssueOAuthCodeProcedure is the fully-qualified name of the SandboxService's
 	// IssueOAuthCode RPC.
 	SandboxServiceIssueOAuthCodeProcedure = "/wxsuite.sandbox.v1.SandboxService/IssueOAuthCode"
+	// SandboxServiceClickMenuProcedure is the fully-qualified name of the SandboxService's ClickMenu
+	// RPC.
+	SandboxServiceClickMenuProcedure = "/wxsuite.sandbox.v1.SandboxService/ClickMenu"
+	// SandboxServiceViewMenuProcedure is the fully-qualified name of the SandboxService's ViewMenu RPC.
+	SandboxServiceViewMenuProcedure = "/wxsuite.sandbox.v1.SandboxService/ViewMenu"
+	// SandboxServiceSetMenuOptionsProcedure is the fully-qualified name of the SandboxService's
+	// SetMenuOptions RPC.
+	SandboxServiceSetMenuOptionsProcedure = "/wxsuite.sandbox.v1.SandboxService/SetMenuOptions"
+	// SandboxServiceSetConsoleMenuProcedure is the fully-qualified name of the SandboxService's
+	// SetConsoleMenu RPC.
+	SandboxServiceSetConsoleMenuProcedure = "/wxsuite.sandbox.v1.SandboxService/SetConsoleMenu"
+	// SandboxServiceSetAutoReplyInfoProcedure is the fully-qualified name of the SandboxService's
+	// SetAutoReplyInfo RPC.
+	SandboxServiceSetAutoReplyInfoProcedure = "/wxsuite.sandbox.v1.SandboxService/SetAutoReplyInfo"
+	// SandboxServiceAnswerKfInvitationProcedure is the fully-qualified name of the SandboxService's
+	// AnswerKfInvitation RPC.
+	SandboxServiceAnswerKfInvitationProcedure = "/wxsuite.sandbox.v1.SandboxService/AnswerKfInvitation"
+	// SandboxServiceSetKfOnlineProcedure is the fully-qualified name of the SandboxService's
+	// SetKfOnline RPC.
+	SandboxServiceSetKfOnlineProcedure = "/wxsuite.sandbox.v1.SandboxService/SetKfOnline"
+	// SandboxServiceTransferToKfProcedure is the fully-qualified name of the SandboxService's
+	// TransferToKf RPC.
+	SandboxServiceTransferToKfProcedure = "/wxsuite.sandbox.v1.SandboxService/TransferToKf"
+	// SandboxServiceAddKfMessageProcedure is the fully-qualified name of the SandboxService's
+	// AddKfMessage RPC.
+	SandboxServiceAddKfMessageProcedure = "/wxsuite.sandbox.v1.SandboxService/AddKfMessage"
+	// SandboxServiceSetOutboundSettingsProcedure is the fully-qualified name of the SandboxService's
+	// SetOutboundSettings RPC.
+	SandboxServiceSetOutboundSettingsProcedure = "/wxsuite.sandbox.v1.SandboxService/SetOutboundSettings"
+	// SandboxServiceAnswerSubscribePopupProcedure is the fully-qualified name of the SandboxService's
+	// AnswerSubscribePopup RPC.
+	SandboxServiceAnswerSubscribePopupProcedure = "/wxsuite.sandbox.v1.SandboxService/AnswerSubscribePopup"
+	// SandboxServiceChangeSubscriptionsProcedure is the fully-qualified name of the SandboxService's
+	// ChangeSubscriptions RPC.
+	SandboxServiceChangeSubscriptionsProcedure = "/wxsuite.sandbox.v1.SandboxService/ChangeSubscriptions"
+	// SandboxServiceConfirmOneTimeSubscriptionProcedure is the fully-qualified name of the
+	// SandboxService's ConfirmOneTimeSubscription RPC.
+	SandboxServiceConfirmOneTimeSubscriptionProcedure = "/wxsuite.sandbox.v1.SandboxService/ConfirmOneTimeSubscription"
+	// SandboxServiceSetReceiveBlockedProcedure is the fully-qualified name of the SandboxService's
+	// SetReceiveBlocked RPC.
+	SandboxServiceSetReceiveBlockedProcedure = "/wxsuite.sandbox.v1.SandboxService/SetReceiveBlocked"
+	// SandboxServicePublishNewsProcedure is the fully-qualified name of the SandboxService's
+	// PublishNews RPC.
+	SandboxServicePublishNewsProcedure = "/wxsuite.sandbox.v1.SandboxService/PublishNews"
+	// SandboxServiceAddCommentProcedure is the fully-qualified name of the SandboxService's AddComment
+	// RPC.
+	SandboxServiceAddCommentProcedure = "/wxsuite.sandbox.v1.SandboxService/AddComment"
+	// SandboxServiceDeleteOwnCommentProcedure is the fully-qualified name of the SandboxService's
+	// DeleteOwnComment RPC.
+	SandboxServiceDeleteOwnCommentProcedure = "/wxsuite.sandbox.v1.SandboxService/DeleteOwnComment"
+	// SandboxServiceGenerateFollowersProcedure is the fully-qualified name of the SandboxService's
+	// GenerateFollowers RPC.
+	SandboxServiceGenerateFollowersProcedure = "/wxsuite.sandbox.v1.SandboxService/GenerateFollowers"
+	// SandboxServiceScanQRCodeProcedure is the fully-qualified name of the SandboxService's ScanQRCode
+	// RPC.
+	SandboxServiceScanQRCodeProcedure = "/wxsuite.sandbox.v1.SandboxService/ScanQRCode"
+	// SandboxServiceSubscribeUserProcedure is the fully-qualified name of the SandboxService's
+	// SubscribeUser RPC.
+	SandboxServiceSubscribeUserProcedure = "/wxsuite.sandbox.v1.SandboxService/SubscribeUser"
+	// SandboxServiceUnsubscribeUserProcedure is the fully-qualified name of the SandboxService's
+	// UnsubscribeUser RPC.
+	SandboxServiceUnsubscribeUserProcedure = "/wxsuite.sandbox.v1.SandboxService/UnsubscribeUser"
 )
 
 // SandboxServiceClient is a client for the wxsuite.sandbox.v1.SandboxService service.
@@ -146,6 +208,83 @@ type SandboxServiceClient interface {
 	ListInbox(context.Context, *v1.ListInboxRequest) (*v1.ListInboxResponse, error)
 	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
 	IssueOAuthCode(context.Context, *v1.IssueOAuthCodeRequest) (*v1.IssueOAuthCodeResponse, error)
+	// ClickMenu makes a simulated user tap a key button (click, scancode_*, pic_*,
+	// location_select) of the menu they see (the conditional menu their tags, sex, region,
+	// platform and language match, else the default menu) and pushes the button's event.
+	// A key that is not in that menu is FailedPrecondition.
+	ClickMenu(context.Context, *v1.ClickMenuRequest) (*v1.ClickMenuResponse, error)
+	// ViewMenu makes a simulated user open a view button's url, or a miniprogram button's
+	// pagepath, of the menu they see and pushes VIEW (or view_miniprogram) with the menu's
+	// id. A url or pagepath not in that menu is FailedPrecondition.
+	ViewMenu(context.Context, *v1.ViewMenuRequest) (*v1.ViewMenuResponse, error)
+	// SetMenuOptions chooses the account's undocumented menu behaviours.
+	SetMenuOptions(context.Context, *v1.SetMenuOptionsRequest) (*v1.SetMenuOptionsResponse, error)
+	// SetConsoleMenu sets the menu as made in the WeChat console: what
+	// get_current_selfmenu_info answers while no menu was created through the API.
+	SetConsoleMenu(context.Context, *v1.SetConsoleMenuRequest) (*v1.SetConsoleMenuResponse, error)
+	// SetAutoReplyInfo sets the console auto-reply configuration that
+	// get_current_autoreply_info answers.
+	SetAutoReplyInfo(context.Context, *v1.SetAutoReplyInfoRequest) (*v1.SetAutoReplyInfoResponse, error)
+	// AnswerKfInvitation makes the WeChat user invited to bind a customer-service account
+	// accept or reject the invitation. No waiting invitation is FailedPrecondition.
+	AnswerKfInvitation(context.Context, *v1.AnswerKfInvitationRequest) (*v1.AnswerKfInvitationResponse, error)
+	// SetKfOnline signs a bound customer-service agent in or out of the web client.
+	SetKfOnline(context.Context, *v1.SetKfOnlineRequest) (*v1.SetKfOnlineResponse, error)
+	// TransferToKf does what a transfer_customer_service reply does to a user: a session
+	// with the named bound agent, or with an online agent that has room, or a place in the
+	// waiting queue.
+	TransferToKf(context.Context, *v1.TransferToKfRequest) (*v1.TransferToKfResponse, error)
+	// AddKfMessage records a message between a simulated user and the agent serving them
+	// (it keeps the session from its 30-minute idle close). No session is FailedPrecondition.
+	AddKfMessage(context.Context, *v1.AddKfMessageRequest) (*v1.AddKfMessageResponse, error)
+	// SetOutboundSettings sets an account's outbound rules: its type (service or
+	// subscription: the mass-send allowances) and whether customer-service sends are
+	// limited per window (5 after a message, 3 within 1 min of a menu tap, follow or scan).
+	SetOutboundSettings(context.Context, *v1.SetOutboundSettingsRequest) (*v1.SetOutboundSettingsResponse, error)
+	// AnswerSubscribePopup makes a simulated user accept or reject subscribe templates in
+	// a popup (each accept of a one-time template allows one send) and pushes
+	// subscribe_msg_popup_event.
+	AnswerSubscribePopup(context.Context, *v1.AnswerSubscribePopupRequest) (*v1.AnswerSubscribePopupResponse, error)
+	// ChangeSubscriptions makes a simulated user change subscriptions in settings and
+	// pushes subscribe_msg_change_event.
+	ChangeSubscriptions(context.Context, *v1.ChangeSubscriptionsRequest) (*v1.ChangeSubscriptionsResponse, error)
+	// ConfirmOneTimeSubscription makes a simulated user confirm a one-time subscription
+	// (一次性订阅消息) page: one send of message/template/subscribe for (template, scene).
+	ConfirmOneTimeSubscription(context.Context, *v1.ConfirmOneTimeSubscriptionRequest) (*v1.ConfirmOneTimeSubscriptionResponse, error)
+	// SetReceiveBlocked makes a simulated user switch receiving the account's messages off
+	// (template jobs finish "failed:user block", custom sends get 48002) or on.
+	SetReceiveBlocked(context.Context, *v1.SetReceiveBlockedRequest) (*v1.SetReceiveBlockedResponse, error)
+	// PublishNews publishes a permanent news material as a mass send of it would and
+	// returns the msg_data_id its articles' comments are addressed by. Articles created
+	// with need_open_comment=1 start with comments open. An unknown media_id (or one that
+	// is not news) is NotFound.
+	PublishNews(context.Context, *v1.PublishNewsRequest) (*v1.PublishNewsResponse, error)
+	// AddComment makes a simulated user comment on a published article. An unknown
+	// article is NotFound; closed comments (or followers-only comments from someone who
+	// does not follow) are FailedPrecondition.
+	AddComment(context.Context, *v1.AddCommentRequest) (*v1.AddCommentResponse, error)
+	// DeleteOwnComment makes the author of a comment delete it; the account's operations
+	// on it then get errcode 88004.
+	DeleteOwnComment(context.Context, *v1.DeleteOwnCommentRequest) (*v1.DeleteOwnCommentResponse, error)
+	// GenerateFollowers adds count new followers with generated openids (1 to 2,000,000 a
+	// call) to the end of the account's follower list, without pushing events: how
+	// benchmarks get a million followers. It returns the account's follower count.
+	GenerateFollowers(context.Context, *v1.GenerateFollowersRequest) (*v1.GenerateFollowersResponse, error)
+	// ScanQRCode makes a simulated user scan one of the account's QR codes in WeChat. A
+	// user who does not follow the account (an unknown or empty openid makes a new user)
+	// follows it through the code (subscribe_scene ADD_SCENE_QR_CODE with the code's
+	// scene) and a subscribe event with EventKey "qrscene_<scene>" and the Ticket is
+	// pushed; a follower causes a SCAN event with EventKey "<scene>". An unknown or
+	// expired ticket is NotFound. Without a callback URL nothing is pushed.
+	ScanQRCode(context.Context, *v1.ScanQRCodeRequest) (*v1.ScanQRCodeResponse, error)
+	// SubscribeUser makes a simulated user follow the account (an unknown or empty openid
+	// makes a new user) and pushes the subscribe event; following again moves the user to
+	// the end of the follower list. A follower is FailedPrecondition.
+	SubscribeUser(context.Context, *v1.SubscribeUserRequest) (*v1.SubscribeUserResponse, error)
+	// UnsubscribeUser makes a follower unfollow the account and pushes the unsubscribe
+	// event; the user stays known (user/info answers subscribe 0). A non-follower is
+	// FailedPrecondition, an unknown user NotFound.
+	UnsubscribeUser(context.Context, *v1.UnsubscribeUserRequest) (*v1.UnsubscribeUserResponse, error)
 }
 
 // NewSandboxServiceClient constructs a client for the wxsuite.sandbox.v1.SandboxService service. By
@@ -285,32 +424,179 @@ func NewSandboxServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithSchema(sandboxServiceMethods.ByName("IssueOAuthCode")),
 			connect.WithClientOptions(opts...),
 		),
+		clickMenu: connect.NewClient[v1.ClickMenuRequest, v1.ClickMenuResponse](
+			httpClient,
+			baseURL+SandboxServiceClickMenuProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ClickMenu")),
+			connect.WithClientOptions(opts...),
+		),
+		viewMenu: connect.NewClient[v1.ViewMenuRequest, v1.ViewMenuResponse](
+			httpClient,
+			baseURL+SandboxServiceViewMenuProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ViewMenu")),
+			connect.WithClientOptions(opts...),
+		),
+		setMenuOptions: connect.NewClient[v1.SetMenuOptionsRequest, v1.SetMenuOptionsResponse](
+			httpClient,
+			baseURL+SandboxServiceSetMenuOptionsProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetMenuOptions")),
+			connect.WithClientOptions(opts...),
+		),
+		setConsoleMenu: connect.NewClient[v1.SetConsoleMenuRequest, v1.SetConsoleMenuResponse](
+			httpClient,
+			baseURL+SandboxServiceSetConsoleMenuProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetConsoleMenu")),
+			connect.WithClientOptions(opts...),
+		),
+		setAutoReplyInfo: connect.NewClient[v1.SetAutoReplyInfoRequest, v1.SetAutoReplyInfoResponse](
+			httpClient,
+			baseURL+SandboxServiceSetAutoReplyInfoProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetAutoReplyInfo")),
+			connect.WithClientOptions(opts...),
+		),
+		answerKfInvitation: connect.NewClient[v1.AnswerKfInvitationRequest, v1.AnswerKfInvitationResponse](
+			httpClient,
+			baseURL+SandboxServiceAnswerKfInvitationProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("AnswerKfInvitation")),
+			connect.WithClientOptions(opts...),
+		),
+		setKfOnline: connect.NewClient[v1.SetKfOnlineRequest, v1.SetKfOnlineResponse](
+			httpClient,
+			baseURL+SandboxServiceSetKfOnlineProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetKfOnline")),
+			connect.WithClientOptions(opts...),
+		),
+		transferToKf: connect.NewClient[v1.TransferToKfRequest, v1.TransferToKfResponse](
+			httpClient,
+			baseURL+SandboxServiceTransferToKfProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("TransferToKf")),
+			connect.WithClientOptions(opts...),
+		),
+		addKfMessage: connect.NewClient[v1.AddKfMessageRequest, v1.AddKfMessageResponse](
+			httpClient,
+			baseURL+SandboxServiceAddKfMessageProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("AddKfMessage")),
+			connect.WithClientOptions(opts...),
+		),
+		setOutboundSettings: connect.NewClient[v1.SetOutboundSettingsRequest, v1.SetOutboundSettingsResponse](
+			httpClient,
+			baseURL+SandboxServiceSetOutboundSettingsProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetOutboundSettings")),
+			connect.WithClientOptions(opts...),
+		),
+		answerSubscribePopup: connect.NewClient[v1.AnswerSubscribePopupRequest, v1.AnswerSubscribePopupResponse](
+			httpClient,
+			baseURL+SandboxServiceAnswerSubscribePopupProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("AnswerSubscribePopup")),
+			connect.WithClientOptions(opts...),
+		),
+		changeSubscriptions: connect.NewClient[v1.ChangeSubscriptionsRequest, v1.ChangeSubscriptionsResponse](
+			httpClient,
+			baseURL+SandboxServiceChangeSubscriptionsProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ChangeSubscriptions")),
+			connect.WithClientOptions(opts...),
+		),
+		confirmOneTimeSubscription: connect.NewClient[v1.ConfirmOneTimeSubscriptionRequest, v1.ConfirmOneTimeSubscriptionResponse](
+			httpClient,
+			baseURL+SandboxServiceConfirmOneTimeSubscriptionProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ConfirmOneTimeSubscription")),
+			connect.WithClientOptions(opts...),
+		),
+		setReceiveBlocked: connect.NewClient[v1.SetReceiveBlockedRequest, v1.SetReceiveBlockedResponse](
+			httpClient,
+			baseURL+SandboxServiceSetReceiveBlockedProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetReceiveBlocked")),
+			connect.WithClientOptions(opts...),
+		),
+		publishNews: connect.NewClient[v1.PublishNewsRequest, v1.PublishNewsResponse](
+			httpClient,
+			baseURL+SandboxServicePublishNewsProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("PublishNews")),
+			connect.WithClientOptions(opts...),
+		),
+		addComment: connect.NewClient[v1.AddCommentRequest, v1.AddCommentResponse](
+			httpClient,
+			baseURL+SandboxServiceAddCommentProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("AddComment")),
+			connect.WithClientOptions(opts...),
+		),
+		deleteOwnComment: connect.NewClient[v1.DeleteOwnCommentRequest, v1.DeleteOwnCommentResponse](
+			httpClient,
+			baseURL+SandboxServiceDeleteOwnCommentProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("DeleteOwnComment")),
+			connect.WithClientOptions(opts...),
+		),
+		generateFollowers: connect.NewClient[v1.GenerateFollowersRequest, v1.GenerateFollowersResponse](
+			httpClient,
+			baseURL+SandboxServiceGenerateFollowersProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("GenerateFollowers")),
+			connect.WithClientOptions(opts...),
+		),
+		scanQRCode: connect.NewClient[v1.ScanQRCodeRequest, v1.ScanQRCodeResponse](
+			httpClient,
+			baseURL+SandboxServiceScanQRCodeProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ScanQRCode")),
+			connect.WithClientOptions(opts...),
+		),
+		subscribeUser: connect.NewClient[v1.SubscribeUserRequest, v1.SubscribeUserResponse](
+			httpClient,
+			baseURL+SandboxServiceSubscribeUserProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SubscribeUser")),
+			connect.WithClientOptions(opts...),
+		),
+		unsubscribeUser: connect.NewClient[v1.UnsubscribeUserRequest, v1.UnsubscribeUserResponse](
+			httpClient,
+			baseURL+SandboxServiceUnsubscribeUserProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("UnsubscribeUser")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // sandboxServiceClient implements SandboxServiceClient.
 type sandboxServiceClient struct {
-	createAccount      *connect.Client[v1.CreateAccountRequest, v1.CreateAccountResponse]
-	listAccounts       *connect.Client[v1.ListAccountsRequest, v1.ListAccountsResponse]
-	deleteAccount      *connect.Client[v1.DeleteAccountRequest, v1.DeleteAccountResponse]
-	revokeTokens       *connect.Client[v1.RevokeTokensRequest, v1.RevokeTokensResponse]
-	issueToken         *connect.Client[v1.IssueTokenRequest, v1.IssueTokenResponse]
-	getClock           *connect.Client[v1.GetClockRequest, v1.GetClockResponse]
-	advanceClock       *connect.Client[v1.AdvanceClockRequest, v1.AdvanceClockResponse]
-	addFault           *connect.Client[v1.AddFaultRequest, v1.AddFaultResponse]
-	listFaults         *connect.Client[v1.ListFaultsRequest, v1.ListFaultsResponse]
-	clearFaults        *connect.Client[v1.ClearFaultsRequest, v1.ClearFaultsResponse]
-	setQuota           *connect.Client[v1.SetQuotaRequest, v1.SetQuotaResponse]
-	listCalls          *connect.Client[v1.ListCallsRequest, v1.ListCallsResponse]
-	clearCalls         *connect.Client[v1.ClearCallsRequest, v1.ClearCallsResponse]
-	createUser         *connect.Client[v1.CreateUserRequest, v1.CreateUserResponse]
-	listUsers          *connect.Client[v1.ListUsersRequest, v1.ListUsersResponse]
-	deleteUser         *connect.Client[v1.DeleteUserRequest, v1.DeleteUserResponse]
-	setAuthorizingUser *connect.Client[v1.SetAuthorizingUserRequest, v1.SetAuthorizingUserResponse]
-	pushMessage        *connect.Client[v1.PushMessageRequest, v1.PushMessageResponse]
-	pushEvent          *connect.Client[v1.PushEventRequest, v1.PushEventResponse]
-	listInbox          *connect.Client[v1.ListInboxRequest, v1.ListInboxResponse]
-	issueOAuthCode     *connect.Client[v1.IssueOAuthCodeRequest, v1.IssueOAuthCodeResponse]
+	createAccount              *connect.Client[v1.CreateAccountRequest, v1.CreateAccountResponse]
+	listAccounts               *connect.Client[v1.ListAccountsRequest, v1.ListAccountsResponse]
+	deleteAccount              *connect.Client[v1.DeleteAccountRequest, v1.DeleteAccountResponse]
+	revokeTokens               *connect.Client[v1.RevokeTokensRequest, v1.RevokeTokensResponse]
+	issueToken                 *connect.Client[v1.IssueTokenRequest, v1.IssueTokenResponse]
+	getClock                   *connect.Client[v1.GetClockRequest, v1.GetClockResponse]
+	advanceClock               *connect.Client[v1.AdvanceClockRequest, v1.AdvanceClockResponse]
+	addFault                   *connect.Client[v1.AddFaultRequest, v1.AddFaultResponse]
+	listFaults                 *connect.Client[v1.ListFaultsRequest, v1.ListFaultsResponse]
+	clearFaults                *connect.Client[v1.ClearFaultsRequest, v1.ClearFaultsResponse]
+	setQuota                   *connect.Client[v1.SetQuotaRequest, v1.SetQuotaResponse]
+	listCalls                  *connect.Client[v1.ListCallsRequest, v1.ListCallsResponse]
+	clearCalls                 *connect.Client[v1.ClearCallsRequest, v1.ClearCallsResponse]
+	createUser                 *connect.Client[v1.CreateUserRequest, v1.CreateUserResponse]
+	listUsers                  *connect.Client[v1.ListUsersRequest, v1.ListUsersResponse]
+	deleteUser                 *connect.Client[v1.DeleteUserRequest, v1.DeleteUserResponse]
+	setAuthorizingUser         *connect.Client[v1.SetAuthorizingUserRequest, v1.SetAuthorizingUserResponse]
+	pushMessage                *connect.Client[v1.PushMessageRequest, v1.PushMessageResponse]
+	pushEvent                  *connect.Client[v1.PushEventRequest, v1.PushEventResponse]
+	listInbox                  *connect.Client[v1.ListInboxRequest, v1.ListInboxResponse]
+	issueOAuthCode             *connect.Client[v1.IssueOAuthCodeRequest, v1.IssueOAuthCodeResponse]
+	clickMenu                  *connect.Client[v1.ClickMenuRequest, v1.ClickMenuResponse]
+	viewMenu                   *connect.Client[v1.ViewMenuRequest, v1.ViewMenuResponse]
+	setMenuOptions             *connect.Client[v1.SetMenuOptionsRequest, v1.SetMenuOptionsResponse]
+	setConsoleMenu             *connect.Client[v1.SetConsoleMenuRequest, v1.SetConsoleMenuResponse]
+	setAutoReplyInfo           *connect.Client[v1.SetAutoReplyInfoRequest, v1.SetAutoReplyInfoResponse]
+	answerKfInvitation         *connect.Client[v1.AnswerKfInvitationRequest, v1.AnswerKfInvitationResponse]
+	setKfOnline                *connect.Client[v1.SetKfOnlineRequest, v1.SetKfOnlineResponse]
+	transferToKf               *connect.Client[v1.TransferToKfRequest, v1.TransferToKfResponse]
+	addKfMessage               *connect.Client[v1.AddKfMessageRequest, v1.AddKfMessageResponse]
+	setOutboundSettings        *connect.Client[v1.SetOutboundSettingsRequest, v1.SetOutboundSettingsResponse]
+	answerSubscribePopup       *connect.Client[v1.AnswerSubscribePopupRequest, v1.AnswerSubscribePopupResponse]
+	changeSubscriptions        *connect.Client[v1.ChangeSubscriptionsRequest, v1.ChangeSubscriptionsResponse]
+	confirmOneTimeSubscription *connect.Client[v1.ConfirmOneTimeSubscriptionRequest, v1.ConfirmOneTimeSubscriptionResponse]
+	setReceiveBlocked          *connect.Client[v1.SetReceiveBlockedRequest, v1.SetReceiveBlockedResponse]
+	publishNews                *connect.Client[v1.PublishNewsRequest, v1.PublishNewsResponse]
+	addComment                 *connect.Client[v1.AddCommentRequest, v1.AddCommentResponse]
+	deleteOwnComment           *connect.Client[v1.DeleteOwnCommentRequest, v1.DeleteOwnCommentResponse]
+	generateFollowers          *connect.Client[v1.GenerateFollowersRequest, v1.GenerateFollowersResponse]
+	scanQRCode                 *connect.Client[v1.ScanQRCodeRequest, v1.ScanQRCodeResponse]
+	subscribeUser              *connect.Client[v1.SubscribeUserRequest, v1.SubscribeUserResponse]
+	unsubscribeUser            *connect.Client[v1.UnsubscribeUserRequest, v1.UnsubscribeUserResponse]
 }
 
 // CreateAccount calls wxsuite.sandbox.v1.SandboxService.CreateAccount.
@@ -502,6 +788,195 @@ func (c *sandboxServiceClient) IssueOAuthCode(ctx context.Context, req *v1.Issue
 	return nil, err
 }
 
+// ClickMenu calls wxsuite.sandbox.v1.SandboxService.ClickMenu.
+func (c *sandboxServiceClient) ClickMenu(ctx context.Context, req *v1.ClickMenuRequest) (*v1.ClickMenuResponse, error) {
+	response, err := c.clickMenu.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ViewMenu calls wxsuite.sandbox.v1.SandboxService.ViewMenu.
+func (c *sandboxServiceClient) ViewMenu(ctx context.Context, req *v1.ViewMenuRequest) (*v1.ViewMenuResponse, error) {
+	response, err := c.viewMenu.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetMenuOptions calls wxsuite.sandbox.v1.SandboxService.SetMenuOptions.
+func (c *sandboxServiceClient) SetMenuOptions(ctx context.Context, req *v1.SetMenuOptionsRequest) (*v1.SetMenuOptionsResponse, error) {
+	response, err := c.setMenuOptions.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetConsoleMenu calls wxsuite.sandbox.v1.SandboxService.SetConsoleMenu.
+func (c *sandboxServiceClient) SetConsoleMenu(ctx context.Context, req *v1.SetConsoleMenuRequest) (*v1.SetConsoleMenuResponse, error) {
+	response, err := c.setConsoleMenu.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetAutoReplyInfo calls wxsuite.sandbox.v1.SandboxService.SetAutoReplyInfo.
+func (c *sandboxServiceClient) SetAutoReplyInfo(ctx context.Context, req *v1.SetAutoReplyInfoRequest) (*v1.SetAutoReplyInfoResponse, error) {
+	response, err := c.setAutoReplyInfo.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// AnswerKfInvitation calls wxsuite.sandbox.v1.SandboxService.AnswerKfInvitation.
+func (c *sandboxServiceClient) AnswerKfInvitation(ctx context.Context, req *v1.AnswerKfInvitationRequest) (*v1.AnswerKfInvitationResponse, error) {
+	response, err := c.answerKfInvitation.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetKfOnline calls wxsuite.sandbox.v1.SandboxService.SetKfOnline.
+func (c *sandboxServiceClient) SetKfOnline(ctx context.Context, req *v1.SetKfOnlineRequest) (*v1.SetKfOnlineResponse, error) {
+	response, err := c.setKfOnline.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// TransferToKf calls wxsuite.sandbox.v1.SandboxService.TransferToKf.
+func (c *sandboxServiceClient) TransferToKf(ctx context.Context, req *v1.TransferToKfRequest) (*v1.TransferToKfResponse, error) {
+	response, err := c.transferToKf.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// AddKfMessage calls wxsuite.sandbox.v1.SandboxService.AddKfMessage.
+func (c *sandboxServiceClient) AddKfMessage(ctx context.Context, req *v1.AddKfMessageRequest) (*v1.AddKfMessageResponse, error) {
+	response, err := c.addKfMessage.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetOutboundSettings calls wxsuite.sandbox.v1.SandboxService.SetOutboundSettings.
+func (c *sandboxServiceClient) SetOutboundSettings(ctx context.Context, req *v1.SetOutboundSettingsRequest) (*v1.SetOutboundSettingsResponse, error) {
+	response, err := c.setOutboundSettings.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// AnswerSubscribePopup calls wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup.
+func (c *sandboxServiceClient) AnswerSubscribePopup(ctx context.Context, req *v1.AnswerSubscribePopupRequest) (*v1.AnswerSubscribePopupResponse, error) {
+	response, err := c.answerSubscribePopup.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ChangeSubscriptions calls wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions.
+func (c *sandboxServiceClient) ChangeSubscriptions(ctx context.Context, req *v1.ChangeSubscriptionsRequest) (*v1.ChangeSubscriptionsResponse, error) {
+	response, err := c.changeSubscriptions.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ConfirmOneTimeSubscription calls wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription.
+func (c *sandboxServiceClient) ConfirmOneTimeSubscription(ctx context.Context, req *v1.ConfirmOneTimeSubscriptionRequest) (*v1.ConfirmOneTimeSubscriptionResponse, error) {
+	response, err := c.confirmOneTimeSubscription.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetReceiveBlocked calls wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked.
+func (c *sandboxServiceClient) SetReceiveBlocked(ctx context.Context, req *v1.SetReceiveBlockedRequest) (*v1.SetReceiveBlockedResponse, error) {
+	response, err := c.setReceiveBlocked.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// PublishNews calls wxsuite.sandbox.v1.SandboxService.PublishNews.
+func (c *sandboxServiceClient) PublishNews(ctx context.Context, req *v1.PublishNewsRequest) (*v1.PublishNewsResponse, error) {
+	response, err := c.publishNews.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// AddComment calls wxsuite.sandbox.v1.SandboxService.AddComment.
+func (c *sandboxServiceClient) AddComment(ctx context.Context, req *v1.AddCommentRequest) (*v1.AddCommentResponse, error) {
+	response, err := c.addComment.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// DeleteOwnComment calls wxsuite.sandbox.v1.SandboxService.DeleteOwnComment.
+func (c *sandboxServiceClient) DeleteOwnComment(ctx context.Context, req *v1.DeleteOwnCommentRequest) (*v1.DeleteOwnCommentResponse, error) {
+	response, err := c.deleteOwnComment.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GenerateFollowers calls wxsuite.sandbox.v1.SandboxService.GenerateFollowers.
+func (c *sandboxServiceClient) GenerateFollowers(ctx context.Context, req *v1.GenerateFollowersRequest) (*v1.GenerateFollowersResponse, error) {
+	response, err := c.generateFollowers.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ScanQRCode calls wxsuite.sandbox.v1.SandboxService.ScanQRCode.
+func (c *sandboxServiceClient) ScanQRCode(ctx context.Context, req *v1.ScanQRCodeRequest) (*v1.ScanQRCodeResponse, error) {
+	response, err := c.scanQRCode.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SubscribeUser calls wxsuite.sandbox.v1.SandboxService.SubscribeUser.
+func (c *sandboxServiceClient) SubscribeUser(ctx context.Context, req *v1.SubscribeUserRequest) (*v1.SubscribeUserResponse, error) {
+	response, err := c.subscribeUser.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// UnsubscribeUser calls wxsuite.sandbox.v1.SandboxService.UnsubscribeUser.
+func (c *sandboxServiceClient) UnsubscribeUser(ctx context.Context, req *v1.UnsubscribeUserRequest) (*v1.UnsubscribeUserResponse, error) {
+	response, err := c.unsubscribeUser.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // SandboxServiceHandler is an implementation of the wxsuite.sandbox.v1.SandboxService service.
 type SandboxServiceHandler interface {
 	// CreateAccount adds (or replaces) a simulated official account.
@@ -553,6 +1028,83 @@ type SandboxServiceHandler interface {
 	ListInbox(context.Context, *v1.ListInboxRequest) (*v1.ListInboxResponse, error)
 	// IssueOAuthCode issues a web-authorization code for a simulated user without a browser.
 	IssueOAuthCode(context.Context, *v1.IssueOAuthCodeRequest) (*v1.IssueOAuthCodeResponse, error)
+	// ClickMenu makes a simulated user tap a key button (click, scancode_*, pic_*,
+	// location_select) of the menu they see (the conditional menu their tags, sex, region,
+	// platform and language match, else the default menu) and pushes the button's event.
+	// A key that is not in that menu is FailedPrecondition.
+	ClickMenu(context.Context, *v1.ClickMenuRequest) (*v1.ClickMenuResponse, error)
+	// ViewMenu makes a simulated user open a view button's url, or a miniprogram button's
+	// pagepath, of the menu they see and pushes VIEW (or view_miniprogram) with the menu's
+	// id. A url or pagepath not in that menu is FailedPrecondition.
+	ViewMenu(context.Context, *v1.ViewMenuRequest) (*v1.ViewMenuResponse, error)
+	// SetMenuOptions chooses the account's undocumented menu behaviours.
+	SetMenuOptions(context.Context, *v1.SetMenuOptionsRequest) (*v1.SetMenuOptionsResponse, error)
+	// SetConsoleMenu sets the menu as made in the WeChat console: what
+	// get_current_selfmenu_info answers while no menu was created through the API.
+	SetConsoleMenu(context.Context, *v1.SetConsoleMenuRequest) (*v1.SetConsoleMenuResponse, error)
+	// SetAutoReplyInfo sets the console auto-reply configuration that
+	// get_current_autoreply_info answers.
+	SetAutoReplyInfo(context.Context, *v1.SetAutoReplyInfoRequest) (*v1.SetAutoReplyInfoResponse, error)
+	// AnswerKfInvitation makes the WeChat user invited to bind a customer-service account
+	// accept or reject the invitation. No waiting invitation is FailedPrecondition.
+	AnswerKfInvitation(context.Context, *v1.AnswerKfInvitationRequest) (*v1.AnswerKfInvitationResponse, error)
+	// SetKfOnline signs a bound customer-service agent in or out of the web client.
+	SetKfOnline(context.Context, *v1.SetKfOnlineRequest) (*v1.SetKfOnlineResponse, error)
+	// TransferToKf does what a transfer_customer_service reply does to a user: a session
+	// with the named bound agent, or with an online agent that has room, or a place in the
+	// waiting queue.
+	TransferToKf(context.Context, *v1.TransferToKfRequest) (*v1.TransferToKfResponse, error)
+	// AddKfMessage records a message between a simulated user and the agent serving them
+	// (it keeps the session from its 30-minute idle close). No session is FailedPrecondition.
+	AddKfMessage(context.Context, *v1.AddKfMessageRequest) (*v1.AddKfMessageResponse, error)
+	// SetOutboundSettings sets an account's outbound rules: its type (service or
+	// subscription: the mass-send allowances) and whether customer-service sends are
+	// limited per window (5 after a message, 3 within 1 min of a menu tap, follow or scan).
+	SetOutboundSettings(context.Context, *v1.SetOutboundSettingsRequest) (*v1.SetOutboundSettingsResponse, error)
+	// AnswerSubscribePopup makes a simulated user accept or reject subscribe templates in
+	// a popup (each accept of a one-time template allows one send) and pushes
+	// subscribe_msg_popup_event.
+	AnswerSubscribePopup(context.Context, *v1.AnswerSubscribePopupRequest) (*v1.AnswerSubscribePopupResponse, error)
+	// ChangeSubscriptions makes a simulated user change subscriptions in settings and
+	// pushes subscribe_msg_change_event.
+	ChangeSubscriptions(context.Context, *v1.ChangeSubscriptionsRequest) (*v1.ChangeSubscriptionsResponse, error)
+	// ConfirmOneTimeSubscription makes a simulated user confirm a one-time subscription
+	// (一次性订阅消息) page: one send of message/template/subscribe for (template, scene).
+	ConfirmOneTimeSubscription(context.Context, *v1.ConfirmOneTimeSubscriptionRequest) (*v1.ConfirmOneTimeSubscriptionResponse, error)
+	// SetReceiveBlocked makes a simulated user switch receiving the account's messages off
+	// (template jobs finish "failed:user block", custom sends get 48002) or on.
+	SetReceiveBlocked(context.Context, *v1.SetReceiveBlockedRequest) (*v1.SetReceiveBlockedResponse, error)
+	// PublishNews publishes a permanent news material as a mass send of it would and
+	// returns the msg_data_id its articles' comments are addressed by. Articles created
+	// with need_open_comment=1 start with comments open. An unknown media_id (or one that
+	// is not news) is NotFound.
+	PublishNews(context.Context, *v1.PublishNewsRequest) (*v1.PublishNewsResponse, error)
+	// AddComment makes a simulated user comment on a published article. An unknown
+	// article is NotFound; closed comments (or followers-only comments from someone who
+	// does not follow) are FailedPrecondition.
+	AddComment(context.Context, *v1.AddCommentRequest) (*v1.AddCommentResponse, error)
+	// DeleteOwnComment makes the author of a comment delete it; the account's operations
+	// on it then get errcode 88004.
+	DeleteOwnComment(context.Context, *v1.DeleteOwnCommentRequest) (*v1.DeleteOwnCommentResponse, error)
+	// GenerateFollowers adds count new followers with generated openids (1 to 2,000,000 a
+	// call) to the end of the account's follower list, without pushing events: how
+	// benchmarks get a million followers. It returns the account's follower count.
+	GenerateFollowers(context.Context, *v1.GenerateFollowersRequest) (*v1.GenerateFollowersResponse, error)
+	// ScanQRCode makes a simulated user scan one of the account's QR codes in WeChat. A
+	// user who does not follow the account (an unknown or empty openid makes a new user)
+	// follows it through the code (subscribe_scene ADD_SCENE_QR_CODE with the code's
+	// scene) and a subscribe event with EventKey "qrscene_<scene>" and the Ticket is
+	// pushed; a follower causes a SCAN event with EventKey "<scene>". An unknown or
+	// expired ticket is NotFound. Without a callback URL nothing is pushed.
+	ScanQRCode(context.Context, *v1.ScanQRCodeRequest) (*v1.ScanQRCodeResponse, error)
+	// SubscribeUser makes a simulated user follow the account (an unknown or empty openid
+	// makes a new user) and pushes the subscribe event; following again moves the user to
+	// the end of the follower list. A follower is FailedPrecondition.
+	SubscribeUser(context.Context, *v1.SubscribeUserRequest) (*v1.SubscribeUserResponse, error)
+	// UnsubscribeUser makes a follower unfollow the account and pushes the unsubscribe
+	// event; the user stays known (user/info answers subscribe 0). A non-follower is
+	// FailedPrecondition, an unknown user NotFound.
+	UnsubscribeUser(context.Context, *v1.UnsubscribeUserRequest) (*v1.UnsubscribeUserResponse, error)
 }
 
 // NewSandboxServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -688,6 +1240,132 @@ func NewSandboxServiceHandler(svc SandboxServiceHandler, opts ...connect.Handler
 		connect.WithSchema(sandboxServiceMethods.ByName("IssueOAuthCode")),
 		connect.WithHandlerOptions(opts...),
 	)
+	sandboxServiceClickMenuHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceClickMenuProcedure,
+		svc.ClickMenu,
+		connect.WithSchema(sandboxServiceMethods.ByName("ClickMenu")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceViewMenuHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceViewMenuProcedure,
+		svc.ViewMenu,
+		connect.WithSchema(sandboxServiceMethods.ByName("ViewMenu")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetMenuOptionsHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetMenuOptionsProcedure,
+		svc.SetMenuOptions,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetMenuOptions")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetConsoleMenuHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetConsoleMenuProcedure,
+		svc.SetConsoleMenu,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetConsoleMenu")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetAutoReplyInfoHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetAutoReplyInfoProcedure,
+		svc.SetAutoReplyInfo,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetAutoReplyInfo")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceAnswerKfInvitationHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceAnswerKfInvitationProcedure,
+		svc.AnswerKfInvitation,
+		connect.WithSchema(sandboxServiceMethods.ByName("AnswerKfInvitation")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetKfOnlineHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetKfOnlineProcedure,
+		svc.SetKfOnline,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetKfOnline")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceTransferToKfHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceTransferToKfProcedure,
+		svc.TransferToKf,
+		connect.WithSchema(sandboxServiceMethods.ByName("TransferToKf")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceAddKfMessageHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceAddKfMessageProcedure,
+		svc.AddKfMessage,
+		connect.WithSchema(sandboxServiceMethods.ByName("AddKfMessage")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetOutboundSettingsHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetOutboundSettingsProcedure,
+		svc.SetOutboundSettings,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetOutboundSettings")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceAnswerSubscribePopupHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceAnswerSubscribePopupProcedure,
+		svc.AnswerSubscribePopup,
+		connect.WithSchema(sandboxServiceMethods.ByName("AnswerSubscribePopup")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceChangeSubscriptionsHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceChangeSubscriptionsProcedure,
+		svc.ChangeSubscriptions,
+		connect.WithSchema(sandboxServiceMethods.ByName("ChangeSubscriptions")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceConfirmOneTimeSubscriptionHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceConfirmOneTimeSubscriptionProcedure,
+		svc.ConfirmOneTimeSubscription,
+		connect.WithSchema(sandboxServiceMethods.ByName("ConfirmOneTimeSubscription")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetReceiveBlockedHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetReceiveBlockedProcedure,
+		svc.SetReceiveBlocked,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetReceiveBlocked")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServicePublishNewsHandler := connect.NewUnaryHandlerSimple(
+		SandboxServicePublishNewsProcedure,
+		svc.PublishNews,
+		connect.WithSchema(sandboxServiceMethods.ByName("PublishNews")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceAddCommentHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceAddCommentProcedure,
+		svc.AddComment,
+		connect.WithSchema(sandboxServiceMethods.ByName("AddComment")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceDeleteOwnCommentHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceDeleteOwnCommentProcedure,
+		svc.DeleteOwnComment,
+		connect.WithSchema(sandboxServiceMethods.ByName("DeleteOwnComment")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceGenerateFollowersHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceGenerateFollowersProcedure,
+		svc.GenerateFollowers,
+		connect.WithSchema(sandboxServiceMethods.ByName("GenerateFollowers")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceScanQRCodeHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceScanQRCodeProcedure,
+		svc.ScanQRCode,
+		connect.WithSchema(sandboxServiceMethods.ByName("ScanQRCode")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSubscribeUserHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSubscribeUserProcedure,
+		svc.SubscribeUser,
+		connect.WithSchema(sandboxServiceMethods.ByName("SubscribeUser")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceUnsubscribeUserHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceUnsubscribeUserProcedure,
+		svc.UnsubscribeUser,
+		connect.WithSchema(sandboxServiceMethods.ByName("UnsubscribeUser")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/wxsuite.sandbox.v1.SandboxService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case SandboxServiceCreateAccountProcedure:
@@ -732,6 +1410,48 @@ func NewSandboxServiceHandler(svc SandboxServiceHandler, opts ...connect.Handler
 			sandboxServiceListInboxHandler.ServeHTTP(w, r)
 		case SandboxServiceIssueOAuthCodeProcedure:
 			sandboxServiceIssueOAuthCodeHandler.ServeHTTP(w, r)
+		case SandboxServiceClickMenuProcedure:
+			sandboxServiceClickMenuHandler.ServeHTTP(w, r)
+		case SandboxServiceViewMenuProcedure:
+			sandboxServiceViewMenuHandler.ServeHTTP(w, r)
+		case SandboxServiceSetMenuOptionsProcedure:
+			sandboxServiceSetMenuOptionsHandler.ServeHTTP(w, r)
+		case SandboxServiceSetConsoleMenuProcedure:
+			sandboxServiceSetConsoleMenuHandler.ServeHTTP(w, r)
+		case SandboxServiceSetAutoReplyInfoProcedure:
+			sandboxServiceSetAutoReplyInfoHandler.ServeHTTP(w, r)
+		case SandboxServiceAnswerKfInvitationProcedure:
+			sandboxServiceAnswerKfInvitationHandler.ServeHTTP(w, r)
+		case SandboxServiceSetKfOnlineProcedure:
+			sandboxServiceSetKfOnlineHandler.ServeHTTP(w, r)
+		case SandboxServiceTransferToKfProcedure:
+			sandboxServiceTransferToKfHandler.ServeHTTP(w, r)
+		case SandboxServiceAddKfMessageProcedure:
+			sandboxServiceAddKfMessageHandler.ServeHTTP(w, r)
+		case SandboxServiceSetOutboundSettingsProcedure:
+			sandboxServiceSetOutboundSettingsHandler.ServeHTTP(w, r)
+		case SandboxServiceAnswerSubscribePopupProcedure:
+			sandboxServiceAnswerSubscribePopupHandler.ServeHTTP(w, r)
+		case SandboxServiceChangeSubscriptionsProcedure:
+			sandboxServiceChangeSubscriptionsHandler.ServeHTTP(w, r)
+		case SandboxServiceConfirmOneTimeSubscriptionProcedure:
+			sandboxServiceConfirmOneTimeSubscriptionHandler.ServeHTTP(w, r)
+		case SandboxServiceSetReceiveBlockedProcedure:
+			sandboxServiceSetReceiveBlockedHandler.ServeHTTP(w, r)
+		case SandboxServicePublishNewsProcedure:
+			sandboxServicePublishNewsHandler.ServeHTTP(w, r)
+		case SandboxServiceAddCommentProcedure:
+			sandboxServiceAddCommentHandler.ServeHTTP(w, r)
+		case SandboxServiceDeleteOwnCommentProcedure:
+			sandboxServiceDeleteOwnCommentHandler.ServeHTTP(w, r)
+		case SandboxServiceGenerateFollowersProcedure:
+			sandboxServiceGenerateFollowersHandler.ServeHTTP(w, r)
+		case SandboxServiceScanQRCodeProcedure:
+			sandboxServiceScanQRCodeHandler.ServeHTTP(w, r)
+		case SandboxServiceSubscribeUserProcedure:
+			sandboxServiceSubscribeUserHandler.ServeHTTP(w, r)
+		case SandboxServiceUnsubscribeUserProcedure:
+			sandboxServiceUnsubscribeUserHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -823,4 +1543,88 @@ func (UnimplementedSandboxServiceHandler) ListInbox(context.Context, *v1.ListInb
 
 func (UnimplementedSandboxServiceHandler) IssueOAuthCode(context.Context, *v1.IssueOAuthCodeRequest) (*v1.IssueOAuthCodeResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.IssueOAuthCode is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ClickMenu(context.Context, *v1.ClickMenuRequest) (*v1.ClickMenuResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ClickMenu is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ViewMenu(context.Context, *v1.ViewMenuRequest) (*v1.ViewMenuResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ViewMenu is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetMenuOptions(context.Context, *v1.SetMenuOptionsRequest) (*v1.SetMenuOptionsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetMenuOptions is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetConsoleMenu(context.Context, *v1.SetConsoleMenuRequest) (*v1.SetConsoleMenuResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetConsoleMenu is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetAutoReplyInfo(context.Context, *v1.SetAutoReplyInfoRequest) (*v1.SetAutoReplyInfoResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetAutoReplyInfo is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) AnswerKfInvitation(context.Context, *v1.AnswerKfInvitationRequest) (*v1.AnswerKfInvitationResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.AnswerKfInvitation is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetKfOnline(context.Context, *v1.SetKfOnlineRequest) (*v1.SetKfOnlineResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetKfOnline is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) TransferToKf(context.Context, *v1.TransferToKfRequest) (*v1.TransferToKfResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.TransferToKf is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) AddKfMessage(context.Context, *v1.AddKfMessageRequest) (*v1.AddKfMessageResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.AddKfMessage is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetOutboundSettings(context.Context, *v1.SetOutboundSettingsRequest) (*v1.SetOutboundSettingsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetOutboundSettings is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) AnswerSubscribePopup(context.Context, *v1.AnswerSubscribePopupRequest) (*v1.AnswerSubscribePopupResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ChangeSubscriptions(context.Context, *v1.ChangeSubscriptionsRequest) (*v1.ChangeSubscriptionsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ConfirmOneTimeSubscription(context.Context, *v1.ConfirmOneTimeSubscriptionRequest) (*v1.ConfirmOneTimeSubscriptionResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetReceiveBlocked(context.Context, *v1.SetReceiveBlockedRequest) (*v1.SetReceiveBlockedResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) PublishNews(context.Context, *v1.PublishNewsRequest) (*v1.PublishNewsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.PublishNews is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) AddComment(context.Context, *v1.AddCommentRequest) (*v1.AddCommentResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.AddComment is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) DeleteOwnComment(context.Context, *v1.DeleteOwnCommentRequest) (*v1.DeleteOwnCommentResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.DeleteOwnComment is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) GenerateFollowers(context.Context, *v1.GenerateFollowersRequest) (*v1.GenerateFollowersResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.GenerateFollowers is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ScanQRCode(context.Context, *v1.ScanQRCodeRequest) (*v1.ScanQRCodeResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ScanQRCode is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SubscribeUser(context.Context, *v1.SubscribeUserRequest) (*v1.SubscribeUserResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SubscribeUser is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) UnsubscribeUser(context.Context, *v1.UnsubscribeUserRequest) (*v1.UnsubscribeUserResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.UnsubscribeUser is not implemented"))
 }
