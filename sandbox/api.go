@@ -134,6 +134,8 @@ func (s *Sandbox) route(r *http.Request, q url.Values, c *Call) answer {
 		return s.serveUserinfo(r, q)
 	case pathSNSAuth:
 		return s.serveSNSAuth(r, q)
+	case pathShowQRCode:
+		return s.serveShowQRCode(r, q)
 	}
 	if e, ok := endpoints[r.URL.Path]; ok {
 		return s.serveDomain(e, r, q, c)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrUnknownUser is wrapped by the errors of methods given an openid the account does not
@@ -42,11 +43,54 @@ type User struct {
 	Language string `json:"language"`
 	// Privilege lists the privileges /sns/userinfo reports (e.g. "chinaunicom").
 	Privilege []string `json:"privilege"`
+
+	// Unsubscribed reports that the user does not follow the account (a user known only
+	// through web authorization, or one who unfollowed). The zero value is a follower, so
+	// AddUser adds followers unless told otherwise.
+	Unsubscribed bool `json:"unsubscribed,omitempty"`
+	// SubscribeTime is the Unix time of the latest subscription (user/info
+	// subscribe_time); AddUser sets the sandbox clock's time when a follower has none.
+	SubscribeTime int64 `json:"subscribe_time,omitempty"`
+	// SubscribeScene is how the user followed (user/info subscribe_scene), one of
+	// SubscribeScenes; AddUser sets "ADD_SCENE_OTHERS" when a follower has none.
+	SubscribeScene string `json:"subscribe_scene,omitempty"`
+	// QRScene is the integer scene of the QR code the user followed through (qr_scene).
+	QRScene int64 `json:"qr_scene,omitempty"`
+	// QRSceneStr is the string scene of the QR code the user followed through
+	// (qr_scene_str), at most 64 characters.
+	QRSceneStr string `json:"qr_scene_str,omitempty"`
+	// Remark is the account's note on the user (user/info remark), under 30 characters.
+	Remark string `json:"remark,omitempty"`
+	// TagIDs are the ids of the account's tags the user carries (user/info tagid_list),
+	// at most 20; every id must name an existing tag of the account.
+	TagIDs []int `json:"tagid_list,omitempty"`
+	// Blocked reports that the account blacklisted the user: they stay a follower but
+	// messages to them fail with 43019.
+	Blocked bool `json:"blocked,omitempty"`
+	// ClientPlatformType is the user's WeChat client as conditional menus match it:
+	// 1 iOS, 2 Android, 3 others; 0 for unknown (matches no platform rule).
+	ClientPlatformType int `json:"client_platform_type,omitempty"`
 }
+
+// SubscribeScenes are the subscribe_scene values user/info reports.
+var SubscribeScenes = []string{
+	"ADD_SCENE_SEARCH", "ADD_SCENE_ACCOUNT_MIGRATION", "ADD_SCENE_PROFILE_CARD",
+	"ADD_SCENE_QR_CODE", "ADD_SCENE_PROFILE_LINK", "ADD_SCENE_PROFILE_ITEM", "ADD_SCENE_PAID",
+	"ADD_SCENE_WECHAT_ADVERTISEMENT", "ADD_SCENE_REPRINT", "ADD_SCENE_LIVESTREAM",
+	"ADD_SCENE_CHANNELS", "ADD_SCENE_OTHERS",
+}
+
+// Limits of a user's audience fields.
+const (
+	maxUserTags    = 20 // tags per user (45059)
+	maxRemarkLen   = 30 // remark characters (user/info/updateremark)
+	maxSceneStrLen = 64 // qr_scene_str characters
+)
 
 // clone returns a copy of u that shares no slice with it.
 func (u User) clone() User {
 	u.Privilege = slices.Clone(u.Privilege)
+	u.TagIDs = slices.Clone(u.TagIDs)
 	return u
 }
 
@@ -62,6 +106,29 @@ func (u User) validate(field string) error {
 	}
 	if u.Sex < 0 || u.Sex > 2 {
 		return &ArgumentError{Field: field + "sex", Reason: "must be 0 (unknown), 1 (male) or 2 (female)"}
+	}
+	if u.SubscribeScene != "" && !slices.Contains(SubscribeScenes, u.SubscribeScene) {
+		return &ArgumentError{Field: field + "subscribe_scene", Reason: "must be one of " + strings.Join(SubscribeScenes, ", ")}
+	}
+	if u.SubscribeTime < 0 {
+		return &ArgumentError{Field: field + "subscribe_time", Reason: "must not be negative"}
+	}
+	if utf8.RuneCountInString(u.QRSceneStr) > maxSceneStrLen {
+		return &ArgumentError{Field: field + "qr_scene_str", Reason: "must be at most " + strconv.Itoa(maxSceneStrLen) + " characters"}
+	}
+	if utf8.RuneCountInString(u.Remark) >= maxRemarkLen {
+		return &ArgumentError{Field: field + "remark", Reason: "must be shorter than " + strconv.Itoa(maxRemarkLen) + " characters"}
+	}
+	if len(u.TagIDs) > maxUserTags {
+		return &ArgumentError{Field: field + "tagid_list", Reason: "must hold at most " + strconv.Itoa(maxUserTags) + " tags"}
+	}
+	for i, id := range u.TagIDs {
+		if id < 0 || slices.Contains(u.TagIDs[:i], id) {
+			return &ArgumentError{Field: fmt.Sprintf("%stagid_list[%d]", field, i), Reason: "must be a tag id (not negative) listed once"}
+		}
+	}
+	if u.ClientPlatformType < 0 || u.ClientPlatformType > 3 {
+		return &ArgumentError{Field: field + "client_platform_type", Reason: "must be 0 (unknown), 1 (iOS), 2 (Android) or 3 (others)"}
 	}
 	return nil
 }
@@ -100,21 +167,41 @@ func (s *Sandbox) newOpenID(a *account) string {
 // generated one. It returns the stored user; an [*ArgumentError] naming the field
 // ("user.openid", "user.unionid", "user.sex") for invalid fields, and an error wrapping
 // [ErrUnknownAccount] when no account has appID.
+//
+// A user who is not Unsubscribed is a follower: a new follower (or one who was not
+// following before) goes to the end of the account's follower list (user/get order).
+// A follower without SubscribeTime gets the sandbox clock's now, and without
+// SubscribeScene "ADD_SCENE_OTHERS". TagIDs must name existing tags of the account
+// ("user.tagid_list[i]" otherwise); tag 2 (星标组) always exists.
 func (s *Sandbox) AddUser(appID string, u User) (User, error) {
 	if err := u.validate("user."); err != nil {
 		return User{}, err
 	}
 	u = u.clone()
+	if !u.Unsubscribed {
+		if u.SubscribeTime == 0 {
+			u.SubscribeTime = s.Now().Unix()
+		}
+		if u.SubscribeScene == "" {
+			u.SubscribeScene = sceneOthers
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a, ok := s.accounts[appID]
 	if !ok {
 		return User{}, unknownAccount(appID)
 	}
+	for i, id := range u.TagIDs {
+		if !a.audience.tagExists(id) {
+			return User{}, &ArgumentError{Field: fmt.Sprintf("user.tagid_list[%d]", i), Reason: fmt.Sprintf("tag %d does not exist in the account", id)}
+		}
+	}
 	if u.OpenID == "" {
 		u.OpenID = s.newOpenID(a)
 	}
 	stored := u.clone()
+	a.audience.noteUser(a.users[u.OpenID], &stored)
 	a.users[u.OpenID] = &stored
 	return u, nil
 }
@@ -173,9 +260,11 @@ func (s *Sandbox) DeleteUser(appID, openID string) error {
 	if !ok {
 		return unknownAccount(appID)
 	}
-	if _, ok := a.users[openID]; !ok {
+	old, ok := a.users[openID]
+	if !ok {
 		return unknownUser(appID, openID)
 	}
+	a.audience.noteUser(old, nil)
 	delete(a.users, openID)
 	delete(a.inboxes, openID)
 	if a.authorizing == openID {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/wxsuite/wxsuite/sandbox"
@@ -37,6 +38,12 @@ func TestUsers(t *testing.T) {
 	}
 	want := alice
 	want.OpenID = a.OpenID
+	// A follower without subscription facts gets the clock's now and ADD_SCENE_OTHERS.
+	want.SubscribeTime, want.SubscribeScene = sb.Now().Unix(), "ADD_SCENE_OTHERS"
+	if a.SubscribeTime > want.SubscribeTime || a.SubscribeTime < want.SubscribeTime-5 {
+		t.Errorf("SubscribeTime = %d, want about %d", a.SubscribeTime, want.SubscribeTime)
+	}
+	want.SubscribeTime = a.SubscribeTime
 	if !reflect.DeepEqual(a, want) {
 		t.Errorf("AddUser returned %+v, want %+v", a, want)
 	}
@@ -109,6 +116,42 @@ func TestUserErrors(t *testing.T) {
 			_, err := sb.AddUser(sandboxtest.DemoAppID, sandbox.User{Sex: 3})
 			return err
 		}, "user.sex", nil},
+		{"unknown subscribe scene", func() error {
+			_, err := sb.AddUser(sandboxtest.DemoAppID, sandbox.User{SubscribeScene: "ADD_SCENE_MOON"})
+			return err
+		}, "user.subscribe_scene", nil},
+		{"negative subscribe time", func() error {
+			_, err := sb.AddUser(sandboxtest.DemoAppID, sandbox.User{SubscribeTime: -1})
+			return err
+		}, "user.subscribe_time", nil},
+		{"qr_scene_str of 65 characters", func() error {
+			_, err := sb.AddUser(sandboxtest.DemoAppID, sandbox.User{QRSceneStr: strings.Repeat("s", 65)})
+			return err
+		}, "user.qr_scene_str", nil},
+		{"remark of 30 characters", func() error {
+			_, err := sb.AddUser(sandboxtest.DemoAppID, sandbox.User{Remark: strings.Repeat("备", 30)})
+			return err
+		}, "user.remark", nil},
+		{"21 tags", func() error {
+			ids := make([]int, 21)
+			for i := range ids {
+				ids[i] = 100 + i
+			}
+			_, err := sb.AddUser(sandboxtest.DemoAppID, sandbox.User{TagIDs: ids})
+			return err
+		}, "user.tagid_list", nil},
+		{"a tag twice", func() error {
+			_, err := sb.AddUser(sandboxtest.DemoAppID, sandbox.User{TagIDs: []int{2, 2}})
+			return err
+		}, "user.tagid_list[1]", nil},
+		{"an unknown tag", func() error {
+			_, err := sb.AddUser(sandboxtest.DemoAppID, sandbox.User{TagIDs: []int{2, 999}})
+			return err
+		}, "user.tagid_list[1]", nil},
+		{"client platform 4", func() error {
+			_, err := sb.AddUser(sandboxtest.DemoAppID, sandbox.User{ClientPlatformType: 4})
+			return err
+		}, "user.client_platform_type", nil},
 		{"add to unknown account", func() error {
 			_, err := sb.AddUser(unknown, sandbox.User{})
 			return err
