@@ -11,7 +11,7 @@ PROTOC_GEN_GO_GRPC_VERSION   := v1.6.2
 PROTOC_GEN_CONNECT_GO_VERSION:= v1.21.1
 GRPC_GATEWAY_VERSION         := v2.33.0
 
-.PHONY: all tools gen gen-check lint breaking test test-short bench run fmt clean helm helm-update image
+.PHONY: all tools gen gen-check lint breaking test test-short bench run fmt clean helm helm-update image e2e-split
 
 all: gen lint test
 
@@ -70,6 +70,10 @@ helm:
 ## helm-update: regenerate values.schema.json and the goldens
 helm-update:
 	.ci/helm --update
+
+## e2e-split: the split topology as separate processes (builds cmd/wxsuite and cmd/wxsandbox; needs redis-server)
+e2e-split:
+	go test -count=1 -run 'TestE2ESplit' -v ./cmd/wxsuite/
 
 ## image: OCI image tarballs in dist/ (no Docker engine needed)
 image:

@@ -6,6 +6,9 @@
 // collapsed into one call, and RefreshAccessToken forwards a rejected token to the service
 // only when the local cache does not already hold a newer one. The service itself refreshes
 // only if the stale token is still current, so a burst of 40001s costs one WeChat fetch.
+// An https:// URL is reached over TLS 1.2+ with RemoteConfig.TLS: the CA that signed the
+// token service's certificate and, when that service requires client certificates
+// (server.tls.client_ca_file), the certificate to present (mTLS).
 //
 // Cached is the lock-free cache Remote uses; a hit costs a few tens of nanoseconds and
 // allocates nothing (see BenchmarkCachedHit).

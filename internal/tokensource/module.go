@@ -1,6 +1,8 @@
 package tokensource
 
 import (
+	"errors"
+
 	"go.uber.org/fx"
 
 	"github.com/wxsuite/wxsuite/internal/platform/config"
@@ -23,6 +25,12 @@ var Module = fx.Module("tokensource",
 	fx.Provide(func(lc fx.Lifecycle, cfg RemoteConfig) (wechat.TokenSource, error) {
 		r, err := NewRemote(cfg, nil)
 		if err != nil {
+			// The section is valid (Section checked it); what is left are the TLS files,
+			// named by their full key.
+			var fe *config.FieldError
+			if errors.As(err, &fe) {
+				return nil, config.Nest(config.SectionTokenSource, fe)
+			}
 			return nil, err
 		}
 		lc.Append(fx.StopHook(r.Close))

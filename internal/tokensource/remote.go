@@ -2,8 +2,11 @@ package tokensource
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net/http"
+	"os"
 	"time"
 
 	"connectrpc.com/connect"
@@ -11,6 +14,7 @@ import (
 
 	tokenv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/token/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/token/v1/tokenv1connect"
+	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/wechat"
 )
 
@@ -53,8 +57,11 @@ func WithClientOptions(opts ...connect.ClientOption) RemoteOption {
 }
 
 // NewRemote returns a Remote for the token service at cfg.URL. It applies cfg.SetDefaults
-// to a copy and returns cfg.Validate's error, if any. A nil httpClient gets a default one
-// (speaking cleartext HTTP/2 to http:// URLs when cfg.Protocol is "grpc").
+// to a copy and returns cfg.Validate's error, if any. A nil httpClient gets a default one:
+// cleartext HTTP/2 to http:// URLs when cfg.Protocol is "grpc", and for https:// URLs TLS
+// 1.2 or later (HTTP/2 by ALPN) with cfg.TLS's CA, client certificate and server name,
+// whose files NewRemote reads (an error names the key). A non-nil httpClient is used as
+// it is and cfg.TLS is ignored.
 func NewRemote(cfg RemoteConfig, httpClient *http.Client, opts ...RemoteOption) (*Remote, error) {
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -65,7 +72,11 @@ func NewRemote(cfg RemoteConfig, httpClient *http.Client, opts ...RemoteOption) 
 		opt(&o)
 	}
 	if httpClient == nil {
-		httpClient = defaultHTTPClient(cfg.Protocol)
+		tc, err := loadTLS(cfg.TLS)
+		if err != nil {
+			return nil, fmt.Errorf("tokensource: invalid config: %w", err)
+		}
+		httpClient = defaultHTTPClient(cfg.Protocol, tc)
 	}
 	clientOpts := []connect.ClientOption{}
 	if cfg.Protocol == ProtocolGRPC {
@@ -90,14 +101,49 @@ func (r *Remote) Close() {
 	r.http.CloseIdleConnections()
 }
 
-func defaultHTTPClient(protocol string) *http.Client {
+// defaultHTTPClient speaks HTTP/1.1 and HTTP/2 (over TLS by ALPN), plus cleartext HTTP/2
+// for gRPC to http:// URLs; tc (nil: Go's defaults) configures TLS.
+func defaultHTTPClient(protocol string, tc *tls.Config) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Protocols = new(http.Protocols)
+	t.Protocols.SetHTTP1(true)
+	t.Protocols.SetHTTP2(true)
 	if protocol == ProtocolGRPC {
-		t.Protocols = new(http.Protocols)
-		t.Protocols.SetHTTP2(true)
 		t.Protocols.SetUnencryptedHTTP2(true)
 	}
+	if tc != nil {
+		t.TLSClientConfig = tc
+	}
 	return &http.Client{Transport: t}
+}
+
+// loadTLS reads the files of cfg; nil when cfg is empty (Go's defaults: system roots, no
+// client certificate).
+func loadTLS(cfg TLSConfig) (*tls.Config, error) {
+	if cfg.IsZero() {
+		return nil, nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: cfg.ServerName}
+	if cfg.CAFile != "" {
+		pem, err := os.ReadFile(cfg.CAFile)
+		if err != nil {
+			return nil, &config.FieldError{Key: "tls.ca_file", Msg: err.Error()}
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, &config.FieldError{Key: "tls.ca_file", Msg: fmt.Sprintf("%s: no PEM certificate found", cfg.CAFile)}
+		}
+		tc.RootCAs = pool
+	}
+	if cfg.CertFile != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.CertFile, cfg.KeyFile)
+		if err != nil {
+			// The error names the files, never their content.
+			return nil, &config.FieldError{Key: "tls.cert_file", Msg: err.Error()}
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return tc, nil
 }
 
 // bearer sends the API key on every call.
@@ -129,6 +175,24 @@ func (r *Remote) AccessToken(ctx context.Context, appID string) (string, error) 
 		r.remember(appID, resp.GetAccessToken(), sent, resp.GetExpiresIn().AsDuration(), resp.GetExpiresAt().AsTime())
 		return resp.GetAccessToken(), nil
 	})
+}
+
+var _ wechat.ExpiringTokenSource = (*Remote)(nil)
+
+// AccessTokenWithExpiry is AccessToken with the token's expiry
+// (wechat.ExpiringTokenSource): the cached deadline plus the margin it was cut by. The
+// expiry is zero (unknown) when the token service sent none.
+func (r *Remote) AccessTokenWithExpiry(ctx context.Context, appID string) (string, time.Time, error) {
+	tok, err := r.AccessToken(ctx, appID)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if s := r.cache.slot(appID); s != nil {
+		if e := s.cur.Load(); e != nil && e.token == tok {
+			return tok, e.validUntil.Add(r.margin), nil
+		}
+	}
+	return tok, time.Time{}, nil
 }
 
 // RefreshAccessToken reports that WeChat rejected staleToken. If the cache already holds
