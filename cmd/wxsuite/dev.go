@@ -137,6 +137,9 @@ wechat:
 messaging:
   # The sandbox signs pushes with its own clock, which the banner invites you to move.
   replay_window: 0s
+audience:
+  # QR code images come from the sandbox too (production: mp.weixin.qq.com).
+  qrcode_image_url: %q
 token:
   oauth_authorize_url: %q
   user_token_key: %q
@@ -154,7 +157,7 @@ accounts:
     callback_token: wxsuitedev
     oauth_domains: [localhost, 127.0.0.1]
     js_domains: [localhost, 127.0.0.1]
-`, f.addr, f.logLevel, redisURL, sandboxURL, sandboxURL+"/connect/oauth2/authorize", userTokenKey, f.noAuth, f.apiKey, sandbox.DemoAppID, sandbox.DemoAppSecret)
+`, f.addr, f.logLevel, redisURL, sandboxURL, sandboxURL+"/cgi-bin/showqrcode", sandboxURL+"/connect/oauth2/authorize", userTokenKey, f.noAuth, f.apiKey, sandbox.DemoAppID, sandbox.DemoAppSecret)
 }
 
 func printBanner(w io.Writer, apiURL, sandboxURL, key, openID string) {

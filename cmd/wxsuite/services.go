@@ -8,14 +8,20 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/wxsuite/wxsuite/internal/tokensource"
+	"github.com/wxsuite/wxsuite/services/audience"
+	"github.com/wxsuite/wxsuite/services/content"
 	"github.com/wxsuite/wxsuite/services/messaging"
+	"github.com/wxsuite/wxsuite/services/proxy"
 	"github.com/wxsuite/wxsuite/services/token"
 )
 
 // modules maps each service name (the domain, as in --services and in Helm) to its fx module.
 var modules = map[string]fx.Option{
 	"token":     token.Module,
+	"audience":  audience.Module,
+	"content":   content.Module,
 	"messaging": messaging.Module,
+	"proxy":     proxy.Module,
 }
 
 func knownServices() string {

@@ -16,7 +16,10 @@ import (
 	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
 	"github.com/wxsuite/wxsuite/internal/tokensource"
 	"github.com/wxsuite/wxsuite/internal/wechat"
+	"github.com/wxsuite/wxsuite/services/audience"
+	"github.com/wxsuite/wxsuite/services/content"
 	"github.com/wxsuite/wxsuite/services/messaging"
+	"github.com/wxsuite/wxsuite/services/proxy"
 	"github.com/wxsuite/wxsuite/services/token"
 )
 
@@ -32,6 +35,9 @@ var sections = map[string]func() any{
 	config.SectionWeChat:      func() any { return new(wechat.Config) },
 	config.SectionTokenSource: func() any { return new(tokensource.RemoteConfig) },
 	config.SectionMessaging:   func() any { return new(messaging.Config) },
+	config.SectionAudience:    func() any { return new(audience.Config) },
+	config.SectionContent:     func() any { return new(content.Config) },
+	config.SectionProxy:       func() any { return new(proxy.Config) },
 }
 
 var envRef = regexp.MustCompile(`env: (WX_[A-Z0-9_]+)`)
