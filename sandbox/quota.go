@@ -30,14 +30,22 @@ const (
 //	/cgi-bin/token             2000    documented (facts.md §4)
 //	/cgi-bin/stable_token      500000  documented (facts.md §4)
 //	/cgi-bin/ticket/getticket  100000  sandbox choice; the platform does not document it
+//	/cgi-bin/menu/addconditional   2000  documented (behaviour.md, conditional menus)
+//	/cgi-bin/menu/delconditional   2000  documented
+//	/cgi-bin/menu/trymatch        20000  documented
+//	/cgi-bin/message/template/send 100000  documented default send quota
 //
 // The /sns/ paths are unlimited by default: the platform documents only a per-minute
 // limit for them (facts.md §6.7), which the sandbox does not emulate.
 func DefaultQuotas() map[string]int64 {
 	return map[string]int64{
-		pathToken:       DefaultTokenDailyLimit,
-		pathStableToken: 500000,
-		pathTicket:      100000,
+		pathToken:                        DefaultTokenDailyLimit,
+		pathStableToken:                  500000,
+		pathTicket:                       100000,
+		"/cgi-bin/menu/addconditional":   2000,
+		"/cgi-bin/menu/delconditional":   2000,
+		"/cgi-bin/menu/trymatch":         20000,
+		"/cgi-bin/message/template/send": 100000,
 	}
 }
 
