@@ -751,3 +751,57 @@ func TestTLSProbes(t *testing.T) {
 		})
 	}
 }
+
+// TestSplitTokenSourceTLS: with server TLS in split mode the services reach the token
+// service over https, trusting tokenSource.tls.caKey, and with mTLS present the pod's own
+// certificate; without TLS there is no token_source.tls.
+func TestSplitTokenSourceTLS(t *testing.T) {
+	t.Parallel()
+	ch := loadChart(t)
+	tests := []struct {
+		name string
+		tls  map[string]any
+		ts   map[string]any
+		want map[string]any // token_source.tls; nil: absent
+	}{
+		{"no tls", nil, nil, nil},
+		{"tls, system roots", map[string]any{"enabled": true, "existingSecret": "wx-tls"}, nil, nil},
+		{"tls with a CA", map[string]any{"enabled": true, "existingSecret": "wx-tls"},
+			map[string]any{"caKey": "ca.crt", "serverName": "token.internal"},
+			map[string]any{"ca_file": "/etc/wxsuite/tls/ca.crt", "server_name": "token.internal"}},
+		{"mtls", map[string]any{"enabled": true, "existingSecret": "wx-tls", "clientCAKey": "ca.crt"},
+			map[string]any{"caKey": "ca.crt"},
+			map[string]any{"ca_file": "/etc/wxsuite/tls/ca.crt", "cert_file": "/etc/wxsuite/tls/tls.crt", "key_file": "/etc/wxsuite/tls/tls.key"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			vals := readValues(t, scenarioValues("split"))
+			if tt.tls != nil {
+				vals["tls"] = tt.tls
+			}
+			if tt.ts != nil {
+				vals["tokenSource"].(map[string]any)["tls"] = tt.ts
+			}
+			r, err := render(ch, vals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, cfg := r.config(t)
+			url, _ := dig(cfg, "token_source", "url").(string)
+			if wantHTTPS := tt.tls != nil; strings.HasPrefix(url, "https://") != wantHTTPS {
+				t.Errorf("token_source.url = %q (tls %v)", url, wantHTTPS)
+			}
+			got, _ := dig(cfg, "token_source", "tls").(map[string]any)
+			if tt.want == nil {
+				if got != nil {
+					t.Errorf("token_source.tls = %v, want none", got)
+				}
+				return
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("token_source.tls = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -273,6 +273,10 @@ func valuesSchema() M {
 			{"existingSecret", secretName()},
 			{"existingSecretKey", str("Key of the API key.", M{"minLength": 1})},
 			{"apiKey", str("Inline API key (trials).")},
+			{"tls", obj("token_source.tls when tls.enabled: the CA to trust and the name to verify.", []prop{
+				{"caKey", str("Key of the CA bundle in tls.existingSecret; empty = system roots.")},
+				{"serverName", str("Name to verify; empty = the URL's host.")},
+			})},
 		}, M{"if": ifSet("existingSecret"), "then": M{"properties": M{"apiKey": forbid("tokenSource.existingSecret is set")}}})},
 		{"tls", obj("Server TLS / mTLS from a Secret.", []prop{
 			{"enabled", boolean("Serve TLS.")},

@@ -146,6 +146,17 @@ and key the Secret and key it comes from, value the inline value (chart Secret o
 {{- $scheme := ternary "https" "http" .Values.tls.enabled -}}
 {{- $ts := dict "url" (printf "%s://%s:%d" $scheme (include "wxsuite.componentName" (dict "ctx" . "component" "token")) (int .Values.port)) "protocol" .Values.tokenSource.protocol "margin" .Values.tokenSource.margin -}}
 {{- with get $refs "token_source.api_key" }}{{ $_ := set $ts "api_key" . }}{{ end -}}
+{{- if .Values.tls.enabled -}}
+{{- $tsv := .Values.tokenSource.tls | default dict -}}
+{{- $tstls := dict -}}
+{{- with $tsv.caKey }}{{ $_ := set $tstls "ca_file" (printf "/etc/wxsuite/tls/%s" .) }}{{ end -}}
+{{- if .Values.tls.clientCAKey -}}
+{{- $_ := set $tstls "cert_file" (printf "/etc/wxsuite/tls/%s" .Values.tls.certKey) -}}
+{{- $_ := set $tstls "key_file" (printf "/etc/wxsuite/tls/%s" .Values.tls.keyKey) -}}
+{{- end -}}
+{{- with $tsv.serverName }}{{ $_ := set $tstls "server_name" . }}{{ end -}}
+{{- if $tstls }}{{ $_ := set $ts "tls" $tstls }}{{ end -}}
+{{- end -}}
 {{- $_ := set $cfg "token_source" $ts -}}
 {{- end -}}
 {{- /* messaging serves the callback endpoint: keep its path in step with the Ingress/HTTPRoute. */ -}}
