@@ -25,11 +25,13 @@ const (
 	DefaultURL = "redis://127.0.0.1:6379/0"
 	// probeTimeout bounds the PING that decides between real Redis and miniredis.
 	probeTimeout = 300 * time.Millisecond
+	// requireTimeout bounds that PING under WXSUITE_TEST_REDIS=require.
+	requireTimeout = 5 * time.Second
 )
 
 // New returns a client to the real Redis when it answers PING within 300ms, otherwise to a
-// miniredis started for this test (unless WXSUITE_TEST_REDIS=require, which fails the
-// test). The client (and miniredis) are closed when the test ends.
+// miniredis started for this test (unless WXSUITE_TEST_REDIS=require, which waits up to
+// 5s for the PING and then fails the test). The client (and miniredis) are closed when the test ends.
 func New(t testing.TB) redis.UniversalClient {
 	t.Helper()
 	raw := os.Getenv(EnvURL)
@@ -40,9 +42,15 @@ func New(t testing.TB) redis.UniversalClient {
 	if err != nil {
 		t.Fatalf("redistest: %s: %v", EnvURL, err)
 	}
-	opts.DialTimeout = probeTimeout
+	// Where real Redis is required there is no fallback to decide on quickly: a loaded
+	// machine (CI runs every package's tests at once) gets a generous PING instead.
+	timeout := probeTimeout
+	if os.Getenv(EnvMode) == "require" {
+		timeout = requireTimeout
+	}
+	opts.DialTimeout = timeout
 	c := redis.NewClient(opts)
-	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	pingErr := c.Ping(ctx).Err()
 	if pingErr == nil {
