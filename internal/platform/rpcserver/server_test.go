@@ -268,6 +268,12 @@ func TestProtocols(t *testing.T) {
 		if body, code := do(t, req); code != http.StatusOK || strings.TrimSpace(body) != "ok" {
 			t.Errorf("healthz %d: %s", code, body)
 		}
+		// The RPC metrics appear once an RPC was served: make one here rather than rely on
+		// the parallel subtests having made theirs already.
+		if _, err := tokenv1connect.NewTokenServiceClient(http.DefaultClient, ts.srv.URL()).GetAccessToken(context.Background(),
+			&tokenv1.GetAccessTokenRequest{AppId: "wx1"}); err != nil {
+			t.Fatal(err)
+		}
 		req, _ = http.NewRequest(http.MethodGet, ts.srv.URL()+"/metrics", nil)
 		if body, code := do(t, req); code != http.StatusOK || !strings.Contains(body, "wxsuite_rpc_") {
 			t.Errorf("metrics %d: %.300s", code, body)
