@@ -187,6 +187,15 @@ Try:
   # a user sends a message: the sandbox pushes it to the callback gateway; read the event stream
   curl -X POST -d '{"text":"hello"}' %[2]s/v1/sandbox/accounts/%[3]s/users/%[6]s:pushMessage
   curl -H "Authorization: Bearer $WXSUITE_KEY" %[1]s/v1/apps/%[3]s/events
+  # answer "hi" with a passive reply rule, then push "hi" again and read the user's inbox
+  curl -X PUT -H "Authorization: Bearer $WXSUITE_KEY" -d '{"keyword_rules":[{"match":"KEYWORD_MATCH_EXACT","pattern":"hi","reply":{"text":{"content":"hello!"}}}]}' %[1]s/v1/apps/%[3]s/reply-rules
+  curl -X POST -d '{"text":"hi"}' %[2]s/v1/sandbox/accounts/%[3]s/users/%[6]s:pushMessage
+  curl %[2]s/v1/sandbox/accounts/%[3]s/users/%[6]s/inbox
+  # followers, menus, materials (docs/audience.md, docs/menus.md, docs/content.md)
+  curl -H "Authorization: Bearer $WXSUITE_KEY" %[1]s/v1/apps/%[3]s/tags
+  # an existing WeChat SDK: point its base URL at the proxy and use the API key as its secret
+  curl "%[1]s/wx/%[3]s/cgi-bin/token?grant_type=client_credential&appid=%[3]s&secret=$WXSUITE_KEY"
+  curl -H "Authorization: Bearer $WXSUITE_KEY" %[1]s/wx/%[3]s/cgi-bin/getcallbackip
   # move the sandbox clock two hours on, then ask again: the token was refreshed
   curl -X POST -d '{"by":"7200s"}' %[2]s/v1/sandbox/clock:advance
   # what the sandbox (WeChat) saw
