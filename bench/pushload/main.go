@@ -49,6 +49,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/wxsuite/wxsuite/bench/internal/proccpu"
 )
 
 func main() {
@@ -554,9 +556,9 @@ func (b *bench) measure(ctx context.Context, round int, l load) (runReport, erro
 	read := func() sample {
 		var x sample
 		var err error
-		x.server, err = processCPU(s.pid())
+		x.server, err = proccpu.Process(s.pid())
 		x.serverOK = err == nil
-		x.self, err = selfCPU()
+		x.self, err = proccpu.Self()
 		x.selfOK = err == nil
 		if l.server == srvWxsuite {
 			x.redis, err = redisCPU(ctx, b.rdb)
