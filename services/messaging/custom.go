@@ -26,12 +26,17 @@ const (
 
 const outOpenIDChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
+// isOpenID reports whether v has an openid's shape: 1 to 64 of A-Z a-z 0-9 _ -.
+func isOpenID(v string) bool {
+	return v != "" && len(v) <= outMaxOpenIDLen && strings.Trim(v, outOpenIDChars) == ""
+}
+
 // outCheckOpenID refuses a missing or malformed openid (1 to 64 of A-Z a-z 0-9 _ -).
 func outCheckOpenID(field, v string) error {
 	switch {
 	case v == "":
 		return &ArgumentError{Field: field, Reason: "is required"}
-	case len(v) > outMaxOpenIDLen || strings.Trim(v, outOpenIDChars) != "":
+	case !isOpenID(v):
 		return &ArgumentError{Field: field, Reason: "is not an openid (1 to 64 characters of A-Z a-z 0-9 _ -)"}
 	}
 	return nil

@@ -42,7 +42,6 @@ var (
 	// WeChat ID of 1 to 20 of [A-Za-z0-9_-].
 	kfAccountPattern = regexp.MustCompile(`^[A-Za-z0-9_]{1,10}@[A-Za-z0-9_-]{1,20}$`)
 	kfWeChatID       = regexp.MustCompile(`^[A-Za-z0-9_-]{1,20}$`)
-	kfOpenID         = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 )
 
 // CustomerService manages customer-service agents, sessions and records through the
@@ -81,7 +80,7 @@ func checkKfNickname(field, nick string) error {
 }
 
 func checkKfOpenID(field, openID string) error {
-	if !kfOpenID.MatchString(openID) {
+	if !isOpenID(openID) {
 		if openID == "" {
 			return argErr(field, "is required")
 		}
