@@ -84,11 +84,18 @@ type account struct {
 	clears         int              // effective clear_quota resets this month
 
 	// Domain state, one field per domain file.
-	audience audienceState
-	content  contentState
-	menus    menusState
-	kf       kfState
-	outbound outboundState
+	audience  audienceState
+	content   contentState
+	menus     menusState
+	kf        kfState
+	outbound  outboundState
+	analytics analyticsState
+	smart     smartState
+	nontax    nontaxState
+	invoice   invoiceState
+	card      cardState
+	stores    storesState
+	guide     guideState
 }
 
 // validate reports the first missing required field of a.

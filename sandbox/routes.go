@@ -74,6 +74,13 @@ func domainEndpoints() map[string]endpoint {
 		registerMenus,
 		registerKF,
 		registerOutbound,
+		registerAnalytics,
+		registerSmart,
+		registerNontax,
+		registerInvoice,
+		registerCard,
+		registerStores,
+		registerGuide,
 	} {
 		register(m)
 	}

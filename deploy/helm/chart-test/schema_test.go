@@ -136,7 +136,8 @@ func account() M {
 
 func authKey() M {
 	scopes := []string{"accounts.read", "token.read", "oauth", "oauth.tokens", "jssdk", "platform", "events.read",
-		"messages.send", "messaging.manage", "audience.read", "audience.write", "content.read", "content.write", "proxy", "admin"}
+		"messages.send", "messaging.manage", "audience.read", "audience.write", "content.read", "content.write",
+		"card.read", "card.write", "invoice.read", "invoice.write", "nontax.read", "nontax.write", "analytics.read", "smart", "guide.read", "guide.write", "proxy", "admin"}
 	return obj("One API key: {id, appIds, scopes} and exactly one of hash, existingSecret (+ existingSecretKey) or key (inline, trials).", []prop{
 		{"id", str("Key id (logged; never the key).", M{"minLength": 1})},
 		{"appIds", array(`Accounts the key may use; "*" for every account.`, M{"type": "string"}, M{"minItems": 1})},

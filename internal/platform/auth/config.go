@@ -60,8 +60,10 @@ type KeyConfig struct {
 func Scopes() []string {
 	return []string{ScopeAccountsRead, ScopeTokenRead, ScopeOAuth, ScopeOAuthTokens,
 		ScopeJSSDK, ScopePlatform, ScopeEventsRead, ScopeMessagesSend, ScopeMessagingManage,
-		ScopeAudienceRead, ScopeAudienceWrite, ScopeContentRead, ScopeContentWrite, ScopeProxy,
-		ScopeAdmin}
+		ScopeAudienceRead, ScopeAudienceWrite, ScopeContentRead, ScopeContentWrite,
+		ScopeCardRead, ScopeCardWrite, ScopeInvoiceRead, ScopeInvoiceWrite, ScopeNontaxRead,
+		ScopeNontaxWrite, ScopeAnalyticsRead, ScopeSmart, ScopeGuideRead, ScopeGuideWrite,
+		ScopeProxy, ScopeAdmin}
 }
 
 // scopeBit is the bit of scope in a key's scope mask; ok is false for an unknown scope.

@@ -39,6 +39,27 @@ const (
 	ScopeContentRead = "content.read"
 	// ScopeContentWrite allows uploading and changing media, materials and comments.
 	ScopeContentWrite = "content.write"
+	// ScopeCardRead allows reading cards, codes, member-card data, stores and 一物一码 codes.
+	ScopeCardRead = "card.read"
+	// ScopeCardWrite allows creating and changing cards, codes, stores and 一物一码 orders.
+	ScopeCardWrite = "card.write"
+	// ScopeInvoiceRead allows reading invoices, authorization data and reimbursement state.
+	ScopeInvoiceRead = "invoice.read"
+	// ScopeInvoiceWrite allows issuing, inserting and changing invoices and fiscal bills.
+	ScopeInvoiceWrite = "invoice.write"
+	// ScopeNontaxRead allows reading non-tax payment orders, bills and fees.
+	ScopeNontaxRead = "nontax.read"
+	// ScopeNontaxWrite allows placing, paying and refunding non-tax payment orders.
+	ScopeNontaxWrite = "nontax.write"
+	// ScopeAnalyticsRead allows reading the datacube and publisher statistics.
+	ScopeAnalyticsRead = "analytics.read"
+	// ScopeSmart allows the semantic, voice, translation, OCR and image calls.
+	ScopeSmart = "smart"
+	// ScopeGuideRead allows reading advisors (顾问), their groups, buyers, tags, materials
+	// and mass jobs.
+	ScopeGuideRead = "guide.read"
+	// ScopeGuideWrite allows changing advisors, groups, buyers, tags, materials and mass jobs.
+	ScopeGuideWrite = "guide.write"
 	// ScopeProxy allows calling the WeChat API through the transparent proxy.
 	ScopeProxy = "proxy"
 	// ScopeAdmin allows everything, including ClearQuota.
