@@ -136,6 +136,9 @@ func (s *Sandbox) route(r *http.Request, q url.Values, c *Call) answer {
 		return s.serveSNSAuth(r, q)
 	case pathShowQRCode:
 		return s.serveShowQRCode(r, q)
+	case InvoicePDFPath:
+		// The pdf_url of card/invoice/platform/getpdf: no access_token, like showqrcode.
+		return s.serveInvoicePDF(r, q)
 	}
 	if e, ok := endpoints[r.URL.Path]; ok {
 		return s.serveDomain(e, r, q, c)

@@ -94,6 +94,7 @@ func (s *Sandbox) Unsubscribe(ctx context.Context, appID, openID string) (Follow
 	a := s.accounts[appID]
 	c := u.clone()
 	c.Unsubscribed = true
+	a.analytics.noteUnfollow(u, s.Now())
 	a.audience.noteUser(u, &c)
 	a.users[openID] = &c
 	callback := a.CallbackURL != ""

@@ -178,7 +178,8 @@ func (s *Sandbox) randDigits(n int) string {
 // push sends body to a's callback URL with retries and records the outcome.
 func (s *Sandbox) push(ctx context.Context, a Account, openID, body string, msgID int64) (PushResult, error) {
 	res := PushResult{MsgID: msgID, XML: body}
-	s.noteInteraction(a.AppID, openID, body) // the user acted: their customer-service window opens
+	s.noteInteraction(a.AppID, openID, body)   // the user acted: their customer-service window opens
+	s.analyticsNotePush(a.AppID, openID, body) // the upstream message statistics
 	target, err := url.Parse(a.CallbackURL)
 	if err != nil { // validated when the account was added
 		return res, &ArgumentError{Field: "callback_url", Reason: "is not a URL"}

@@ -18,6 +18,9 @@ import (
 	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
 	"github.com/wxsuite/wxsuite/sandbox"
 	"github.com/wxsuite/wxsuite/sandbox/sandboxserver"
+	"github.com/wxsuite/wxsuite/services/analytics"
+	"github.com/wxsuite/wxsuite/services/guide"
+	"github.com/wxsuite/wxsuite/services/invoice"
 	"github.com/wxsuite/wxsuite/services/token"
 )
 
@@ -95,8 +98,12 @@ func dev(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	}
 	var srv *rpcserver.Server
 	opts := append(appOptions(file, mods...),
-		// The token service follows the sandbox clock, so advancing it shows refreshes.
+		// The token service follows the sandbox clock, so advancing it shows refreshes;
+		// analytics ("yesterday"), guide (push times) and invoice follow it too.
 		fx.Supply(token.Clock(sb.Now)),
+		fx.Supply(analytics.Clock(sb.Now)),
+		fx.Supply(guide.Clock(sb.Now)),
+		fx.Supply(invoice.Clock(sb.Now)),
 		fx.Populate(&srv),
 	)
 	started := func() {

@@ -973,30 +973,43 @@ func e2eReadOnlyRPCs(t *testing.T, service, appID string) []e2eRPC {
 		}
 		for _, svc := range e2eService.FindAllStringSubmatch(src, -1) {
 			for _, m := range e2eRPCDecl.FindAllStringSubmatch(svc[2], -1) {
-				if m[3] != "" || !strings.Contains(m[4], "get:") || !e2eOnlyAppID(src, m[2]) {
+				if m[3] != "" || !strings.Contains(m[4], "get:") {
 					continue
 				}
-				out = append(out, e2eRPC{
-					procedure: "/" + pkg[1] + "." + svc[1] + "/" + m[1],
-					body:      fmt.Sprintf(`{"app_id":%q}`, appID),
-				})
+				body, ok := e2eRequestBody(src, m[2], appID)
+				if !ok {
+					continue
+				}
+				out = append(out, e2eRPC{procedure: "/" + pkg[1] + "." + svc[1] + "/" + m[1], body: body})
 			}
 		}
 	}
 	return out
 }
 
-// e2eOnlyAppID reports whether message name has an app_id field and no other required one.
-func e2eOnlyAppID(src, name string) bool {
+// e2eRequestBody returns the JSON request of message name when it has an app_id field and
+// no other required one but a date range (begin_date/end_date, given as yesterday in
+// China, the last day the platform's statistics have).
+func e2eRequestBody(src, name, appID string) (string, bool) {
 	re := regexp.MustCompile(`message\s+` + regexp.QuoteMeta(name) + `\s*\{([^{}]*)\}`)
 	m := re.FindStringSubmatch(src)
 	if m == nil || !strings.Contains(m[1], "string app_id = 1") {
-		return false
+		return "", false
 	}
+	fields := fmt.Sprintf(`"app_id":%q`, appID)
+	yesterday := time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, -1).Format(time.DateOnly)
 	for _, line := range strings.Split(m[1], ";") {
-		if strings.Contains(line, "REQUIRED") && !strings.Contains(line, " app_id ") {
-			return false
+		if !strings.Contains(line, "REQUIRED") || strings.Contains(line, " app_id ") {
+			continue
+		}
+		switch {
+		case strings.Contains(line, "string begin_date "):
+			fields += fmt.Sprintf(`,"begin_date":%q`, yesterday)
+		case strings.Contains(line, "string end_date "):
+			fields += fmt.Sprintf(`,"end_date":%q`, yesterday)
+		default:
+			return "", false
 		}
 	}
-	return true
+	return "{" + fields + "}", true
 }

@@ -8,10 +8,16 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/wxsuite/wxsuite/internal/tokensource"
+	"github.com/wxsuite/wxsuite/services/analytics"
 	"github.com/wxsuite/wxsuite/services/audience"
+	"github.com/wxsuite/wxsuite/services/card"
 	"github.com/wxsuite/wxsuite/services/content"
+	"github.com/wxsuite/wxsuite/services/guide"
+	"github.com/wxsuite/wxsuite/services/invoice"
 	"github.com/wxsuite/wxsuite/services/messaging"
+	"github.com/wxsuite/wxsuite/services/nontax"
 	"github.com/wxsuite/wxsuite/services/proxy"
+	"github.com/wxsuite/wxsuite/services/smart"
 	"github.com/wxsuite/wxsuite/services/token"
 )
 
@@ -21,6 +27,12 @@ var modules = map[string]fx.Option{
 	"audience":  audience.Module,
 	"content":   content.Module,
 	"messaging": messaging.Module,
+	"card":      card.Module,
+	"invoice":   invoice.Module,
+	"nontax":    nontax.Module,
+	"analytics": analytics.Module,
+	"smart":     smart.Module,
+	"guide":     guide.Module,
 	"proxy":     proxy.Module,
 }
 
