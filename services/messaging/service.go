@@ -80,6 +80,9 @@ type account struct {
 	replyMu sync.Mutex
 	// handlerCalls counts the account's ReplyHandler calls in flight.
 	handlerCalls atomic.Int64
+	// lastAgeTrim is when (unix seconds) a push last trimmed the stream by age: the
+	// accept script trims by max_age at most once a second per account and process.
+	lastAgeTrim atomic.Int64
 }
 
 // New builds the service. It fails when the messaging section names an account that is
