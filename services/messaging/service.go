@@ -55,6 +55,10 @@ type Service struct {
 	stopBG     context.CancelFunc
 	background sync.WaitGroup
 
+	// acceptQ feeds the accept flushers (accept_batch.go), started on first use.
+	acceptQ     chan *acceptReq
+	acceptStart sync.Once
+
 	// beforeAnswer, when set (tests), runs after a push is stored and before its answer is
 	// recorded for retries.
 	beforeAnswer func()

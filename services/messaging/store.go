@@ -196,14 +196,15 @@ func (s *Service) storeEvent(ctx context.Context, acc *account, ev *messagingv1.
 // errReplicaAcks is the cause of a push the primary took but too few replicas confirmed.
 var errReplicaAcks = errors.New("too few replicas acknowledged the append (messaging.stream.min_replica_acks)")
 
-// runAccept runs acceptScript. With stream.min_replica_acks it sends WAIT right after the
+// runAccept runs acceptScript, pipelined with the scripts of concurrent pushes
+// (accept_batch.go). With stream.min_replica_acks it sends WAIT right after the
 // script on the same connection (one pipeline to the primary that owns the account's
 // slot) and fails unless enough replicas have the append, so that a failover cannot
 // lose a push that WeChat was told is stored.
 func (s *Service) runAccept(ctx context.Context, keys []string, args ...any) ([]any, error) {
 	n := s.cfg.Stream.MinReplicaAcks
 	if n <= 0 {
-		return acceptScript.Run(ctx, s.rdb, keys, args...).Slice()
+		return s.acceptPipelined(ctx, keys, args)
 	}
 	var c redis.Cmdable = s.rdb
 	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
