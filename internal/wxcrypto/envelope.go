@@ -129,6 +129,16 @@ const (
 func AppendCDATA(dst []byte, s string) []byte {
 	dst = append(dst, cdataOpen...)
 	for i := 0; i < len(s); {
+		// Runs of plain ASCII (Base64 ciphertexts, signatures, most text) go in one append.
+		j := i
+		for j < len(s) && plainCDATAByte[s[j]] {
+			j++
+		}
+		if j > i {
+			dst = append(dst, s[i:j]...)
+			i = j
+			continue
+		}
 		if s[i] == ']' && strings.HasPrefix(s[i:], cdataClose) {
 			dst = append(dst, cdataSplit...)
 			i += len(cdataClose)
@@ -144,6 +154,16 @@ func AppendCDATA(dst []byte, s string) []byte {
 	}
 	return append(dst, cdataClose...)
 }
+
+// plainCDATAByte marks the bytes AppendCDATA copies as they are without a closer look:
+// printable ASCII but ']', and tab, newline and carriage return.
+var plainCDATAByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x7F; c++ {
+		t[c] = c != ']'
+	}
+	t['\t'], t['\n'], t['\r'] = true, true, true
+	return t
+}()
 
 // CDATA returns AppendCDATA(nil, s) as a string.
 func CDATA(s string) string {
