@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/wxsuite/wxsuite/internal/flatxml"
 )
 
 // MaxEnvelopeSize is the largest request body ParseEnvelope accepts, far above any message
@@ -33,7 +35,8 @@ type envelopeXML struct {
 	Encrypt    []string `xml:"Encrypt"`
 }
 
-// ParseEnvelope reads ToUserName and Encrypt from a pushed request body with encoding/xml. The
+// ParseEnvelope reads ToUserName and Encrypt from a pushed request body (with internal/flatxml
+// for the flat form WeChat sends, else with encoding/xml, which reads it the same way). The
 // root element must be <xml>, Encrypt must appear exactly once and be non-empty, ToUserName at
 // most once; other elements are skipped. Bodies over MaxEnvelopeSize are refused before
 // parsing, and what parsing allocates is proportional to len(body). Errors wrap
@@ -43,9 +46,22 @@ func ParseEnvelope(body []byte) (Envelope, error) {
 		return Envelope{}, fmt.Errorf("%w: body of %d bytes exceeds %d", ErrBadEnvelope, len(body), MaxEnvelopeSize)
 	}
 	var v envelopeXML
-	if err := xml.NewDecoder(bytes.NewReader(body)).Decode(&v); err != nil {
-		// encoding/xml errors can quote element names from the body; keep only their kind.
-		return Envelope{}, fmt.Errorf("%w: not well-formed <xml>", ErrBadEnvelope)
+	fast := flatxml.Scan(body, "xml", func(name, value []byte) {
+		switch string(name) {
+		case "ToUserName":
+			v.ToUserName = append(v.ToUserName, string(value))
+		case "Encrypt":
+			v.Encrypt = append(v.Encrypt, string(value))
+		}
+	})
+	if !fast {
+		// Not the simple flat form: encoding/xml decides (and reads it the same way).
+		v = envelopeXML{}
+		err := xml.NewDecoder(bytes.NewReader(body)).Decode(&v)
+		if err != nil {
+			// encoding/xml errors can quote element names from the body; keep only their kind.
+			return Envelope{}, fmt.Errorf("%w: not well-formed <xml>", ErrBadEnvelope)
+		}
 	}
 	switch {
 	case len(v.Encrypt) != 1:
@@ -113,6 +129,16 @@ const (
 func AppendCDATA(dst []byte, s string) []byte {
 	dst = append(dst, cdataOpen...)
 	for i := 0; i < len(s); {
+		// Runs of plain ASCII (Base64 ciphertexts, signatures, most text) go in one append.
+		j := i
+		for j < len(s) && plainCDATAByte[s[j]] {
+			j++
+		}
+		if j > i {
+			dst = append(dst, s[i:j]...)
+			i = j
+			continue
+		}
 		if s[i] == ']' && strings.HasPrefix(s[i:], cdataClose) {
 			dst = append(dst, cdataSplit...)
 			i += len(cdataClose)
@@ -128,6 +154,16 @@ func AppendCDATA(dst []byte, s string) []byte {
 	}
 	return append(dst, cdataClose...)
 }
+
+// plainCDATAByte marks the bytes AppendCDATA copies as they are without a closer look:
+// printable ASCII but ']', and tab, newline and carriage return.
+var plainCDATAByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x7F; c++ {
+		t[c] = c != ']'
+	}
+	t['\t'], t['\n'], t['\r'] = true, true, true
+	return t
+}()
 
 // CDATA returns AppendCDATA(nil, s) as a string.
 func CDATA(s string) string {

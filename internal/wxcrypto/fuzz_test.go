@@ -83,6 +83,22 @@ func FuzzParseEnvelope(f *testing.F) {
 	f.Add([]byte("<xml"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		env, err := ParseEnvelope(body)
+		// The fast path must read exactly what encoding/xml reads.
+		var std envelopeXML
+		if xml.NewDecoder(bytes.NewReader(body)).Decode(&std) == nil {
+			want := Envelope{}
+			if len(std.Encrypt) == 1 && std.Encrypt[0] != "" && len(std.ToUserName) <= 1 {
+				want.Encrypt = std.Encrypt[0]
+				if len(std.ToUserName) == 1 {
+					want.ToUserName = std.ToUserName[0]
+				}
+			}
+			if env != want {
+				t.Fatalf("ParseEnvelope(%q) = %+v, %v; encoding/xml reads %+v", body, env, err, want)
+			}
+		} else if err == nil && len(body) <= MaxEnvelopeSize {
+			t.Fatalf("ParseEnvelope(%q) took a body encoding/xml refuses", body)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrBadEnvelope) || env != (Envelope{}) {
 				t.Fatalf("ParseEnvelope = %+v, %v", env, err)

@@ -307,7 +307,16 @@ func (s *Service) servePush(w http.ResponseWriter, r *http.Request, acc *account
 	// up on this attempt, its retry waits for (and gets) this attempt's answer.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), storeTimeout)
 	defer cancel()
-	res, err := s.storeEvent(ctx, acc, ev, dedup)
+	// Without a ReplyHandler the answer depends on the rules alone: computed now from the
+	// cached rules, it is recorded by the store itself when their version is still the
+	// current one (one Redis round trip per push).
+	var pre precomputed
+	var preSource string
+	if st := acc.reply.Load(); st.handler == nil {
+		pre.version = st.version
+		pre.answer, preSource = s.ruleAnswer(ev, st)
+	}
+	res, err := s.storeEvent(ctx, acc, ev, dedup, pre)
 	if errors.Is(err, ErrBadXML) {
 		s.refuse(w, acc.appID, ev.GetType(), refuseBadXML)
 		return
@@ -326,6 +335,15 @@ func (s *Service) servePush(w http.ResponseWriter, r *http.Request, acc *account
 		return
 	}
 	ev.Id = res.ID
+	if res.Recorded {
+		s.metrics.replies.WithLabelValues(acc.appID, preSource).Inc()
+		if s.beforeAnswer != nil {
+			s.beforeAnswer()
+		}
+		s.metrics.requests.WithLabelValues(acc.appID, typeLabel(ev.GetType()), outcomeAccepted).Inc()
+		s.answer(w, s.sealAnswer(acc, cipher, pre.answer))
+		return
+	}
 	reply := s.answerFor(acc, ev, s.replyStateAt(ctx, acc, res.ReplyVersion), arrival)
 	if s.beforeAnswer != nil {
 		s.beforeAnswer()

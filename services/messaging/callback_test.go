@@ -382,47 +382,90 @@ func TestDuplicates(t *testing.T) {
 	}
 }
 
-// TestConcurrentDuplicate: a retry arriving while the first attempt is being answered
-// waits for, and gets, the first attempt's answer; one event is stored.
+// TestConcurrentDuplicate: a retry arriving while the first attempt is still being
+// answered gets the first attempt's answer; one event is stored. Without a ReplyHandler
+// the answer is recorded together with the event, so the retry gets it at once; with a
+// ReplyHandler still deciding, the retry waits for its answer.
 func TestConcurrentDuplicate(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, envOpt{})
-	stored := make(chan struct{})
-	release := make(chan struct{})
-	e.s.beforeAnswer = func() {
-		close(stored)
-		<-release
-	}
-	msg := msgXML("text", `<Content>slow</Content>`, int(time.Now().UnixNano()%1e12))
-	var wg sync.WaitGroup
-	var first, retry string
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		_, first = e.postPlain(t, msg)
-	}()
-	<-stored
-	e.s.beforeAnswer = nil // #nosec: the first attempt already passed it
-	wg.Add(1)
-	retryDone := make(chan struct{})
-	go func() {
-		defer wg.Done()
-		defer close(retryDone)
-		_, retry = e.postPlain(t, msg)
-	}()
-	select {
-	case <-retryDone:
-		t.Fatal("the retry did not wait for the first attempt's answer")
-	case <-time.After(300 * time.Millisecond):
-	}
-	close(release)
-	wg.Wait()
-	if first != "success" || retry != "success" {
-		t.Errorf("answers %q, %q", first, retry)
-	}
-	if evs := e.events(t); len(evs) != 1 {
-		t.Errorf("stored %d", len(evs))
-	}
+	t.Run("rules", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, envOpt{})
+		stored := make(chan struct{})
+		release := make(chan struct{})
+		var once sync.Once
+		e.s.beforeAnswer = func() {
+			once.Do(func() {
+				close(stored)
+				<-release
+			})
+		}
+		msg := msgXML("text", `<Content>slow</Content>`, int(time.Now().UnixNano()%1e12))
+		var first string
+		firstDone := make(chan struct{})
+		go func() {
+			defer close(firstDone)
+			_, first = e.postPlain(t, msg)
+		}()
+		<-stored
+		_, retry := e.postPlain(t, msg) // must not wait for the blocked first attempt
+		close(release)
+		<-firstDone
+		if first != "success" || retry != "success" {
+			t.Errorf("answers %q, %q", first, retry)
+		}
+		if evs := e.events(t); len(evs) != 1 {
+			t.Errorf("stored %d", len(evs))
+		}
+	})
+	t.Run("handler", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, envOpt{})
+		called := make(chan struct{})
+		release := make(chan struct{})
+		var once sync.Once
+		url := startHandler(t, func(ctx context.Context, req *messagingv1.HandleEventRequest) (*messagingv1.HandleEventResponse, error) {
+			once.Do(func() { close(called) })
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			return &messagingv1.HandleEventResponse{Reply: textReply("decided")}, nil
+		})
+		if _, err := e.s.SetReplyHandler(context.Background(), e.appID, &messagingv1.ReplyHandler{Url: url}); err != nil {
+			t.Fatal(err)
+		}
+		msg := msgXML("text", `<Content>slow</Content>`, int(time.Now().UnixNano()%1e12))
+		var wg sync.WaitGroup
+		var first, retry string
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, first = e.postPlain(t, msg)
+		}()
+		<-called
+		wg.Add(1)
+		retryDone := make(chan struct{})
+		go func() {
+			defer wg.Done()
+			defer close(retryDone)
+			_, retry = e.postPlain(t, msg)
+		}()
+		select {
+		case <-retryDone:
+			t.Error("the retry did not wait for the first attempt's answer")
+		case <-time.After(300 * time.Millisecond):
+		}
+		close(release)
+		wg.Wait()
+		if !strings.Contains(first, "decided") || retry != first {
+			t.Errorf("answers %q, %q", first, retry)
+		}
+		if evs := e.events(t); len(evs) != 1 {
+			t.Errorf("stored %d", len(evs))
+		}
+	})
 }
 
 // TestRedisDown: while Redis is down the push gets no answer at all (the connection is

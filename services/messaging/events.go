@@ -51,6 +51,20 @@ type Delivery struct {
 // than visibility_timeout (claimed from any consumer) and new events. It returns nil when
 // ctx ends.
 func (s *Service) Subscribe(ctx context.Context, appID string, sub Subscription, send func(Delivery) error) error {
+	return s.SubscribeBatches(ctx, appID, sub, func(ds []Delivery) error {
+		for _, d := range ds {
+			if err := send(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// SubscribeBatches is Subscribe handing the events of each read to send at once (in
+// stream order; the first call is the empty Delivery alone), for consumers that process
+// and acknowledge events in bulk.
+func (s *Service) SubscribeBatches(ctx context.Context, appID string, sub Subscription, send func([]Delivery) error) error {
 	acc, err := s.account(appID)
 	if err != nil {
 		return err
@@ -65,30 +79,37 @@ func (s *Service) Subscribe(ctx context.Context, appID string, sub Subscription,
 	if err := s.ensureGroup(ctx, acc, sub); err != nil {
 		return err
 	}
-	if err := send(Delivery{}); err != nil {
+	if err := send([]Delivery{{}}); err != nil {
 		return s.streamErr(ctx, acc, "", err)
 	}
 	f := newFilter(sub.Filter)
+	batch := make([]Delivery, 0, readCount)
+	var skipped []string
 	deliver := func(msgs []redis.XMessage, again bool) error {
+		batch, skipped = batch[:0], skipped[:0]
 		for _, m := range msgs {
 			ev, ok := decodeEntry(acc.appID, m)
 			if !ok || !f.match(m) {
 				// Trimmed or foreign entries, and events this group filters out, are
 				// acknowledged so that they are not claimed again and again.
-				if err := s.rdb.XAck(ctx, stream, sub.Group, m.ID).Err(); err != nil {
-					return &StoreError{AppID: acc.appID, Op: "acknowledge filtered event", Err: err}
-				}
+				skipped = append(skipped, m.ID)
 				continue
 			}
 			d := Delivery{Event: ev}
 			if again {
 				d.Redeliveries = s.redeliveries(ctx, stream, sub.Group, m.ID)
 			}
-			if err := send(d); err != nil {
-				return err
+			batch = append(batch, d)
+		}
+		if len(skipped) > 0 {
+			if err := s.rdb.XAck(ctx, stream, sub.Group, skipped...).Err(); err != nil {
+				return &StoreError{AppID: acc.appID, Op: "acknowledge filtered event", Err: err}
 			}
 		}
-		return nil
+		if len(batch) == 0 {
+			return nil
+		}
+		return send(batch)
 	}
 
 	// The consumer's own pending events (it reconnected after a crash or a cancel).

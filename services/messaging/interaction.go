@@ -33,25 +33,23 @@ var outPlatformEventTypes = map[string]bool{
 }
 
 // follow reads appID's event stream in the Sender's consumer group until ctx ends,
-// starting again after a failure.
+// starting again after a failure. Each read's events are applied and acknowledged
+// together (observeBatch).
 func (s *Sender) follow(ctx context.Context, appID string) {
 	sub := Subscription{Group: s.cfg.ConsumerGroup, Consumer: s.consumer,
 		Start: messagingv1.StartPosition_START_POSITION_EARLIEST}
 	var once bool
 	for ctx.Err() == nil {
-		err := s.events.Subscribe(ctx, appID, sub, func(d Delivery) error {
-			if d.Event == nil {
+		err := s.events.SubscribeBatches(ctx, appID, sub, func(ds []Delivery) error {
+			if len(ds) == 1 && ds[0].Event == nil {
 				if !once {
 					once = true
 					close(s.ready[appID])
 				}
 				return nil
 			}
-			if err := s.observe(ctx, appID, d.Event); err != nil {
-				return err // not acknowledged: delivered again after visibility_timeout
-			}
-			_, err := s.events.Ack(ctx, appID, sub.Group, []string{d.Event.GetId()})
-			return err
+			// Not acknowledged on failure: delivered again after visibility_timeout.
+			return s.observeBatch(ctx, appID, ds)
 		})
 		if ctx.Err() != nil {
 			return
@@ -62,6 +60,55 @@ func (s *Sender) follow(ctx context.Context, appID string) {
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// observeBatch applies events to what the Sender knows and acknowledges them. The users'
+// interactions (most events) go to Redis in one pipeline with the acknowledgement; the
+// rarer platform events are applied one by one before it. Nothing is acknowledged when
+// anything fails.
+func (s *Sender) observeBatch(ctx context.Context, appID string, ds []Delivery) error {
+	ids := make([]string, 0, len(ds))
+	type note struct {
+		key  string
+		args []any
+		name string
+	}
+	notes := make([]note, 0, len(ds))
+	for _, d := range ds {
+		ev := d.Event
+		ids = append(ids, ev.GetId())
+		key, args, ok := s.interaction(appID, ev)
+		if ok {
+			notes = append(notes, note{key, args, appID + "/" + ev.GetFromUserName()})
+			continue
+		}
+		if err := s.observe(ctx, appID, ev); err != nil {
+			return err
+		}
+	}
+	if len(notes) == 0 {
+		_, err := s.events.Ack(ctx, appID, s.cfg.ConsumerGroup, ids)
+		return err
+	}
+	cmds := make([]*redis.Cmd, len(notes))
+	_, _ = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, n := range notes {
+			cmds[i] = outNoteInteraction.EvalSha(ctx, p, []string{n.key}, n.args...)
+		}
+		return nil
+	}) // errors are per command
+	for i, n := range notes {
+		err := cmds[i].Err()
+		if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+			err = outNoteInteraction.Run(ctx, s.rdb, []string{n.key}, n.args...).Err()
+		}
+		if err != nil {
+			return &StoreError{AppID: appID, Op: "store interaction", Err: err}
+		}
+		s.windows.forget(n.name)
+	}
+	_, err := s.events.Ack(ctx, appID, s.cfg.ConsumerGroup, ids)
+	return err
 }
 
 // observe applies one event to what the Sender knows.
@@ -108,8 +155,27 @@ func (s *Sender) observe(ctx context.Context, appID string, ev *messagingv1.Even
 		}
 		return nil
 	}
-	if openID == "" || outPlatformEventTypes[ev.GetType()] {
+	key, args, ok := s.interaction(appID, ev)
+	if !ok {
 		return nil
+	}
+	err := outNoteInteraction.Run(ctx, s.rdb, []string{key}, args...).Err()
+	s.windows.forget(appID + "/" + openID)
+	return s.storeErr(appID, "store interaction", err)
+}
+
+// interaction returns the key and arguments of outNoteInteraction for an event that is a
+// user's interaction (it opens the customer-service window); ok is false for any other
+// event (platform events, events observe handles otherwise, events without a user).
+func (s *Sender) interaction(appID string, ev *messagingv1.Event) (key string, args []any, ok bool) {
+	switch ev.GetPayload().(type) {
+	case *messagingv1.Event_TemplateSendJobFinish, *messagingv1.Event_MassSendJobFinish, *messagingv1.Event_SubscribeMsgPopup,
+		*messagingv1.Event_SubscribeMsgSent, *messagingv1.Event_SubscribeMsgChange:
+		return "", nil, false
+	}
+	openID := ev.GetFromUserName()
+	if openID == "" || outPlatformEventTypes[ev.GetType()] {
+		return "", nil, false
 	}
 	at := ev.GetCreateTime().AsTime()
 	if ev.GetCreateTime() == nil || at.After(s.now()) {
@@ -119,10 +185,8 @@ func (s *Sender) observe(ctx context.Context, appID string, ev *messagingv1.Even
 	if ev.GetType() == "unsubscribe" {
 		unsub = "1"
 	}
-	err := outNoteInteraction.Run(ctx, s.rdb, []string{s.key(appID, "win", openID)}, at.UnixMilli(), ev.GetType(), unsub,
-		(s.cfg.Window.Std() + 24*time.Hour).Milliseconds()).Err()
-	s.windows.forget(appID + "/" + openID)
-	return s.storeErr(appID, "store interaction", err)
+	return s.key(appID, "win", openID), []any{at.UnixMilli(), ev.GetType(), unsub,
+		(s.cfg.Window.Std() + 24*time.Hour).Milliseconds()}, true
 }
 
 // outNoteInteraction keeps the latest interaction: events are handled in stream order, but

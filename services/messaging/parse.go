@@ -200,10 +200,12 @@ var eventNames = func() map[string]string {
 // type gives an Event without payload.
 func parseMessage(raw []byte) (*messagingv1.Event, string, error) {
 	var x pushXML
-	d := xml.NewDecoder(bytes.NewReader(raw))
-	d.Strict = true
-	if err := d.Decode(&x); err != nil {
-		return nil, "", fmt.Errorf("%w: %w", ErrBadXML, err)
+	if !decodePushFast(raw, &x) {
+		d := xml.NewDecoder(bytes.NewReader(raw))
+		d.Strict = true
+		if err := d.Decode(&x); err != nil {
+			return nil, "", fmt.Errorf("%w: %w", ErrBadXML, err)
+		}
 	}
 	if x.MsgType == "" {
 		return nil, "", fmt.Errorf("%w: no MsgType", ErrBadXML)

@@ -50,12 +50,18 @@ func (s *Service) answerFor(acc *account, ev *messagingv1.Event, st *replyState,
 			return s.renderReply(ev, appendReplyBody(nil, reply))
 		}
 	}
+	reply, source := s.ruleAnswer(ev, st)
+	s.metrics.replies.WithLabelValues(acc.appID, source).Inc()
+	return reply
+}
+
+// ruleAnswer is the answer of st's rules to ev and its source (the replies_total label):
+// the first rule that applies, else "success" with source "none".
+func (s *Service) ruleAnswer(ev *messagingv1.Event, st *replyState) ([]byte, string) {
 	if t, source := st.rules.match(ev); t != nil {
-		s.metrics.replies.WithLabelValues(acc.appID, source).Inc()
-		return s.renderReply(ev, t.body)
+		return s.renderReply(ev, t.body), source
 	}
-	s.metrics.replies.WithLabelValues(acc.appID, "none").Inc()
-	return []byte(answerSuccess)
+	return []byte(answerSuccess), "none"
 }
 
 // renderReply builds the plaintext reply XML to ev's sender with body.

@@ -55,6 +55,10 @@ type Service struct {
 	stopBG     context.CancelFunc
 	background sync.WaitGroup
 
+	// acceptQ feeds the accept flushers (accept_batch.go), started on first use.
+	acceptQ     chan *acceptReq
+	acceptStart sync.Once
+
 	// beforeAnswer, when set (tests), runs after a push is stored and before its answer is
 	// recorded for retries.
 	beforeAnswer func()
@@ -80,6 +84,9 @@ type account struct {
 	replyMu sync.Mutex
 	// handlerCalls counts the account's ReplyHandler calls in flight.
 	handlerCalls atomic.Int64
+	// lastAgeTrim is when (unix seconds) a push last trimmed the stream by age: the
+	// accept script trims by max_age at most once a second per account and process.
+	lastAgeTrim atomic.Int64
 }
 
 // New builds the service. It fails when the messaging section names an account that is

@@ -83,30 +83,47 @@ func dedupID(x *pushXML, raw []byte) string {
 }
 
 // acceptScript records a push exactly once: when its dedup key (KEYS[1]) is absent it
-// appends the event to the stream (KEYS[2]), trims the stream by length and age, sets
-// the dedup key to "p<stream id>" and applies the push to the user's location hash
-// (KEYS[4]: a LOCATION report is stored there, an unsubscribe deletes it), all in one
-// atomic script, so that a crash can neither store a push twice nor mark it seen without
-// storing it. It returns {1, id, v} for a new push and {0, value of the dedup key, v} for
-// a retry, where v is the version of the account's reply hash (KEYS[3]), "0" when none.
+// appends the event to the stream (KEYS[2]), trims the stream by length (and by age when
+// ARGV[3] is not empty), sets the dedup key and applies the push to the user's location
+// hash (KEYS[4]: a LOCATION report is stored there, an unsubscribe deletes it), all in
+// one atomic script, so that a crash can neither store a push twice nor mark it seen
+// without storing it.
 //
-// ARGV: dedup TTL (ms), max_len, minimum id kept (max_age), event bytes, type, openid,
-// create_time, location operation ("", "set" or "del"), location bytes, location TTL
-// (ms).
+// The dedup key gets the answer ARGV[12] ("a:" + answer) when the caller computed one from
+// the reply state of version ARGV[11] and that is still the version of the account's reply
+// hash (KEYS[3]): the push is then stored and answered in one round trip. Otherwise it
+// gets "p" + stream id (pending) and the caller records the answer later (setAnswer).
+//
+// It returns {1, id, v, recorded} for a new push and {0, value of the dedup key, v, 0} for
+// a retry, where v is the version of the reply hash ("0" when none) and recorded is 1
+// when ARGV[12] was stored.
+//
+// ARGV: dedup TTL (ms), max_len, minimum id kept (max_age; "" skips the age trim), event
+// bytes, type, openid, create_time, location operation ("", "set" or "del"), location
+// bytes, location TTL (ms), the reply version the answer was computed at, the answer ("":
+// none).
 var acceptScript = redis.NewScript(`
 local v = redis.call('HGET', KEYS[3], 'v') or '0'
 local seen = redis.call('GET', KEYS[1])
-if seen then return {0, seen, v} end
+if seen then return {0, seen, v, 0} end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[4], 't', ARGV[5], 'o', ARGV[6], 'c', ARGV[7])
-redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[3])
-redis.call('SET', KEYS[1], 'p' .. id, 'PX', ARGV[1])
+if ARGV[3] ~= '' then
+  redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[3])
+end
+local recorded = 0
+if ARGV[12] ~= '' and ARGV[11] == v then
+  redis.call('SET', KEYS[1], 'a:' .. ARGV[12], 'PX', ARGV[1])
+  recorded = 1
+else
+  redis.call('SET', KEYS[1], 'p' .. id, 'PX', ARGV[1])
+end
 if ARGV[8] == 'set' then
   redis.call('HSET', KEYS[4], 'd', ARGV[9], 'i', id)
   redis.call('PEXPIRE', KEYS[4], ARGV[10])
 elseif ARGV[8] == 'del' then
   redis.call('DEL', KEYS[4])
 end
-return {1, id, v}
+return {1, id, v, recorded}
 `)
 
 // appendResult is the outcome of storeEvent.
@@ -118,16 +135,31 @@ type appendResult struct {
 	Seen      string
 	// ReplyVersion is the version of the account's reply hash (0: none).
 	ReplyVersion int64
+	// Recorded is set when the precomputed answer was stored as the push's answer.
+	Recorded bool
 }
 
-// storeEvent appends ev to the account's stream unless the push was stored before.
-func (s *Service) storeEvent(ctx context.Context, acc *account, ev *messagingv1.Event, dedup string) (appendResult, error) {
+// precomputed is an answer computed before the push is stored, from the cached reply state
+// of version; the accept script records it when that version is still current.
+type precomputed struct {
+	version int64
+	answer  []byte // nil: none
+}
+
+// storeEvent appends ev to the account's stream unless the push was stored before, and
+// records pre.answer as its answer when pre.version is the reply hash's version.
+func (s *Service) storeEvent(ctx context.Context, acc *account, ev *messagingv1.Event, dedup string, pre precomputed) (appendResult, error) {
 	data, err := proto.Marshal(ev)
 	if err != nil {
 		return appendResult{}, fmt.Errorf("%w: %w", ErrBadXML, err)
 	}
 	now := s.now()
-	minID := strconv.FormatInt(now.Add(-s.cfg.Stream.MaxAge.Std()).UnixMilli(), 10)
+	minID := ""
+	if sec := now.Unix(); acc.lastAgeTrim.Load() != sec && acc.lastAgeTrim.Swap(sec) != sec {
+		// Trimming by age once a second keeps the stream within max_age to the second
+		// without an XTRIM per push.
+		minID = strconv.FormatInt(now.Add(-s.cfg.Stream.MaxAge.Std()).UnixMilli(), 10)
+	}
 	locKey, locOp, locData, err := locationUpdate(acc, ev)
 	if err != nil {
 		return appendResult{}, err
@@ -139,19 +171,24 @@ func (s *Service) storeEvent(ctx context.Context, acc *account, ev *messagingv1.
 	res, err := s.runAccept(ctx, []string{acc.keys.dedup(dedup), acc.keys.stream(), replyKey, locKey},
 		s.cfg.DedupTTL.Std().Milliseconds(), s.cfg.Stream.MaxLen, minID, data,
 		ev.GetType(), ev.GetFromUserName(), ev.GetCreateTime().GetSeconds(),
-		locOp, locData, s.cfg.LocationTTL.Std().Milliseconds())
+		locOp, locData, s.cfg.LocationTTL.Std().Milliseconds(),
+		strconv.FormatInt(pre.version, 10), pre.answer)
 	if err != nil {
+		if minID != "" {
+			acc.lastAgeTrim.Store(0) // the next push trims
+		}
 		return appendResult{}, &StoreError{AppID: acc.appID, Op: "append event", Err: err}
 	}
-	if len(res) != 3 {
+	if len(res) != 4 {
 		return appendResult{}, &StoreError{AppID: acc.appID, Op: "append event", Err: errors.New("unexpected script result")}
 	}
 	fresh, _ := res[0].(int64)
 	val, _ := res[1].(string)
 	ver, _ := res[2].(string)
+	recorded, _ := res[3].(int64)
 	version, _ := strconv.ParseInt(ver, 10, 64)
 	if fresh == 1 {
-		return appendResult{ID: val, ReplyVersion: version}, nil
+		return appendResult{ID: val, ReplyVersion: version, Recorded: recorded == 1}, nil
 	}
 	return appendResult{Duplicate: true, Seen: val, ReplyVersion: version}, nil
 }
@@ -159,14 +196,15 @@ func (s *Service) storeEvent(ctx context.Context, acc *account, ev *messagingv1.
 // errReplicaAcks is the cause of a push the primary took but too few replicas confirmed.
 var errReplicaAcks = errors.New("too few replicas acknowledged the append (messaging.stream.min_replica_acks)")
 
-// runAccept runs acceptScript. With stream.min_replica_acks it sends WAIT right after the
+// runAccept runs acceptScript, pipelined with the scripts of concurrent pushes
+// (accept_batch.go). With stream.min_replica_acks it sends WAIT right after the
 // script on the same connection (one pipeline to the primary that owns the account's
 // slot) and fails unless enough replicas have the append, so that a failover cannot
 // lose a push that WeChat was told is stored.
 func (s *Service) runAccept(ctx context.Context, keys []string, args ...any) ([]any, error) {
 	n := s.cfg.Stream.MinReplicaAcks
 	if n <= 0 {
-		return acceptScript.Run(ctx, s.rdb, keys, args...).Slice()
+		return s.acceptPipelined(ctx, keys, args)
 	}
 	var c redis.Cmdable = s.rdb
 	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
