@@ -32,12 +32,17 @@ var outPlatformEventTypes = map[string]bool{
 	"card_pass_check": true, "card_not_pass_check": true, "card_sku_remind": true, "card_pay_order": true,
 }
 
+// senderLinger is the Subscription.Linger of the Sender's consumer: under load it reads
+// the stream in batches of up to readCount events instead of one read per push, and the
+// windows it tracks lag the stream by at most this much.
+const senderLinger = 10 * time.Millisecond
+
 // follow reads appID's event stream in the Sender's consumer group until ctx ends,
 // starting again after a failure. Each read's events are applied and acknowledged
 // together (observeBatch).
 func (s *Sender) follow(ctx context.Context, appID string) {
 	sub := Subscription{Group: s.cfg.ConsumerGroup, Consumer: s.consumer,
-		Start: messagingv1.StartPosition_START_POSITION_EARLIEST}
+		Start: messagingv1.StartPosition_START_POSITION_EARLIEST, Linger: senderLinger}
 	var once bool
 	for ctx.Err() == nil {
 		err := s.events.SubscribeBatches(ctx, appID, sub, func(ds []Delivery) error {

@@ -118,7 +118,7 @@ func New(p Params) (*Service, error) {
 	s.bg, s.stopBG = context.WithCancel(context.Background())
 	for _, a := range p.Accounts {
 		acc := &account{appID: a.AppID, token: a.CallbackToken.Reveal(), mode: ModeAuto,
-			keys: keys{prefix: cfg.KeyPrefix, appID: a.AppID}}
+			keys: newKeys(cfg.KeyPrefix, a.AppID)}
 		if ac, ok := cfg.Accounts[a.AppID]; ok {
 			acc.mode = ac.Mode
 			if ac.ReplyHandler != nil {

@@ -18,26 +18,35 @@ import (
 
 // keys builds every Redis key of one account. The account sits in a hash tag, {app_id},
 // so that the stream and the dedup keys share a Redis Cluster slot (the accept script
-// touches both).
+// touches both). The keys used on every push are built once (newKeys).
 type keys struct {
 	prefix string
 	appID  string
+	base   string // prefix:{app_id}:
+	events string // the stream
+	replyH string // the reply hash
+}
+
+// newKeys returns the keys of the account appID under prefix.
+func newKeys(prefix, appID string) keys {
+	base := prefix + ":{" + appID + "}:"
+	return keys{prefix: prefix, appID: appID, base: base, events: base + "events", replyH: base + "reply"}
 }
 
 // stream is the account's event stream.
-func (k keys) stream() string { return fmt.Sprintf("%s:{%s}:events", k.prefix, k.appID) }
+func (k keys) stream() string { return k.events }
 
 // dedup is the key remembering one push (see dedupID).
-func (k keys) dedup(id string) string { return fmt.Sprintf("%s:{%s}:dedup:%s", k.prefix, k.appID, id) }
+func (k keys) dedup(id string) string { return k.base + "dedup:" + id }
 
 // reply is the account's reply hash: rule set, registered ReplyHandler, version.
-func (k keys) reply() string { return k.prefix + ":{" + k.appID + "}:reply" }
+func (k keys) reply() string { return k.replyH }
 
 // location is the hash holding a user's last LOCATION report. The openid is hashed, as
 // in dedup keys, to keep it out of key names.
 func (k keys) location(openID string) string {
 	sum := sha256.Sum256([]byte(openID))
-	return k.prefix + ":{" + k.appID + "}:location:" + hex.EncodeToString(sum[:16])
+	return k.base + "location:" + hex.EncodeToString(sum[:16])
 }
 
 // Stream entry fields. The event itself is protobuf bytes; the others serve filtering
