@@ -607,7 +607,7 @@ func TestMemberCards(t *testing.T) {
 	_, err = e.members.UnactivateMemberCard(ctx, &cardv1.UnactivateMemberCardRequest{AppId: e.appID, CardId: id, Code: m.Code})
 	wantWeChatCode(t, err, connect.CodeFailedPrecondition, 40127)
 	// REST: member data of the unbound card.
-	code, body := e.rest(t, http.MethodPost, "/v1/apps/"+e.appID+"/memberCards:getUserInfo", fmt.Sprintf(`{"cardId":%q,"code":%q}`, id, m.Code))
+	code, body := e.rest(t, http.MethodPost, "/v1/apps/"+e.appID+"/member-cards:getUserInfo", fmt.Sprintf(`{"cardId":%q,"code":%q}`, id, m.Code))
 	if code != http.StatusOK || !strings.Contains(body, "M-0001") {
 		t.Errorf("REST GetMemberCardUserInfo = %d %s", code, body)
 	}
@@ -638,7 +638,7 @@ func TestSpecialTickets(t *testing.T) {
 		Zone: "C区", Entrance: "东门", SeatNumber: "2排15号", BeginTime: 1900000000, EndTime: 1900003600}); err != nil {
 		t.Fatal(err)
 	}
-	code, body := e.rest(t, http.MethodPost, "/v1/apps/"+e.appID+"/movieTickets:updateUser",
+	code, body := e.rest(t, http.MethodPost, "/v1/apps/"+e.appID+"/movie-tickets:updateUser",
 		fmt.Sprintf(`{"cardId":%q,"code":%q,"ticketClass":"IMAX","showTime":1900000000,"duration":120,"screeningRoom":"5号厅","seatNumber":["5排14号"]}`, movie, mv.Code))
 	if code != http.StatusOK {
 		t.Errorf("REST UpdateMovieTicketUser = %d %s", code, body)
@@ -675,7 +675,7 @@ func TestGiftRulesAndSubMerchants(t *testing.T) {
 		len(got.GetRuleInfo().GetBaseInfo().GetMchidList()) != 2 {
 		t.Fatalf("GetPayGiftCardRule = %v, %v", got, err)
 	}
-	code, body := e.rest(t, http.MethodGet, "/v1/apps/"+e.appID+"/payGiftCardRules?count=10&effective=true", "")
+	code, body := e.rest(t, http.MethodGet, "/v1/apps/"+e.appID+"/pay-gift-card-rules?count=10&effective=true", "")
 	if code != http.StatusOK || !strings.Contains(body, member) {
 		t.Errorf("REST BatchGetPayGiftCardRules = %d %s", code, body)
 	}
@@ -709,7 +709,7 @@ func TestGiftRulesAndSubMerchants(t *testing.T) {
 	if err != nil || up.GetInfo().GetStatus() != "CHECKING" || up.GetInfo().GetBrandName() != "新名字" || up.GetInfo().GetMerchantId() != mid {
 		t.Errorf("UpdateSubMerchant = %v, %v", up, err)
 	}
-	code, body = e.rest(t, http.MethodGet, fmt.Sprintf("/v1/apps/%s/subMerchants/%d", e.appID, mid), "")
+	code, body = e.rest(t, http.MethodGet, fmt.Sprintf("/v1/apps/%s/sub-merchants/%d", e.appID, mid), "")
 	if code != http.StatusOK || !strings.Contains(body, "新名字") {
 		t.Errorf("REST GetSubMerchant = %d %s", code, body)
 	}

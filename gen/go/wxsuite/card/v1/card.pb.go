@@ -4861,7 +4861,7 @@ const file_wxsuite_card_v1_card_proto_rawDesc = "" +
 	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1c\n" +
 	"\acard_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x06cardId\x12\x15\n" +
 	"\x06poi_id\x18\x03 \x01(\rR\x05poiId\"\x19\n" +
-	"\x17SetCardStoreWxaResponse2\xcf\x10\n" +
+	"\x17SetCardStoreWxaResponse2\xd7\x10\n" +
 	"\vCardService\x12y\n" +
 	"\n" +
 	"CreateCard\x12\".wxsuite.card.v1.CreateCardRequest\x1a#.wxsuite.card.v1.CreateCardResponse\"\"\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/apps/{app_id}/cards\x12w\n" +
@@ -4871,12 +4871,12 @@ const file_wxsuite_card_v1_card_proto_rawDesc = "" +
 	"\n" +
 	"DeleteCard\x12\".wxsuite.card.v1.DeleteCardRequest\x1a#.wxsuite.card.v1.DeleteCardResponse\")\x82\xd3\xe4\x93\x02#*!/v1/apps/{app_id}/cards/{card_id}\x12\x7f\n" +
 	"\rBatchGetCards\x12%.wxsuite.card.v1.BatchGetCardsRequest\x1a&.wxsuite.card.v1.BatchGetCardsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/apps/{app_id}/cards\x12\x9e\x01\n" +
-	"\x0fModifyCardStock\x12'.wxsuite.card.v1.ModifyCardStockRequest\x1a(.wxsuite.card.v1.ModifyCardStockResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/v1/apps/{app_id}/cards/{card_id}:modifyStock\x12\xa0\x01\n" +
-	"\x14GetCardApplyProtocol\x12,.wxsuite.card.v1.GetCardApplyProtocolRequest\x1a-.wxsuite.card.v1.GetCardApplyProtocolResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/apps/{app_id}/cardApplyProtocol\x12\xa5\x01\n" +
-	"\x15CreateCardLandingPage\x12-.wxsuite.card.v1.CreateCardLandingPageRequest\x1a..wxsuite.card.v1.CreateCardLandingPageResponse\"-\x82\xd3\xe4\x93\x02':\x01*\"\"/v1/apps/{app_id}/cardLandingPages\x12\x91\x01\n" +
-	"\x10CreateCardQRCode\x12(.wxsuite.card.v1.CreateCardQRCodeRequest\x1a).wxsuite.card.v1.CreateCardQRCodeResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/apps/{app_id}/cardQrcodes\x12\xa0\x01\n" +
-	"\x11GetCardMpNewsHTML\x12).wxsuite.card.v1.GetCardMpNewsHTMLRequest\x1a*.wxsuite.card.v1.GetCardMpNewsHTMLResponse\"4\x82\xd3\xe4\x93\x02.\x12,/v1/apps/{app_id}/cards/{card_id}/mpnewsHtml\x12\xa3\x01\n" +
-	"\x14SetCardTestWhitelist\x12,.wxsuite.card.v1.SetCardTestWhitelistRequest\x1a-.wxsuite.card.v1.SetCardTestWhitelistResponse\".\x82\xd3\xe4\x93\x02(:\x01*\"#/v1/apps/{app_id}/cardTestWhitelist\x12\x9a\x01\n" +
+	"\x0fModifyCardStock\x12'.wxsuite.card.v1.ModifyCardStockRequest\x1a(.wxsuite.card.v1.ModifyCardStockResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/v1/apps/{app_id}/cards/{card_id}:modifyStock\x12\xa2\x01\n" +
+	"\x14GetCardApplyProtocol\x12,.wxsuite.card.v1.GetCardApplyProtocolRequest\x1a-.wxsuite.card.v1.GetCardApplyProtocolResponse\"-\x82\xd3\xe4\x93\x02'\x12%/v1/apps/{app_id}/card-apply-protocol\x12\xa7\x01\n" +
+	"\x15CreateCardLandingPage\x12-.wxsuite.card.v1.CreateCardLandingPageRequest\x1a..wxsuite.card.v1.CreateCardLandingPageResponse\"/\x82\xd3\xe4\x93\x02):\x01*\"$/v1/apps/{app_id}/card-landing-pages\x12\x92\x01\n" +
+	"\x10CreateCardQRCode\x12(.wxsuite.card.v1.CreateCardQRCodeRequest\x1a).wxsuite.card.v1.CreateCardQRCodeResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/apps/{app_id}/card-qrcodes\x12\xa1\x01\n" +
+	"\x11GetCardMpNewsHTML\x12).wxsuite.card.v1.GetCardMpNewsHTMLRequest\x1a*.wxsuite.card.v1.GetCardMpNewsHTMLResponse\"5\x82\xd3\xe4\x93\x02/\x12-/v1/apps/{app_id}/cards/{card_id}/mpnews-html\x12\xa5\x01\n" +
+	"\x14SetCardTestWhitelist\x12,.wxsuite.card.v1.SetCardTestWhitelistRequest\x1a-.wxsuite.card.v1.SetCardTestWhitelistResponse\"0\x82\xd3\xe4\x93\x02*:\x01*\"%/v1/apps/{app_id}/card-test-whitelist\x12\x9a\x01\n" +
 	"\x0eSetCardPayCell\x12&.wxsuite.card.v1.SetCardPayCellRequest\x1a'.wxsuite.card.v1.SetCardPayCellResponse\"7\x82\xd3\xe4\x93\x021:\x01*\",/v1/apps/{app_id}/cards/{card_id}:setPayCell\x12\xba\x01\n" +
 	"\x16SetCardSelfConsumeCell\x12..wxsuite.card.v1.SetCardSelfConsumeCellRequest\x1a/.wxsuite.card.v1.SetCardSelfConsumeCellResponse\"?\x82\xd3\xe4\x93\x029:\x01*\"4/v1/apps/{app_id}/cards/{card_id}:setSelfConsumeCell\x12\x9e\x01\n" +
 	"\x0fSetCardStoreWxa\x12'.wxsuite.card.v1.SetCardStoreWxaRequest\x1a(.wxsuite.card.v1.SetCardStoreWxaResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/v1/apps/{app_id}/cards/{card_id}:setStoreWxaB\xb8\x01\n" +

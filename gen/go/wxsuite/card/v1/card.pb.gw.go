@@ -909,7 +909,7 @@ func RegisterCardServiceHandlerServer(ctx context.Context, mux *runtime.ServeMux
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardService/GetCardApplyProtocol", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardApplyProtocol"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardService/GetCardApplyProtocol", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-apply-protocol"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -929,7 +929,7 @@ func RegisterCardServiceHandlerServer(ctx context.Context, mux *runtime.ServeMux
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardService/CreateCardLandingPage", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardLandingPages"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardService/CreateCardLandingPage", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-landing-pages"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -949,7 +949,7 @@ func RegisterCardServiceHandlerServer(ctx context.Context, mux *runtime.ServeMux
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardService/CreateCardQRCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardQrcodes"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardService/CreateCardQRCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-qrcodes"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -969,7 +969,7 @@ func RegisterCardServiceHandlerServer(ctx context.Context, mux *runtime.ServeMux
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardService/GetCardMpNewsHTML", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cards/{card_id}/mpnewsHtml"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardService/GetCardMpNewsHTML", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cards/{card_id}/mpnews-html"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -989,7 +989,7 @@ func RegisterCardServiceHandlerServer(ctx context.Context, mux *runtime.ServeMux
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardService/SetCardTestWhitelist", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardTestWhitelist"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardService/SetCardTestWhitelist", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-test-whitelist"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1209,7 +1209,7 @@ func RegisterCardServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardService/GetCardApplyProtocol", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardApplyProtocol"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardService/GetCardApplyProtocol", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-apply-protocol"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1226,7 +1226,7 @@ func RegisterCardServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardService/CreateCardLandingPage", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardLandingPages"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardService/CreateCardLandingPage", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-landing-pages"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1243,7 +1243,7 @@ func RegisterCardServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardService/CreateCardQRCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardQrcodes"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardService/CreateCardQRCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-qrcodes"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1260,7 +1260,7 @@ func RegisterCardServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardService/GetCardMpNewsHTML", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cards/{card_id}/mpnewsHtml"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardService/GetCardMpNewsHTML", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cards/{card_id}/mpnews-html"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1277,7 +1277,7 @@ func RegisterCardServiceHandlerClient(ctx context.Context, mux *runtime.ServeMux
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardService/SetCardTestWhitelist", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardTestWhitelist"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardService/SetCardTestWhitelist", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-test-whitelist"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1351,11 +1351,11 @@ var (
 	pattern_CardService_DeleteCard_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "cards", "card_id"}, ""))
 	pattern_CardService_BatchGetCards_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "cards"}, ""))
 	pattern_CardService_ModifyCardStock_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "cards", "card_id"}, "modifyStock"))
-	pattern_CardService_GetCardApplyProtocol_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "cardApplyProtocol"}, ""))
-	pattern_CardService_CreateCardLandingPage_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "cardLandingPages"}, ""))
-	pattern_CardService_CreateCardQRCode_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "cardQrcodes"}, ""))
-	pattern_CardService_GetCardMpNewsHTML_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "apps", "app_id", "cards", "card_id", "mpnewsHtml"}, ""))
-	pattern_CardService_SetCardTestWhitelist_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "cardTestWhitelist"}, ""))
+	pattern_CardService_GetCardApplyProtocol_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "card-apply-protocol"}, ""))
+	pattern_CardService_CreateCardLandingPage_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "card-landing-pages"}, ""))
+	pattern_CardService_CreateCardQRCode_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "card-qrcodes"}, ""))
+	pattern_CardService_GetCardMpNewsHTML_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "apps", "app_id", "cards", "card_id", "mpnews-html"}, ""))
+	pattern_CardService_SetCardTestWhitelist_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "card-test-whitelist"}, ""))
 	pattern_CardService_SetCardPayCell_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "cards", "card_id"}, "setPayCell"))
 	pattern_CardService_SetCardSelfConsumeCell_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "cards", "card_id"}, "setSelfConsumeCell"))
 	pattern_CardService_SetCardStoreWxa_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "cards", "card_id"}, "setStoreWxa"))

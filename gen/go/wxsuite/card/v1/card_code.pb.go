@@ -1279,16 +1279,16 @@ const file_wxsuite_card_v1_card_code_proto_rawDesc = "" +
 	"\acard_id\x18\x02 \x01(\tR\x06cardId\"y\n" +
 	"\x15ListUserCardsResponse\x12:\n" +
 	"\tcard_list\x18\x01 \x03(\v2\x1d.wxsuite.card.v1.UserCardCodeR\bcardList\x12$\n" +
-	"\x0ehas_share_card\x18\x02 \x01(\bR\fhasShareCard2\x8c\v\n" +
-	"\x0fCardCodeService\x12\x84\x01\n" +
-	"\vGetCardCode\x12#.wxsuite.card.v1.GetCardCodeRequest\x1a$.wxsuite.card.v1.GetCardCodeResponse\"*\x82\xd3\xe4\x93\x02$:\x01*\"\x1f/v1/apps/{app_id}/cardCodes:get\x12\x94\x01\n" +
-	"\x0fConsumeCardCode\x12'.wxsuite.card.v1.ConsumeCardCodeRequest\x1a(.wxsuite.card.v1.ConsumeCardCodeResponse\".\x82\xd3\xe4\x93\x02(:\x01*\"#/v1/apps/{app_id}/cardCodes:consume\x12\x94\x01\n" +
-	"\x0fDecryptCardCode\x12'.wxsuite.card.v1.DecryptCardCodeRequest\x1a(.wxsuite.card.v1.DecryptCardCodeResponse\".\x82\xd3\xe4\x93\x02(:\x01*\"#/v1/apps/{app_id}/cardCodes:decrypt\x12\x9b\x01\n" +
+	"\x0ehas_share_card\x18\x02 \x01(\bR\fhasShareCard2\x92\v\n" +
+	"\x0fCardCodeService\x12\x85\x01\n" +
+	"\vGetCardCode\x12#.wxsuite.card.v1.GetCardCodeRequest\x1a$.wxsuite.card.v1.GetCardCodeResponse\"+\x82\xd3\xe4\x93\x02%:\x01*\" /v1/apps/{app_id}/card-codes:get\x12\x95\x01\n" +
+	"\x0fConsumeCardCode\x12'.wxsuite.card.v1.ConsumeCardCodeRequest\x1a(.wxsuite.card.v1.ConsumeCardCodeResponse\"/\x82\xd3\xe4\x93\x02):\x01*\"$/v1/apps/{app_id}/card-codes:consume\x12\x95\x01\n" +
+	"\x0fDecryptCardCode\x12'.wxsuite.card.v1.DecryptCardCodeRequest\x1a(.wxsuite.card.v1.DecryptCardCodeResponse\"/\x82\xd3\xe4\x93\x02):\x01*\"$/v1/apps/{app_id}/card-codes:decrypt\x12\x9b\x01\n" +
 	"\x0eCheckCardCodes\x12&.wxsuite.card.v1.CheckCardCodesRequest\x1a'.wxsuite.card.v1.CheckCardCodesResponse\"8\x82\xd3\xe4\x93\x022:\x01*\"-/v1/apps/{app_id}/cards/{card_id}/codes:check\x12\xa3\x01\n" +
-	"\x10DepositCardCodes\x12(.wxsuite.card.v1.DepositCardCodesRequest\x1a).wxsuite.card.v1.DepositCardCodesResponse\":\x82\xd3\xe4\x93\x024:\x01*\"//v1/apps/{app_id}/cards/{card_id}/codes:deposit\x12\xa8\x01\n" +
-	"\x13GetCardDepositCount\x12+.wxsuite.card.v1.GetCardDepositCountRequest\x1a,.wxsuite.card.v1.GetCardDepositCountResponse\"6\x82\xd3\xe4\x93\x020\x12./v1/apps/{app_id}/cards/{card_id}/depositCount\x12\xb0\x01\n" +
-	"\x17MarkCardCodeUnavailable\x12/.wxsuite.card.v1.MarkCardCodeUnavailableRequest\x1a0.wxsuite.card.v1.MarkCardCodeUnavailableResponse\"2\x82\xd3\xe4\x93\x02,:\x01*\"'/v1/apps/{app_id}/cardCodes:unavailable\x12\x90\x01\n" +
-	"\x0eUpdateCardCode\x12&.wxsuite.card.v1.UpdateCardCodeRequest\x1a'.wxsuite.card.v1.UpdateCardCodeResponse\"-\x82\xd3\xe4\x93\x02':\x01*\"\"/v1/apps/{app_id}/cardCodes:update\x12\x8e\x01\n" +
+	"\x10DepositCardCodes\x12(.wxsuite.card.v1.DepositCardCodesRequest\x1a).wxsuite.card.v1.DepositCardCodesResponse\":\x82\xd3\xe4\x93\x024:\x01*\"//v1/apps/{app_id}/cards/{card_id}/codes:deposit\x12\xa9\x01\n" +
+	"\x13GetCardDepositCount\x12+.wxsuite.card.v1.GetCardDepositCountRequest\x1a,.wxsuite.card.v1.GetCardDepositCountResponse\"7\x82\xd3\xe4\x93\x021\x12//v1/apps/{app_id}/cards/{card_id}/deposit-count\x12\xb1\x01\n" +
+	"\x17MarkCardCodeUnavailable\x12/.wxsuite.card.v1.MarkCardCodeUnavailableRequest\x1a0.wxsuite.card.v1.MarkCardCodeUnavailableResponse\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/apps/{app_id}/card-codes:unavailable\x12\x91\x01\n" +
+	"\x0eUpdateCardCode\x12&.wxsuite.card.v1.UpdateCardCodeRequest\x1a'.wxsuite.card.v1.UpdateCardCodeResponse\".\x82\xd3\xe4\x93\x02(:\x01*\"#/v1/apps/{app_id}/card-codes:update\x12\x8e\x01\n" +
 	"\rListUserCards\x12%.wxsuite.card.v1.ListUserCardsRequest\x1a&.wxsuite.card.v1.ListUserCardsResponse\".\x82\xd3\xe4\x93\x02(\x12&/v1/apps/{app_id}/users/{openid}/cardsB\xbc\x01\n" +
 	"\x13com.wxsuite.card.v1B\rCardCodeProtoP\x01Z8github.com/wxsuite/wxsuite/gen/go/wxsuite/card/v1;cardv1\xa2\x02\x03WCX\xaa\x02\x0fWxsuite.Card.V1\xca\x02\x0fWxsuite\\Card\\V1\xe2\x02\x1bWxsuite\\Card\\V1\\GPBMetadata\xea\x02\x11Wxsuite::Card::V1b\x06proto3"
 

@@ -518,7 +518,7 @@ func RegisterCardCodeServiceHandlerServer(ctx context.Context, mux *runtime.Serv
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/GetCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardCodes:get"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/GetCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-codes:get"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -538,7 +538,7 @@ func RegisterCardCodeServiceHandlerServer(ctx context.Context, mux *runtime.Serv
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/ConsumeCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardCodes:consume"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/ConsumeCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-codes:consume"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -558,7 +558,7 @@ func RegisterCardCodeServiceHandlerServer(ctx context.Context, mux *runtime.Serv
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/DecryptCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardCodes:decrypt"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/DecryptCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-codes:decrypt"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -618,7 +618,7 @@ func RegisterCardCodeServiceHandlerServer(ctx context.Context, mux *runtime.Serv
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/GetCardDepositCount", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cards/{card_id}/depositCount"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/GetCardDepositCount", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cards/{card_id}/deposit-count"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -638,7 +638,7 @@ func RegisterCardCodeServiceHandlerServer(ctx context.Context, mux *runtime.Serv
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/MarkCardCodeUnavailable", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardCodes:unavailable"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/MarkCardCodeUnavailable", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-codes:unavailable"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -658,7 +658,7 @@ func RegisterCardCodeServiceHandlerServer(ctx context.Context, mux *runtime.Serv
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/UpdateCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardCodes:update"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/UpdateCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-codes:update"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -736,7 +736,7 @@ func RegisterCardCodeServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/GetCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardCodes:get"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/GetCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-codes:get"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -753,7 +753,7 @@ func RegisterCardCodeServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/ConsumeCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardCodes:consume"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/ConsumeCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-codes:consume"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -770,7 +770,7 @@ func RegisterCardCodeServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/DecryptCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardCodes:decrypt"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/DecryptCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-codes:decrypt"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -821,7 +821,7 @@ func RegisterCardCodeServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/GetCardDepositCount", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cards/{card_id}/depositCount"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/GetCardDepositCount", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cards/{card_id}/deposit-count"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -838,7 +838,7 @@ func RegisterCardCodeServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/MarkCardCodeUnavailable", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardCodes:unavailable"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/MarkCardCodeUnavailable", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-codes:unavailable"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -855,7 +855,7 @@ func RegisterCardCodeServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/UpdateCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/cardCodes:update"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.CardCodeService/UpdateCardCode", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/card-codes:update"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -889,14 +889,14 @@ func RegisterCardCodeServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 }
 
 var (
-	pattern_CardCodeService_GetCardCode_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "cardCodes"}, "get"))
-	pattern_CardCodeService_ConsumeCardCode_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "cardCodes"}, "consume"))
-	pattern_CardCodeService_DecryptCardCode_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "cardCodes"}, "decrypt"))
+	pattern_CardCodeService_GetCardCode_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "card-codes"}, "get"))
+	pattern_CardCodeService_ConsumeCardCode_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "card-codes"}, "consume"))
+	pattern_CardCodeService_DecryptCardCode_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "card-codes"}, "decrypt"))
 	pattern_CardCodeService_CheckCardCodes_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "apps", "app_id", "cards", "card_id", "codes"}, "check"))
 	pattern_CardCodeService_DepositCardCodes_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "apps", "app_id", "cards", "card_id", "codes"}, "deposit"))
-	pattern_CardCodeService_GetCardDepositCount_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "apps", "app_id", "cards", "card_id", "depositCount"}, ""))
-	pattern_CardCodeService_MarkCardCodeUnavailable_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "cardCodes"}, "unavailable"))
-	pattern_CardCodeService_UpdateCardCode_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "cardCodes"}, "update"))
+	pattern_CardCodeService_GetCardDepositCount_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "apps", "app_id", "cards", "card_id", "deposit-count"}, ""))
+	pattern_CardCodeService_MarkCardCodeUnavailable_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "card-codes"}, "unavailable"))
+	pattern_CardCodeService_UpdateCardCode_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "card-codes"}, "update"))
 	pattern_CardCodeService_ListUserCards_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4, 2, 5}, []string{"v1", "apps", "app_id", "users", "openid", "cards"}, ""))
 )
 

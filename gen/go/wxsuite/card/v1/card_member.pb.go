@@ -2058,20 +2058,20 @@ const file_wxsuite_card_v1_card_member_proto_rawDesc = "" +
 	"\x0escreening_room\x18\a \x01(\tR\rscreeningRoom\x12\x1f\n" +
 	"\vseat_number\x18\b \x03(\tR\n" +
 	"seatNumber\"\x1f\n" +
-	"\x1dUpdateMovieTicketUserResponse2\x9c\n" +
+	"\x1dUpdateMovieTicketUserResponse2\xa1\n" +
 	"\n" +
-	"\x11MemberCardService\x12\xa0\x01\n" +
-	"\x12ActivateMemberCard\x12*.wxsuite.card.v1.ActivateMemberCardRequest\x1a+.wxsuite.card.v1.ActivateMemberCardResponse\"1\x82\xd3\xe4\x93\x02+:\x01*\"&/v1/apps/{app_id}/memberCards:activate\x12\xbc\x01\n" +
-	"\x18GetMemberCardActivateURL\x120.wxsuite.card.v1.GetMemberCardActivateURLRequest\x1a1.wxsuite.card.v1.GetMemberCardActivateURLResponse\";\x82\xd3\xe4\x93\x025:\x01*\"0/v1/apps/{app_id}/cards/{card_id}:getActivateUrl\x12\xcc\x01\n" +
-	"\x1dGetMemberCardActivateTempInfo\x125.wxsuite.card.v1.GetMemberCardActivateTempInfoRequest\x1a6.wxsuite.card.v1.GetMemberCardActivateTempInfoResponse\"<\x82\xd3\xe4\x93\x026:\x01*\"1/v1/apps/{app_id}/memberCards:getActivateTempInfo\x12\xd0\x01\n" +
-	"\x1dSetMemberCardActivateUserForm\x125.wxsuite.card.v1.SetMemberCardActivateUserFormRequest\x1a6.wxsuite.card.v1.SetMemberCardActivateUserFormResponse\"@\x82\xd3\xe4\x93\x02::\x01*\"5/v1/apps/{app_id}/cards/{card_id}:setActivateUserForm\x12\xa8\x01\n" +
-	"\x14UnactivateMemberCard\x12,.wxsuite.card.v1.UnactivateMemberCardRequest\x1a-.wxsuite.card.v1.UnactivateMemberCardResponse\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/apps/{app_id}/memberCards:unactivate\x12\xa8\x01\n" +
-	"\x14UpdateMemberCardUser\x12,.wxsuite.card.v1.UpdateMemberCardUserRequest\x1a-.wxsuite.card.v1.UpdateMemberCardUserResponse\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/apps/{app_id}/memberCards:updateUser\x12\xac\x01\n" +
-	"\x15GetMemberCardUserInfo\x12-.wxsuite.card.v1.GetMemberCardUserInfoRequest\x1a..wxsuite.card.v1.GetMemberCardUserInfoResponse\"4\x82\xd3\xe4\x93\x02.:\x01*\")/v1/apps/{app_id}/memberCards:getUserInfo2\xa4\x04\n" +
-	"\x14SpecialTicketService\x12\xa5\x01\n" +
-	"\x13CheckInBoardingPass\x12+.wxsuite.card.v1.CheckInBoardingPassRequest\x1a,.wxsuite.card.v1.CheckInBoardingPassResponse\"3\x82\xd3\xe4\x93\x02-:\x01*\"(/v1/apps/{app_id}/boardingPasses:checkIn\x12\xb4\x01\n" +
-	"\x17UpdateMeetingTicketUser\x12/.wxsuite.card.v1.UpdateMeetingTicketUserRequest\x1a0.wxsuite.card.v1.UpdateMeetingTicketUserResponse\"6\x82\xd3\xe4\x93\x020:\x01*\"+/v1/apps/{app_id}/meetingTickets:updateUser\x12\xac\x01\n" +
-	"\x15UpdateMovieTicketUser\x12-.wxsuite.card.v1.UpdateMovieTicketUserRequest\x1a..wxsuite.card.v1.UpdateMovieTicketUserResponse\"4\x82\xd3\xe4\x93\x02.:\x01*\")/v1/apps/{app_id}/movieTickets:updateUserB\xbe\x01\n" +
+	"\x11MemberCardService\x12\xa1\x01\n" +
+	"\x12ActivateMemberCard\x12*.wxsuite.card.v1.ActivateMemberCardRequest\x1a+.wxsuite.card.v1.ActivateMemberCardResponse\"2\x82\xd3\xe4\x93\x02,:\x01*\"'/v1/apps/{app_id}/member-cards:activate\x12\xbc\x01\n" +
+	"\x18GetMemberCardActivateURL\x120.wxsuite.card.v1.GetMemberCardActivateURLRequest\x1a1.wxsuite.card.v1.GetMemberCardActivateURLResponse\";\x82\xd3\xe4\x93\x025:\x01*\"0/v1/apps/{app_id}/cards/{card_id}:getActivateUrl\x12\xcd\x01\n" +
+	"\x1dGetMemberCardActivateTempInfo\x125.wxsuite.card.v1.GetMemberCardActivateTempInfoRequest\x1a6.wxsuite.card.v1.GetMemberCardActivateTempInfoResponse\"=\x82\xd3\xe4\x93\x027:\x01*\"2/v1/apps/{app_id}/member-cards:getActivateTempInfo\x12\xd0\x01\n" +
+	"\x1dSetMemberCardActivateUserForm\x125.wxsuite.card.v1.SetMemberCardActivateUserFormRequest\x1a6.wxsuite.card.v1.SetMemberCardActivateUserFormResponse\"@\x82\xd3\xe4\x93\x02::\x01*\"5/v1/apps/{app_id}/cards/{card_id}:setActivateUserForm\x12\xa9\x01\n" +
+	"\x14UnactivateMemberCard\x12,.wxsuite.card.v1.UnactivateMemberCardRequest\x1a-.wxsuite.card.v1.UnactivateMemberCardResponse\"4\x82\xd3\xe4\x93\x02.:\x01*\")/v1/apps/{app_id}/member-cards:unactivate\x12\xa9\x01\n" +
+	"\x14UpdateMemberCardUser\x12,.wxsuite.card.v1.UpdateMemberCardUserRequest\x1a-.wxsuite.card.v1.UpdateMemberCardUserResponse\"4\x82\xd3\xe4\x93\x02.:\x01*\")/v1/apps/{app_id}/member-cards:updateUser\x12\xad\x01\n" +
+	"\x15GetMemberCardUserInfo\x12-.wxsuite.card.v1.GetMemberCardUserInfoRequest\x1a..wxsuite.card.v1.GetMemberCardUserInfoResponse\"5\x82\xd3\xe4\x93\x02/:\x01*\"*/v1/apps/{app_id}/member-cards:getUserInfo2\xa7\x04\n" +
+	"\x14SpecialTicketService\x12\xa6\x01\n" +
+	"\x13CheckInBoardingPass\x12+.wxsuite.card.v1.CheckInBoardingPassRequest\x1a,.wxsuite.card.v1.CheckInBoardingPassResponse\"4\x82\xd3\xe4\x93\x02.:\x01*\")/v1/apps/{app_id}/boarding-passes:checkIn\x12\xb5\x01\n" +
+	"\x17UpdateMeetingTicketUser\x12/.wxsuite.card.v1.UpdateMeetingTicketUserRequest\x1a0.wxsuite.card.v1.UpdateMeetingTicketUserResponse\"7\x82\xd3\xe4\x93\x021:\x01*\",/v1/apps/{app_id}/meeting-tickets:updateUser\x12\xad\x01\n" +
+	"\x15UpdateMovieTicketUser\x12-.wxsuite.card.v1.UpdateMovieTicketUserRequest\x1a..wxsuite.card.v1.UpdateMovieTicketUserResponse\"5\x82\xd3\xe4\x93\x02/:\x01*\"*/v1/apps/{app_id}/movie-tickets:updateUserB\xbe\x01\n" +
 	"\x13com.wxsuite.card.v1B\x0fCardMemberProtoP\x01Z8github.com/wxsuite/wxsuite/gen/go/wxsuite/card/v1;cardv1\xa2\x02\x03WCX\xaa\x02\x0fWxsuite.Card.V1\xca\x02\x0fWxsuite\\Card\\V1\xe2\x02\x1bWxsuite\\Card\\V1\\GPBMetadata\xea\x02\x11Wxsuite::Card::V1b\x06proto3"
 
 var (

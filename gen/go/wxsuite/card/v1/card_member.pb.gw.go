@@ -529,7 +529,7 @@ func RegisterMemberCardServiceHandlerServer(ctx context.Context, mux *runtime.Se
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/ActivateMemberCard", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/memberCards:activate"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/ActivateMemberCard", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/member-cards:activate"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -569,7 +569,7 @@ func RegisterMemberCardServiceHandlerServer(ctx context.Context, mux *runtime.Se
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/GetMemberCardActivateTempInfo", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/memberCards:getActivateTempInfo"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/GetMemberCardActivateTempInfo", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/member-cards:getActivateTempInfo"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -609,7 +609,7 @@ func RegisterMemberCardServiceHandlerServer(ctx context.Context, mux *runtime.Se
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/UnactivateMemberCard", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/memberCards:unactivate"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/UnactivateMemberCard", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/member-cards:unactivate"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -629,7 +629,7 @@ func RegisterMemberCardServiceHandlerServer(ctx context.Context, mux *runtime.Se
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/UpdateMemberCardUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/memberCards:updateUser"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/UpdateMemberCardUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/member-cards:updateUser"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -649,7 +649,7 @@ func RegisterMemberCardServiceHandlerServer(ctx context.Context, mux *runtime.Se
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/GetMemberCardUserInfo", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/memberCards:getUserInfo"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/GetMemberCardUserInfo", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/member-cards:getUserInfo"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -679,7 +679,7 @@ func RegisterSpecialTicketServiceHandlerServer(ctx context.Context, mux *runtime
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/CheckInBoardingPass", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/boardingPasses:checkIn"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/CheckInBoardingPass", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/boarding-passes:checkIn"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -699,7 +699,7 @@ func RegisterSpecialTicketServiceHandlerServer(ctx context.Context, mux *runtime
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/UpdateMeetingTicketUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/meetingTickets:updateUser"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/UpdateMeetingTicketUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/meeting-tickets:updateUser"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -719,7 +719,7 @@ func RegisterSpecialTicketServiceHandlerServer(ctx context.Context, mux *runtime
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/UpdateMovieTicketUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/movieTickets:updateUser"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/UpdateMovieTicketUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/movie-tickets:updateUser"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -777,7 +777,7 @@ func RegisterMemberCardServiceHandlerClient(ctx context.Context, mux *runtime.Se
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/ActivateMemberCard", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/memberCards:activate"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/ActivateMemberCard", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/member-cards:activate"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -811,7 +811,7 @@ func RegisterMemberCardServiceHandlerClient(ctx context.Context, mux *runtime.Se
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/GetMemberCardActivateTempInfo", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/memberCards:getActivateTempInfo"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/GetMemberCardActivateTempInfo", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/member-cards:getActivateTempInfo"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -845,7 +845,7 @@ func RegisterMemberCardServiceHandlerClient(ctx context.Context, mux *runtime.Se
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/UnactivateMemberCard", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/memberCards:unactivate"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/UnactivateMemberCard", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/member-cards:unactivate"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -862,7 +862,7 @@ func RegisterMemberCardServiceHandlerClient(ctx context.Context, mux *runtime.Se
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/UpdateMemberCardUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/memberCards:updateUser"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/UpdateMemberCardUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/member-cards:updateUser"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -879,7 +879,7 @@ func RegisterMemberCardServiceHandlerClient(ctx context.Context, mux *runtime.Se
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/GetMemberCardUserInfo", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/memberCards:getUserInfo"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.MemberCardService/GetMemberCardUserInfo", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/member-cards:getUserInfo"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -896,13 +896,13 @@ func RegisterMemberCardServiceHandlerClient(ctx context.Context, mux *runtime.Se
 }
 
 var (
-	pattern_MemberCardService_ActivateMemberCard_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "memberCards"}, "activate"))
+	pattern_MemberCardService_ActivateMemberCard_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "member-cards"}, "activate"))
 	pattern_MemberCardService_GetMemberCardActivateURL_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "cards", "card_id"}, "getActivateUrl"))
-	pattern_MemberCardService_GetMemberCardActivateTempInfo_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "memberCards"}, "getActivateTempInfo"))
+	pattern_MemberCardService_GetMemberCardActivateTempInfo_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "member-cards"}, "getActivateTempInfo"))
 	pattern_MemberCardService_SetMemberCardActivateUserForm_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "cards", "card_id"}, "setActivateUserForm"))
-	pattern_MemberCardService_UnactivateMemberCard_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "memberCards"}, "unactivate"))
-	pattern_MemberCardService_UpdateMemberCardUser_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "memberCards"}, "updateUser"))
-	pattern_MemberCardService_GetMemberCardUserInfo_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "memberCards"}, "getUserInfo"))
+	pattern_MemberCardService_UnactivateMemberCard_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "member-cards"}, "unactivate"))
+	pattern_MemberCardService_UpdateMemberCardUser_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "member-cards"}, "updateUser"))
+	pattern_MemberCardService_GetMemberCardUserInfo_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "member-cards"}, "getUserInfo"))
 )
 
 var (
@@ -955,7 +955,7 @@ func RegisterSpecialTicketServiceHandlerClient(ctx context.Context, mux *runtime
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/CheckInBoardingPass", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/boardingPasses:checkIn"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/CheckInBoardingPass", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/boarding-passes:checkIn"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -972,7 +972,7 @@ func RegisterSpecialTicketServiceHandlerClient(ctx context.Context, mux *runtime
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/UpdateMeetingTicketUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/meetingTickets:updateUser"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/UpdateMeetingTicketUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/meeting-tickets:updateUser"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -989,7 +989,7 @@ func RegisterSpecialTicketServiceHandlerClient(ctx context.Context, mux *runtime
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/UpdateMovieTicketUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/movieTickets:updateUser"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SpecialTicketService/UpdateMovieTicketUser", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/movie-tickets:updateUser"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1006,9 +1006,9 @@ func RegisterSpecialTicketServiceHandlerClient(ctx context.Context, mux *runtime
 }
 
 var (
-	pattern_SpecialTicketService_CheckInBoardingPass_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "boardingPasses"}, "checkIn"))
-	pattern_SpecialTicketService_UpdateMeetingTicketUser_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "meetingTickets"}, "updateUser"))
-	pattern_SpecialTicketService_UpdateMovieTicketUser_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "movieTickets"}, "updateUser"))
+	pattern_SpecialTicketService_CheckInBoardingPass_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "boarding-passes"}, "checkIn"))
+	pattern_SpecialTicketService_UpdateMeetingTicketUser_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "meeting-tickets"}, "updateUser"))
+	pattern_SpecialTicketService_UpdateMovieTicketUser_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "movie-tickets"}, "updateUser"))
 )
 
 var (

@@ -1425,16 +1425,16 @@ const file_wxsuite_card_v1_card_merchant_proto_rawDesc = "" +
 	"merchantId\x129\n" +
 	"\x04info\x18\x03 \x01(\v2 .wxsuite.card.v1.SubMerchantInfoB\x03\xe0A\x02R\x04info\"Q\n" +
 	"\x19UpdateSubMerchantResponse\x124\n" +
-	"\x04info\x18\x01 \x01(\v2 .wxsuite.card.v1.SubMerchantInfoR\x04info2\x84\x04\n" +
-	"\x0fGiftCardService\x12\x9c\x01\n" +
-	"\x12AddPayGiftCardRule\x12*.wxsuite.card.v1.AddPayGiftCardRuleRequest\x1a+.wxsuite.card.v1.AddPayGiftCardRuleResponse\"-\x82\xd3\xe4\x93\x02':\x01*\"\"/v1/apps/{app_id}/payGiftCardRules\x12\xa3\x01\n" +
-	"\x12GetPayGiftCardRule\x12*.wxsuite.card.v1.GetPayGiftCardRuleRequest\x1a+.wxsuite.card.v1.GetPayGiftCardRuleResponse\"4\x82\xd3\xe4\x93\x02.\x12,/v1/apps/{app_id}/payGiftCardRules/{rule_id}\x12\xab\x01\n" +
-	"\x18BatchGetPayGiftCardRules\x120.wxsuite.card.v1.BatchGetPayGiftCardRulesRequest\x1a1.wxsuite.card.v1.BatchGetPayGiftCardRulesResponse\"*\x82\xd3\xe4\x93\x02$\x12\"/v1/apps/{app_id}/payGiftCardRules2\x8a\x05\n" +
-	"\x12SubMerchantService\x12\x95\x01\n" +
-	"\x11SubmitSubMerchant\x12).wxsuite.card.v1.SubmitSubMerchantRequest\x1a*.wxsuite.card.v1.SubmitSubMerchantResponse\")\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/apps/{app_id}/subMerchants\x12\x97\x01\n" +
-	"\x0eGetSubMerchant\x12&.wxsuite.card.v1.GetSubMerchantRequest\x1a'.wxsuite.card.v1.GetSubMerchantResponse\"4\x82\xd3\xe4\x93\x02.\x12,/v1/apps/{app_id}/subMerchants/{merchant_id}\x12\x9b\x01\n" +
-	"\x14BatchGetSubMerchants\x12,.wxsuite.card.v1.BatchGetSubMerchantsRequest\x1a-.wxsuite.card.v1.BatchGetSubMerchantsResponse\"&\x82\xd3\xe4\x93\x02 \x12\x1e/v1/apps/{app_id}/subMerchants\x12\xa3\x01\n" +
-	"\x11UpdateSubMerchant\x12).wxsuite.card.v1.UpdateSubMerchantRequest\x1a*.wxsuite.card.v1.UpdateSubMerchantResponse\"7\x82\xd3\xe4\x93\x021:\x01*2,/v1/apps/{app_id}/subMerchants/{merchant_id}B\xc0\x01\n" +
+	"\x04info\x18\x01 \x01(\v2 .wxsuite.card.v1.SubMerchantInfoR\x04info2\x8d\x04\n" +
+	"\x0fGiftCardService\x12\x9f\x01\n" +
+	"\x12AddPayGiftCardRule\x12*.wxsuite.card.v1.AddPayGiftCardRuleRequest\x1a+.wxsuite.card.v1.AddPayGiftCardRuleResponse\"0\x82\xd3\xe4\x93\x02*:\x01*\"%/v1/apps/{app_id}/pay-gift-card-rules\x12\xa6\x01\n" +
+	"\x12GetPayGiftCardRule\x12*.wxsuite.card.v1.GetPayGiftCardRuleRequest\x1a+.wxsuite.card.v1.GetPayGiftCardRuleResponse\"7\x82\xd3\xe4\x93\x021\x12//v1/apps/{app_id}/pay-gift-card-rules/{rule_id}\x12\xae\x01\n" +
+	"\x18BatchGetPayGiftCardRules\x120.wxsuite.card.v1.BatchGetPayGiftCardRulesRequest\x1a1.wxsuite.card.v1.BatchGetPayGiftCardRulesResponse\"-\x82\xd3\xe4\x93\x02'\x12%/v1/apps/{app_id}/pay-gift-card-rules2\x8e\x05\n" +
+	"\x12SubMerchantService\x12\x96\x01\n" +
+	"\x11SubmitSubMerchant\x12).wxsuite.card.v1.SubmitSubMerchantRequest\x1a*.wxsuite.card.v1.SubmitSubMerchantResponse\"*\x82\xd3\xe4\x93\x02$:\x01*\"\x1f/v1/apps/{app_id}/sub-merchants\x12\x98\x01\n" +
+	"\x0eGetSubMerchant\x12&.wxsuite.card.v1.GetSubMerchantRequest\x1a'.wxsuite.card.v1.GetSubMerchantResponse\"5\x82\xd3\xe4\x93\x02/\x12-/v1/apps/{app_id}/sub-merchants/{merchant_id}\x12\x9c\x01\n" +
+	"\x14BatchGetSubMerchants\x12,.wxsuite.card.v1.BatchGetSubMerchantsRequest\x1a-.wxsuite.card.v1.BatchGetSubMerchantsResponse\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/apps/{app_id}/sub-merchants\x12\xa4\x01\n" +
+	"\x11UpdateSubMerchant\x12).wxsuite.card.v1.UpdateSubMerchantRequest\x1a*.wxsuite.card.v1.UpdateSubMerchantResponse\"8\x82\xd3\xe4\x93\x022:\x01*2-/v1/apps/{app_id}/sub-merchants/{merchant_id}B\xc0\x01\n" +
 	"\x13com.wxsuite.card.v1B\x11CardMerchantProtoP\x01Z8github.com/wxsuite/wxsuite/gen/go/wxsuite/card/v1;cardv1\xa2\x02\x03WCX\xaa\x02\x0fWxsuite.Card.V1\xca\x02\x0fWxsuite\\Card\\V1\xe2\x02\x1bWxsuite\\Card\\V1\\GPBMetadata\xea\x02\x11Wxsuite::Card::V1b\x06proto3"
 
 var (

@@ -414,7 +414,7 @@ func RegisterGiftCardServiceHandlerServer(ctx context.Context, mux *runtime.Serv
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/AddPayGiftCardRule", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/payGiftCardRules"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/AddPayGiftCardRule", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/pay-gift-card-rules"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -434,7 +434,7 @@ func RegisterGiftCardServiceHandlerServer(ctx context.Context, mux *runtime.Serv
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/GetPayGiftCardRule", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/payGiftCardRules/{rule_id}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/GetPayGiftCardRule", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/pay-gift-card-rules/{rule_id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -454,7 +454,7 @@ func RegisterGiftCardServiceHandlerServer(ctx context.Context, mux *runtime.Serv
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/BatchGetPayGiftCardRules", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/payGiftCardRules"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/BatchGetPayGiftCardRules", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/pay-gift-card-rules"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -484,7 +484,7 @@ func RegisterSubMerchantServiceHandlerServer(ctx context.Context, mux *runtime.S
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/SubmitSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/subMerchants"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/SubmitSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/sub-merchants"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -504,7 +504,7 @@ func RegisterSubMerchantServiceHandlerServer(ctx context.Context, mux *runtime.S
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/GetSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/subMerchants/{merchant_id}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/GetSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/sub-merchants/{merchant_id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -524,7 +524,7 @@ func RegisterSubMerchantServiceHandlerServer(ctx context.Context, mux *runtime.S
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/BatchGetSubMerchants", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/subMerchants"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/BatchGetSubMerchants", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/sub-merchants"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -544,7 +544,7 @@ func RegisterSubMerchantServiceHandlerServer(ctx context.Context, mux *runtime.S
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/UpdateSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/subMerchants/{merchant_id}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/UpdateSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/sub-merchants/{merchant_id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -602,7 +602,7 @@ func RegisterGiftCardServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/AddPayGiftCardRule", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/payGiftCardRules"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/AddPayGiftCardRule", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/pay-gift-card-rules"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -619,7 +619,7 @@ func RegisterGiftCardServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/GetPayGiftCardRule", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/payGiftCardRules/{rule_id}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/GetPayGiftCardRule", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/pay-gift-card-rules/{rule_id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -636,7 +636,7 @@ func RegisterGiftCardServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/BatchGetPayGiftCardRules", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/payGiftCardRules"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.GiftCardService/BatchGetPayGiftCardRules", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/pay-gift-card-rules"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -653,9 +653,9 @@ func RegisterGiftCardServiceHandlerClient(ctx context.Context, mux *runtime.Serv
 }
 
 var (
-	pattern_GiftCardService_AddPayGiftCardRule_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "payGiftCardRules"}, ""))
-	pattern_GiftCardService_GetPayGiftCardRule_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "payGiftCardRules", "rule_id"}, ""))
-	pattern_GiftCardService_BatchGetPayGiftCardRules_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "payGiftCardRules"}, ""))
+	pattern_GiftCardService_AddPayGiftCardRule_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "pay-gift-card-rules"}, ""))
+	pattern_GiftCardService_GetPayGiftCardRule_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "pay-gift-card-rules", "rule_id"}, ""))
+	pattern_GiftCardService_BatchGetPayGiftCardRules_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "pay-gift-card-rules"}, ""))
 )
 
 var (
@@ -704,7 +704,7 @@ func RegisterSubMerchantServiceHandlerClient(ctx context.Context, mux *runtime.S
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/SubmitSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/subMerchants"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/SubmitSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/sub-merchants"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -721,7 +721,7 @@ func RegisterSubMerchantServiceHandlerClient(ctx context.Context, mux *runtime.S
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/GetSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/subMerchants/{merchant_id}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/GetSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/sub-merchants/{merchant_id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -738,7 +738,7 @@ func RegisterSubMerchantServiceHandlerClient(ctx context.Context, mux *runtime.S
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/BatchGetSubMerchants", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/subMerchants"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/BatchGetSubMerchants", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/sub-merchants"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -755,7 +755,7 @@ func RegisterSubMerchantServiceHandlerClient(ctx context.Context, mux *runtime.S
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/UpdateSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/subMerchants/{merchant_id}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/wxsuite.card.v1.SubMerchantService/UpdateSubMerchant", runtime.WithHTTPPathPattern("/v1/apps/{app_id}/sub-merchants/{merchant_id}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -772,10 +772,10 @@ func RegisterSubMerchantServiceHandlerClient(ctx context.Context, mux *runtime.S
 }
 
 var (
-	pattern_SubMerchantService_SubmitSubMerchant_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "subMerchants"}, ""))
-	pattern_SubMerchantService_GetSubMerchant_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "subMerchants", "merchant_id"}, ""))
-	pattern_SubMerchantService_BatchGetSubMerchants_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "subMerchants"}, ""))
-	pattern_SubMerchantService_UpdateSubMerchant_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "subMerchants", "merchant_id"}, ""))
+	pattern_SubMerchantService_SubmitSubMerchant_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "sub-merchants"}, ""))
+	pattern_SubMerchantService_GetSubMerchant_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "sub-merchants", "merchant_id"}, ""))
+	pattern_SubMerchantService_BatchGetSubMerchants_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3}, []string{"v1", "apps", "app_id", "sub-merchants"}, ""))
+	pattern_SubMerchantService_UpdateSubMerchant_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 1, 5, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"v1", "apps", "app_id", "sub-merchants", "merchant_id"}, ""))
 )
 
 var (
