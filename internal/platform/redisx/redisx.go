@@ -52,6 +52,22 @@ type Config struct {
 	WriteTimeout config.Duration `yaml:"write_timeout"`
 	// PoolSize is the connection pool size per node (go-redis default 10 per CPU).
 	PoolSize int `yaml:"pool_size"`
+	// Protocol is the RESP version, 2 or 3. wxsuite needs nothing of RESP3, and with it
+	// go-redis looks for push notifications before every command, so the default (0) is
+	// 2, unless the URL sets protocol=.
+	Protocol int `yaml:"protocol"`
+}
+
+// protocol returns the RESP version to use: Protocol, else the URL's, else 2.
+func (c Config) protocol(fromURL int) int {
+	switch {
+	case c.Protocol != 0:
+		return c.Protocol
+	case urlHasParam(c.URL, "protocol"):
+		return fromURL
+	default:
+		return 2
+	}
 }
 
 // Validate checks the URL and mode; keys in its errors are relative to the section.
@@ -77,6 +93,9 @@ func (c Config) Validate() error {
 	}
 	if c.PoolSize < 0 {
 		errs = append(errs, &config.FieldError{Key: "pool_size", Msg: "must not be negative"})
+	}
+	if c.Protocol != 0 && c.Protocol != 2 && c.Protocol != 3 {
+		errs = append(errs, &config.FieldError{Key: "protocol", Msg: fmt.Sprintf("%d: want 2 or 3", c.Protocol)})
 	}
 	return errors.Join(errs...)
 }
@@ -127,6 +146,7 @@ func New(cfg Config) (redis.UniversalClient, error) {
 		if cfg.PoolSize > 0 {
 			o.PoolSize = cfg.PoolSize
 		}
+		o.Protocol = cfg.protocol(o.Protocol)
 		return redis.NewFailoverClient(o), nil
 	case ModeCluster:
 		o, err := redis.ParseClusterURL(cfg.URL)
@@ -143,6 +163,7 @@ func New(cfg Config) (redis.UniversalClient, error) {
 		if cfg.PoolSize > 0 {
 			o.PoolSize = cfg.PoolSize
 		}
+		o.Protocol = cfg.protocol(o.Protocol)
 		return redis.NewClusterClient(o), nil
 	default:
 		o, err := redis.ParseURL(cfg.URL)
@@ -158,6 +179,7 @@ func New(cfg Config) (redis.UniversalClient, error) {
 		if cfg.PoolSize > 0 {
 			o.PoolSize = cfg.PoolSize
 		}
+		o.Protocol = cfg.protocol(o.Protocol)
 		return redis.NewClient(o), nil
 	}
 }

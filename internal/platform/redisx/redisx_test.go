@@ -68,6 +68,7 @@ func TestConfigInvalid(t *testing.T) {
 		{"sentinel without master", redisx.Config{URL: "redis://x", Mode: "sentinel"}, "config: master_name: required"},
 		{"standalone with addrs", redisx.Config{URL: "redis://x", Mode: "standalone", Addrs: []string{"y:1"}}, "config: addrs:"},
 		{"negative pool", redisx.Config{URL: "redis://x", PoolSize: -1}, "config: pool_size:"},
+		{"bad protocol", redisx.Config{URL: "redis://x", Protocol: 4}, "config: protocol: 4: want 2 or 3"},
 		{"unknown url option", redisx.Config{URL: "redis://:hunter2@x/0?bogus=1"}, "config: url:"},
 	}
 	for _, tt := range tests {
@@ -79,6 +80,43 @@ func TestConfigInvalid(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "hunter2") {
 				t.Errorf("error reveals the password: %v", err)
+			}
+		})
+	}
+}
+
+// TestProtocol: RESP2 unless the config or the URL asks for 3, in every topology.
+func TestProtocol(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		give redisx.Config
+		want int
+	}{
+		{"standalone default", redisx.Config{URL: "redis://127.0.0.1:6379/0"}, 2},
+		{"standalone url", redisx.Config{URL: "redis://127.0.0.1:6379/0?protocol=3"}, 3},
+		{"standalone config", redisx.Config{URL: "redis://127.0.0.1:6379/0?protocol=2", Protocol: 3}, 3},
+		{"sentinel default", redisx.Config{URL: "redis://127.0.0.1:26379/0", MasterName: "m"}, 2},
+		{"cluster default", redisx.Config{URL: "redis://127.0.0.1:7000", Mode: "cluster"}, 2},
+		{"cluster config", redisx.Config{URL: "redis://127.0.0.1:7000", Mode: "cluster", Protocol: 3}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := redisx.New(tt.give)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			var got int
+			switch c := c.(type) {
+			case *redis.Client:
+				got = c.Options().Protocol
+			case *redis.ClusterClient:
+				got = c.Options().Protocol
+			}
+			if got != tt.want {
+				t.Errorf("protocol = %d, want %d", got, tt.want)
 			}
 		})
 	}
