@@ -380,6 +380,21 @@ func TestDuplicates(t *testing.T) {
 	if evs := e2.events(t); len(evs) != 1 {
 		t.Fatalf("safe mode retry stored %d", len(evs))
 	}
+	// Two cards received by one user within one second are two events; the retry of one
+	// is a duplicate. So are two status changes of one invoice.
+	e3 := newEnv(t, envOpt{})
+	card1 := eventXML("user_get_card", `<CardId><![CDATA[pCard1]]></CardId><UserCardCode><![CDATA[111]]></UserCardCode>`)
+	card2 := eventXML("user_get_card", `<CardId><![CDATA[pCard2]]></CardId><UserCardCode><![CDATA[222]]></UserCardCode>`)
+	lock := eventXML("update_invoice_status", `<Status><![CDATA[INVOICE_REIMBURSE_LOCK]]></Status><CardId><![CDATA[pInv]]></CardId><Code><![CDATA[333]]></Code>`)
+	closure := eventXML("update_invoice_status", `<Status><![CDATA[INVOICE_REIMBURSE_CLOSURE]]></Status><CardId><![CDATA[pInv]]></CardId><Code><![CDATA[333]]></Code>`)
+	for _, give := range []string{card1, card2, card1, lock, closure, closure} {
+		if status, _ := e3.postPlain(t, give); status != 200 {
+			t.Fatal(status)
+		}
+	}
+	if evs := e3.events(t); len(evs) != 4 {
+		t.Fatalf("stored %d events, want 4 (two cards, two invoice statuses)", len(evs))
+	}
 }
 
 // TestConcurrentDuplicate: a retry arriving while the first attempt is still being

@@ -84,11 +84,30 @@ func dedupID(x *pushXML, raw []byte) string {
 		// one user within a second; their retries carry the same MsgID.
 		parts = append(parts, id)
 	}
+	for _, f := range eventIdentity(x) {
+		// Present only in the events they identify (a user can get two cards, or an
+		// invoice can change status twice, within one second); retries carry them too.
+		// Absent ones add nothing, so the ids of other events are unchanged.
+		if v := strings.TrimSpace(f.value); v != "" {
+			parts = append(parts, f.name+"="+v)
+		}
+	}
 	for _, s := range parts {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
 	return "e:" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// eventIdentity lists the fields that tell apart distinct events of one user, type and
+// second: the card, code, order, store and status of card, invoice, store and payment
+// events.
+func eventIdentity(x *pushXML) []struct{ name, value string } {
+	return []struct{ name, value string }{
+		{"CardId", x.CardID}, {"UserCardCode", x.UserCardCode}, {"Code", x.Code},
+		{"OrderId", x.OrderID}, {"SuccOrderId", x.SuccOrderID}, {"FailOrderId", x.FailOrderID},
+		{"TransId", x.TransID}, {"PoiId", x.PoiID}, {"UniqId", x.UniqID}, {"Status", x.Status},
+	}
 }
 
 // acceptScript records a push exactly once: when its dedup key (KEYS[1]) is absent it
