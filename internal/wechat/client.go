@@ -351,7 +351,16 @@ func (c *Client) sendTo(ctx context.Context, base string, cl *call, token string
 
 // decode returns the answer's errcode as *Error or decodes it into out.
 func decode(data []byte, cl *call, out any) (*Error, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, nil
+	}
+	if w, ok := out.(io.Writer); ok && trimmed[0] != '{' {
+		// A raw answer sent as text/plain (a CSV statement, say): only a JSON object can
+		// be the errcode envelope.
+		if _, err := w.Write(data); err != nil {
+			return nil, fmt.Errorf("wechat: %s for %s: write response: %w", cl.Path, cl.AppID, err)
+		}
 		return nil, nil
 	}
 	var env struct {

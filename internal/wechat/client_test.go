@@ -513,6 +513,34 @@ func TestDoRawBodyAndRawAnswer(t *testing.T) {
 	}
 }
 
+// TestDoRawTextAnswer: a raw answer WeChat labels text/plain (a CSV statement) reaches an
+// io.Writer as is, and a JSON errcode envelope in text/plain is still an error.
+func TestDoRawTextAnswer(t *testing.T) {
+	t.Parallel()
+	srv := newWechatServer(t, func(w http.ResponseWriter, r *http.Request, _ int32) {
+		w.Header().Set("Content-Type", "text/plain")
+		if r.URL.Query().Get("fail") != "" {
+			_, _ = io.WriteString(w, `{"errcode":40097,"errmsg":"invalid args"}`)
+			return
+		}
+		_, _ = io.WriteString(w, "交易时间,订单号\n`2026-11-24 10:00:00,`42\n")
+	})
+	c := newTestClient(t, Config{BaseURL: srv.URL}, WithTokenSource(&fakeTokens{current: "TOK"}))
+	var out bytes.Buffer
+	if err := c.Do(context.Background(), &Request{AppID: "wx1", Method: "POST", Path: "/nontax/downloadbill", Body: map[string]string{}}, &out); err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	if !strings.HasPrefix(out.String(), "交易时间,订单号") {
+		t.Errorf("answer = %q", out.String())
+	}
+	out.Reset()
+	err := c.Do(context.Background(), &Request{AppID: "wx1", Method: "POST", Path: "/nontax/downloadbill", Query: url.Values{"fail": {"1"}}, Body: map[string]string{}}, &out)
+	var we *Error
+	if !errors.As(err, &we) || we.Code != 40097 || out.Len() != 0 {
+		t.Errorf("Do = %v (wrote %q), want errcode 40097 and nothing written", err, out.String())
+	}
+}
+
 func TestDoNeverLeaksSecrets(t *testing.T) {
 	t.Parallel()
 	const (
