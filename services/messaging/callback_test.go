@@ -663,3 +663,48 @@ func FuzzCallback(f *testing.F) {
 		}
 	})
 }
+
+// TestWindowRecordedOnAccept: the accept script records a user's interaction in the
+// customer-service window hash the Sender reads (out:win:<openid>) and marks the stream
+// entry; platform events leave the window alone.
+func TestWindowRecordedOnAccept(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpt{})
+	ctx := context.Background()
+	rdb := e.s.rdb
+	acc := e.s.accounts[e.appID]
+	key := acc.keys.window(fxFrom)
+	// The Sender's own key for the same user must be the one the script writes.
+	if want := "wxsuite:{" + e.appID + "}:out:win:" + fxFrom; key != want {
+		t.Fatalf("window key %q, want the Sender's %q", key, want)
+	}
+	if status, _ := e.postPlain(t, msgXML("text", `<Content>hi</Content>`, int(time.Now().UnixNano()%1e12))); status != 200 {
+		t.Fatal(status)
+	}
+	w, err := rdb.HGetAll(ctx, key).Result()
+	if err != nil || w["last"] == "" || w["type"] != "text" || w["unsub"] != "0" {
+		t.Fatalf("window after a message = %v, %v", w, err)
+	}
+	if ttl := rdb.PTTL(ctx, key).Val(); ttl < 48*time.Hour || ttl > 72*time.Hour+time.Minute {
+		t.Errorf("window TTL %s, want the window (48h) and a day", ttl)
+	}
+	entries, err := rdb.XRange(ctx, acc.keys.stream(), "-", "+").Result()
+	if err != nil || len(entries) != 1 || entries[0].Values[fieldWindow] != "1" {
+		t.Fatalf("stream entries %v, %v: want one marked w=1", entries, err)
+	}
+	// A later unsubscribe closes it; a job-finish event (from the platform) changes nothing.
+	later := strings.Replace(eventXML("unsubscribe", ""), "<CreateTime>123456789</CreateTime>", "<CreateTime>1348831900</CreateTime>", 1)
+	if status, _ := e.postPlain(t, later); status != 200 {
+		t.Fatal(status)
+	}
+	if got := rdb.HGet(ctx, key, "unsub").Val(); got != "1" {
+		t.Errorf("unsub after unsubscribe = %q", got)
+	}
+	before := rdb.HGet(ctx, key, "type").Val()
+	if status, _ := e.postPlain(t, eventXML("TEMPLATESENDJOBFINISH", `<MsgID>4242</MsgID><Status><![CDATA[success]]></Status>`)); status != 200 {
+		t.Fatal(status)
+	}
+	if got := rdb.HGet(ctx, key, "type").Val(); got != before {
+		t.Errorf("a job-finish event changed the window type to %q", got)
+	}
+}

@@ -46,6 +46,9 @@ type Delivery struct {
 	Event *messagingv1.Event
 	// Redeliveries is how many times the group delivered the event before.
 	Redeliveries int64
+	// windowRecorded is set when the callback gateway already recorded the event in the
+	// user's customer-service window (stream field fieldWindow).
+	windowRecorded bool
 }
 
 // Subscribe delivers the account's events to send until ctx ends or send fails. Once the
@@ -99,7 +102,7 @@ func (s *Service) SubscribeBatches(ctx context.Context, appID string, sub Subscr
 				skipped = append(skipped, m.ID)
 				continue
 			}
-			d := Delivery{Event: ev}
+			d := Delivery{Event: ev, windowRecorded: m.Values[fieldWindow] == "1"}
 			if again {
 				d.Redeliveries = s.redeliveries(ctx, stream, sub.Group, m.ID)
 			}

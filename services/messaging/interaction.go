@@ -83,6 +83,12 @@ func (s *Sender) observeBatch(ctx context.Context, appID string, ds []Delivery) 
 		ev := d.Event
 		ids = append(ids, ev.GetId())
 		key, args, ok := s.interaction(appID, ev)
+		if ok && d.windowRecorded {
+			// The callback gateway recorded the interaction when it stored the event
+			// (acceptScript): only this process's cached window is out of date.
+			s.windows.forget(appID + "/" + ev.GetFromUserName())
+			continue
+		}
 		if ok {
 			notes = append(notes, note{key, args, appID + "/" + ev.GetFromUserName()})
 			continue
@@ -169,29 +175,42 @@ func (s *Sender) observe(ctx context.Context, appID string, ev *messagingv1.Even
 	return s.storeErr(appID, "store interaction", err)
 }
 
-// interaction returns the key and arguments of outNoteInteraction for an event that is a
-// user's interaction (it opens the customer-service window); ok is false for any other
-// event (platform events, events observe handles otherwise, events without a user).
-func (s *Sender) interaction(appID string, ev *messagingv1.Event) (key string, args []any, ok bool) {
+// userInteraction reports whether ev is a user's interaction, which opens (or, for an
+// unsubscribe, closes) their customer-service window, and when it happened (CreateTime,
+// never later than now): not the platform's own events, not the subscribe-message and
+// job-finish events the Sender reads otherwise, not an event without a user.
+func userInteraction(ev *messagingv1.Event, now time.Time) (at time.Time, unsub bool, ok bool) {
 	switch ev.GetPayload().(type) {
 	case *messagingv1.Event_TemplateSendJobFinish, *messagingv1.Event_MassSendJobFinish, *messagingv1.Event_SubscribeMsgPopup,
 		*messagingv1.Event_SubscribeMsgSent, *messagingv1.Event_SubscribeMsgChange:
-		return "", nil, false
+		return time.Time{}, false, false
 	}
-	openID := ev.GetFromUserName()
-	if openID == "" || outPlatformEventTypes[ev.GetType()] {
-		return "", nil, false
+	if ev.GetFromUserName() == "" || outPlatformEventTypes[ev.GetType()] {
+		return time.Time{}, false, false
 	}
-	at := ev.GetCreateTime().AsTime()
-	if ev.GetCreateTime() == nil || at.After(s.now()) {
-		at = s.now()
+	at = ev.GetCreateTime().AsTime()
+	if ev.GetCreateTime() == nil || at.After(now) {
+		at = now
+	}
+	return at, ev.GetType() == "unsubscribe", true
+}
+
+// windowTTL is how long a user's window hash lives: the window and a day.
+func windowTTL(window time.Duration) time.Duration { return window + 24*time.Hour }
+
+// interaction returns the key and arguments of outNoteInteraction for an event that is a
+// user's interaction (userInteraction); ok is false for any other event.
+func (s *Sender) interaction(appID string, ev *messagingv1.Event) (key string, args []any, ok bool) {
+	at, unsubscribed, ok := userInteraction(ev, s.now())
+	if !ok {
+		return "", nil, false
 	}
 	unsub := "0"
-	if ev.GetType() == "unsubscribe" {
+	if unsubscribed {
 		unsub = "1"
 	}
-	return s.key(appID, "win", openID), []any{at.UnixMilli(), ev.GetType(), unsub,
-		(s.cfg.Window.Std() + 24*time.Hour).Milliseconds()}, true
+	return s.key(appID, "win", ev.GetFromUserName()), []any{at.UnixMilli(), ev.GetType(), unsub,
+		windowTTL(s.cfg.Window.Std()).Milliseconds()}, true
 }
 
 // outNoteInteraction keeps the latest interaction: events are handled in stream order, but

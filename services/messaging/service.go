@@ -55,6 +55,10 @@ type Service struct {
 	stopBG     context.CancelFunc
 	background sync.WaitGroup
 
+	// windowTTL is the TTL of the customer-service window hashes the accept script
+	// writes: messaging.send.window and a day, as the Sender's.
+	windowTTL time.Duration
+
 	// acceptQ feeds the accept flushers (accept_batch.go), started on first use.
 	acceptQ     chan *acceptReq
 	acceptStart sync.Once
@@ -114,6 +118,9 @@ func New(p Params) (*Service, error) {
 	}
 	s := &Service{cfg: cfg, accounts: make(map[string]*account, len(p.Accounts)), rdb: p.Redis,
 		log: logger, now: now, metrics: m, wechat: p.WeChat}
+	send := cfg.Send
+	send.SetDefaults()
+	s.windowTTL = windowTTL(send.Window.Std())
 	s.handlerHTTP, s.handlerH2C = newHandlerHTTPClients()
 	s.bg, s.stopBG = context.WithCancel(context.Background())
 	for _, a := range p.Accounts {

@@ -42,6 +42,10 @@ func (k keys) dedup(id string) string { return k.base + "dedup:" + id }
 // reply is the account's reply hash: rule set, registered ReplyHandler, version.
 func (k keys) reply() string { return k.replyH }
 
+// window is the hash of a user's customer-service window, the Sender's
+// out:win:<openid> (Sender.key).
+func (k keys) window(openID string) string { return k.base + "out:win:" + openID }
+
 // location is the hash holding a user's last LOCATION report. The openid is hashed, as
 // in dedup keys, to keep it out of key names.
 func (k keys) location(openID string) string {
@@ -56,6 +60,9 @@ const (
 	fieldType       = "t"
 	fieldOpenID     = "o"
 	fieldCreateTime = "c"
+	// fieldWindow is "1" when the accept script recorded the event in the user's
+	// customer-service window.
+	fieldWindow = "w"
 )
 
 // Values of a dedup key: pendingMark + stream id while the first attempt is being
@@ -122,6 +129,12 @@ func eventIdentity(x *pushXML) []struct{ name, value string } {
 // hash (KEYS[3]): the push is then stored and answered in one round trip. Otherwise it
 // gets "p" + stream id (pending) and the caller records the answer later (setAnswer).
 //
+// When ARGV[13] is not empty the push is a user's interaction: the user's
+// customer-service window hash (KEYS[5], the Sender's out:win:<openid>) gets its time
+// ARGV[13] (unix ms, kept when an earlier-dated push comes later), type and unsubscribe
+// flag ARGV[14], TTL ARGV[15] (ms), as the Sender's outNoteInteraction does, and the
+// stream entry is marked (field w) so that the Sender does not record it again.
+//
 // It returns {1, id, v, recorded} for a new push and {0, value of the dedup key, v, 0} for
 // a retry, where v is the version of the reply hash ("0" when none) and recorded is 1
 // when ARGV[12] was stored.
@@ -129,12 +142,22 @@ func eventIdentity(x *pushXML) []struct{ name, value string } {
 // ARGV: dedup TTL (ms), max_len, minimum id kept (max_age; "" skips the age trim), event
 // bytes, type, openid, create_time, location operation ("", "set" or "del"), location
 // bytes, location TTL (ms), the reply version the answer was computed at, the answer ("":
-// none).
+// none), the interaction time ("": not an interaction), unsubscribe ("0"/"1"), window TTL.
 var acceptScript = redis.NewScript(`
 local v = redis.call('HGET', KEYS[3], 'v') or '0'
 local seen = redis.call('GET', KEYS[1])
 if seen then return {0, seen, v, 0} end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[4], 't', ARGV[5], 'o', ARGV[6], 'c', ARGV[7])
+local id
+if ARGV[13] ~= '' then
+  id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[4], 't', ARGV[5], 'o', ARGV[6], 'c', ARGV[7], 'w', '1')
+  local last = tonumber(redis.call('HGET', KEYS[5], 'last') or '0')
+  if tonumber(ARGV[13]) >= last then
+    redis.call('HSET', KEYS[5], 'last', ARGV[13], 'type', ARGV[5], 'unsub', ARGV[14])
+    redis.call('PEXPIRE', KEYS[5], ARGV[15])
+  end
+else
+  id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[4], 't', ARGV[5], 'o', ARGV[6], 'c', ARGV[7])
+end
 if ARGV[3] ~= '' then
   redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[3])
 end
@@ -196,11 +219,18 @@ func (s *Service) storeEvent(ctx context.Context, acc *account, ev *messagingv1.
 	if locKey == "" {
 		locKey = replyKey // unused by the script; any key of the account's slot
 	}
-	res, err := s.runAccept(ctx, []string{acc.keys.dedup(dedup), acc.keys.stream(), replyKey, locKey},
+	winKey, winAt, winUnsub := replyKey, "", "0" // replyKey: unused, of the account's slot
+	if at, unsub, ok := userInteraction(ev, now); ok {
+		winKey, winAt = acc.keys.window(ev.GetFromUserName()), strconv.FormatInt(at.UnixMilli(), 10)
+		if unsub {
+			winUnsub = "1"
+		}
+	}
+	res, err := s.runAccept(ctx, []string{acc.keys.dedup(dedup), acc.keys.stream(), replyKey, locKey, winKey},
 		s.cfg.DedupTTL.Std().Milliseconds(), s.cfg.Stream.MaxLen, minID, data,
 		ev.GetType(), ev.GetFromUserName(), ev.GetCreateTime().GetSeconds(),
 		locOp, locData, s.cfg.LocationTTL.Std().Milliseconds(),
-		strconv.FormatInt(pre.version, 10), pre.answer)
+		strconv.FormatInt(pre.version, 10), pre.answer, winAt, winUnsub, s.windowTTL.Milliseconds())
 	if err != nil {
 		if minID != "" {
 			acc.lastAgeTrim.Store(0) // the next push trims
