@@ -5680,6 +5680,6687 @@ func (x *UnsubscribeUserResponse) GetDelivered() bool {
 	return false
 }
 
+// ReviewCardRequest is the platform's verdict on a card.
+type ReviewCardRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The card (card/create's card_id).
+	CardId string `protobuf:"bytes,2,opt,name=card_id,json=cardId,proto3" json:"card_id,omitempty"`
+	// True approves the card, false rejects it.
+	Approve bool `protobuf:"varint,3,opt,name=approve,proto3" json:"approve,omitempty"`
+	// The RefuseReason of card_not_pass_check when rejected.
+	RefuseReason  string `protobuf:"bytes,4,opt,name=refuse_reason,json=refuseReason,proto3" json:"refuse_reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewCardRequest) Reset() {
+	*x = ReviewCardRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[96]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewCardRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewCardRequest) ProtoMessage() {}
+
+func (x *ReviewCardRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[96]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewCardRequest.ProtoReflect.Descriptor instead.
+func (*ReviewCardRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{96}
+}
+
+func (x *ReviewCardRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ReviewCardRequest) GetCardId() string {
+	if x != nil {
+		return x.CardId
+	}
+	return ""
+}
+
+func (x *ReviewCardRequest) GetApprove() bool {
+	if x != nil {
+		return x.Approve
+	}
+	return false
+}
+
+func (x *ReviewCardRequest) GetRefuseReason() string {
+	if x != nil {
+		return x.RefuseReason
+	}
+	return ""
+}
+
+// ReviewCardResponse is empty.
+type ReviewCardResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewCardResponse) Reset() {
+	*x = ReviewCardResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[97]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewCardResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewCardResponse) ProtoMessage() {}
+
+func (x *ReviewCardResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[97]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewCardResponse.ProtoReflect.Descriptor instead.
+func (*ReviewCardResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{97}
+}
+
+// GiveCardRequest names the card and the user who receives it.
+type GiveCardRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The card.
+	CardId string `protobuf:"bytes,2,opt,name=card_id,json=cardId,proto3" json:"card_id,omitempty"`
+	// The receiving user: 1 to 64 characters of [A-Za-z0-9_-].
+	Openid string `protobuf:"bytes,3,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The code to give for a custom-code card that is not in deposit mode (required there,
+	// 1 to 20 characters, not given before); empty otherwise.
+	Code string `protobuf:"bytes,4,opt,name=code,proto3" json:"code,omitempty"`
+	// The scene value (OuterStr) of the QR code or page the user came from.
+	OuterStr      string `protobuf:"bytes,5,opt,name=outer_str,json=outerStr,proto3" json:"outer_str,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GiveCardRequest) Reset() {
+	*x = GiveCardRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[98]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GiveCardRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GiveCardRequest) ProtoMessage() {}
+
+func (x *GiveCardRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[98]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GiveCardRequest.ProtoReflect.Descriptor instead.
+func (*GiveCardRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{98}
+}
+
+func (x *GiveCardRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *GiveCardRequest) GetCardId() string {
+	if x != nil {
+		return x.CardId
+	}
+	return ""
+}
+
+func (x *GiveCardRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *GiveCardRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *GiveCardRequest) GetOuterStr() string {
+	if x != nil {
+		return x.OuterStr
+	}
+	return ""
+}
+
+// GiveCardResponse is the received code.
+type GiveCardResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The user's code.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// The encrypt_code a card page hands over (card/code/decrypt turns it into code).
+	EncryptCode   string `protobuf:"bytes,2,opt,name=encrypt_code,json=encryptCode,proto3" json:"encrypt_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GiveCardResponse) Reset() {
+	*x = GiveCardResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[99]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GiveCardResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GiveCardResponse) ProtoMessage() {}
+
+func (x *GiveCardResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[99]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GiveCardResponse.ProtoReflect.Descriptor instead.
+func (*GiveCardResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{99}
+}
+
+func (x *GiveCardResponse) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *GiveCardResponse) GetEncryptCode() string {
+	if x != nil {
+		return x.EncryptCode
+	}
+	return ""
+}
+
+// DeleteUserCardRequest names the code its holder deletes.
+type DeleteUserCardRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The card.
+	CardId string `protobuf:"bytes,2,opt,name=card_id,json=cardId,proto3" json:"card_id,omitempty"`
+	// The user's code of the card.
+	Code          string `protobuf:"bytes,3,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteUserCardRequest) Reset() {
+	*x = DeleteUserCardRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[100]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteUserCardRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteUserCardRequest) ProtoMessage() {}
+
+func (x *DeleteUserCardRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[100]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteUserCardRequest.ProtoReflect.Descriptor instead.
+func (*DeleteUserCardRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{100}
+}
+
+func (x *DeleteUserCardRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *DeleteUserCardRequest) GetCardId() string {
+	if x != nil {
+		return x.CardId
+	}
+	return ""
+}
+
+func (x *DeleteUserCardRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+// DeleteUserCardResponse is empty.
+type DeleteUserCardResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteUserCardResponse) Reset() {
+	*x = DeleteUserCardResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[101]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteUserCardResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteUserCardResponse) ProtoMessage() {}
+
+func (x *DeleteUserCardResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[101]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteUserCardResponse.ProtoReflect.Descriptor instead.
+func (*DeleteUserCardResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{101}
+}
+
+// FillMemberCardFormRequest is what a user fills in a member card's activation form.
+type FillMemberCardFormRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The member card (a MEMBER_CARD card).
+	CardId string `protobuf:"bytes,2,opt,name=card_id,json=cardId,proto3" json:"card_id,omitempty"`
+	// The user: 1 to 64 characters of [A-Za-z0-9_-].
+	Openid string `protobuf:"bytes,3,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The platform's fields by USER_FORM_INFO_FLAG_* name, e.g.
+	// "USER_FORM_INFO_FLAG_MOBILE": "13800000000".
+	Common map[string]string `protobuf:"bytes,4,rep,name=common,proto3" json:"common,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The merchant's custom fields by title.
+	Custom        map[string]string `protobuf:"bytes,5,rep,name=custom,proto3" json:"custom,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FillMemberCardFormRequest) Reset() {
+	*x = FillMemberCardFormRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[102]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FillMemberCardFormRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FillMemberCardFormRequest) ProtoMessage() {}
+
+func (x *FillMemberCardFormRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[102]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FillMemberCardFormRequest.ProtoReflect.Descriptor instead.
+func (*FillMemberCardFormRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{102}
+}
+
+func (x *FillMemberCardFormRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *FillMemberCardFormRequest) GetCardId() string {
+	if x != nil {
+		return x.CardId
+	}
+	return ""
+}
+
+func (x *FillMemberCardFormRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *FillMemberCardFormRequest) GetCommon() map[string]string {
+	if x != nil {
+		return x.Common
+	}
+	return nil
+}
+
+func (x *FillMemberCardFormRequest) GetCustom() map[string]string {
+	if x != nil {
+		return x.Custom
+	}
+	return nil
+}
+
+// FillMemberCardFormResponse carries the activation ticket.
+type FillMemberCardFormResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The activate_ticket card/membercard/activatetempinfo/get reads.
+	ActivateTicket string `protobuf:"bytes,1,opt,name=activate_ticket,json=activateTicket,proto3" json:"activate_ticket,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *FillMemberCardFormResponse) Reset() {
+	*x = FillMemberCardFormResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[103]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FillMemberCardFormResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FillMemberCardFormResponse) ProtoMessage() {}
+
+func (x *FillMemberCardFormResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[103]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FillMemberCardFormResponse.ProtoReflect.Descriptor instead.
+func (*FillMemberCardFormResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{103}
+}
+
+func (x *FillMemberCardFormResponse) GetActivateTicket() string {
+	if x != nil {
+		return x.ActivateTicket
+	}
+	return ""
+}
+
+// GetCardStatusRequest names a card.
+type GetCardStatusRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The card.
+	CardId        string `protobuf:"bytes,2,opt,name=card_id,json=cardId,proto3" json:"card_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCardStatusRequest) Reset() {
+	*x = GetCardStatusRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[104]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCardStatusRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCardStatusRequest) ProtoMessage() {}
+
+func (x *GetCardStatusRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[104]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCardStatusRequest.ProtoReflect.Descriptor instead.
+func (*GetCardStatusRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{104}
+}
+
+func (x *GetCardStatusRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *GetCardStatusRequest) GetCardId() string {
+	if x != nil {
+		return x.CardId
+	}
+	return ""
+}
+
+// GetCardStatusResponse is a card's review status and stock.
+type GetCardStatusResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The status, e.g. "CARD_STATUS_NOT_VERIFY", "CARD_STATUS_VERIFY_OK",
+	// "CARD_STATUS_DELETE".
+	Status string `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
+	// The stock left.
+	Quantity      int64 `protobuf:"varint,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCardStatusResponse) Reset() {
+	*x = GetCardStatusResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[105]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCardStatusResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCardStatusResponse) ProtoMessage() {}
+
+func (x *GetCardStatusResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[105]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCardStatusResponse.ProtoReflect.Descriptor instead.
+func (*GetCardStatusResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{105}
+}
+
+func (x *GetCardStatusResponse) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *GetCardStatusResponse) GetQuantity() int64 {
+	if x != nil {
+		return x.Quantity
+	}
+	return 0
+}
+
+// ScanCardQRCodeRequest names the card QR code and the scanning user.
+type ScanCardQRCodeRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The code's ticket as card/qrcode/create returned it.
+	Ticket string `protobuf:"bytes,2,opt,name=ticket,proto3" json:"ticket,omitempty"`
+	// The scanning user: 1 to 64 characters of [A-Za-z0-9_-].
+	Openid string `protobuf:"bytes,3,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The 0-based index of the card picked from a QR_MULTIPLE_CARD code's list (0 for a
+	// QR_CARD code).
+	Pick          int32 `protobuf:"varint,4,opt,name=pick,proto3" json:"pick,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScanCardQRCodeRequest) Reset() {
+	*x = ScanCardQRCodeRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[106]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScanCardQRCodeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScanCardQRCodeRequest) ProtoMessage() {}
+
+func (x *ScanCardQRCodeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[106]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScanCardQRCodeRequest.ProtoReflect.Descriptor instead.
+func (*ScanCardQRCodeRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{106}
+}
+
+func (x *ScanCardQRCodeRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ScanCardQRCodeRequest) GetTicket() string {
+	if x != nil {
+		return x.Ticket
+	}
+	return ""
+}
+
+func (x *ScanCardQRCodeRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *ScanCardQRCodeRequest) GetPick() int32 {
+	if x != nil {
+		return x.Pick
+	}
+	return 0
+}
+
+// ScanCardQRCodeResponse is the received code.
+type ScanCardQRCodeResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The user's code.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// The encrypt_code a card page hands over.
+	EncryptCode   string `protobuf:"bytes,2,opt,name=encrypt_code,json=encryptCode,proto3" json:"encrypt_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScanCardQRCodeResponse) Reset() {
+	*x = ScanCardQRCodeResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[107]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScanCardQRCodeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScanCardQRCodeResponse) ProtoMessage() {}
+
+func (x *ScanCardQRCodeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[107]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScanCardQRCodeResponse.ProtoReflect.Descriptor instead.
+func (*ScanCardQRCodeResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{107}
+}
+
+func (x *ScanCardQRCodeResponse) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *ScanCardQRCodeResponse) GetEncryptCode() string {
+	if x != nil {
+		return x.EncryptCode
+	}
+	return ""
+}
+
+// ReviewCardSubMerchantRequest is the platform's verdict on a sub-merchant.
+type ReviewCardSubMerchantRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The merchant_id of card/submerchant/submit.
+	MerchantId uint32 `protobuf:"varint,2,opt,name=merchant_id,json=merchantId,proto3" json:"merchant_id,omitempty"`
+	// True approves (APPROVED), false rejects (REJECTED).
+	Approve bool `protobuf:"varint,3,opt,name=approve,proto3" json:"approve,omitempty"`
+	// The Reason of card_merchant_check_result.
+	Reason        string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewCardSubMerchantRequest) Reset() {
+	*x = ReviewCardSubMerchantRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[108]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewCardSubMerchantRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewCardSubMerchantRequest) ProtoMessage() {}
+
+func (x *ReviewCardSubMerchantRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[108]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewCardSubMerchantRequest.ProtoReflect.Descriptor instead.
+func (*ReviewCardSubMerchantRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{108}
+}
+
+func (x *ReviewCardSubMerchantRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ReviewCardSubMerchantRequest) GetMerchantId() uint32 {
+	if x != nil {
+		return x.MerchantId
+	}
+	return 0
+}
+
+func (x *ReviewCardSubMerchantRequest) GetApprove() bool {
+	if x != nil {
+		return x.Approve
+	}
+	return false
+}
+
+func (x *ReviewCardSubMerchantRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// ReviewCardSubMerchantResponse is empty.
+type ReviewCardSubMerchantResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewCardSubMerchantResponse) Reset() {
+	*x = ReviewCardSubMerchantResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[109]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewCardSubMerchantResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewCardSubMerchantResponse) ProtoMessage() {}
+
+func (x *ReviewCardSubMerchantResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[109]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewCardSubMerchantResponse.ProtoReflect.Descriptor instead.
+func (*ReviewCardSubMerchantResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{109}
+}
+
+// ReviewPoiRequest is the platform's verdict on a store.
+type ReviewPoiRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The store's poi_id.
+	PoiId int64 `protobuf:"varint,2,opt,name=poi_id,json=poiId,proto3" json:"poi_id,omitempty"`
+	// True approves, false rejects.
+	Approve bool `protobuf:"varint,3,opt,name=approve,proto3" json:"approve,omitempty"`
+	// The Msg of poi_check_notify.
+	Msg           string `protobuf:"bytes,4,opt,name=msg,proto3" json:"msg,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewPoiRequest) Reset() {
+	*x = ReviewPoiRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[110]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewPoiRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewPoiRequest) ProtoMessage() {}
+
+func (x *ReviewPoiRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[110]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewPoiRequest.ProtoReflect.Descriptor instead.
+func (*ReviewPoiRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{110}
+}
+
+func (x *ReviewPoiRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ReviewPoiRequest) GetPoiId() int64 {
+	if x != nil {
+		return x.PoiId
+	}
+	return 0
+}
+
+func (x *ReviewPoiRequest) GetApprove() bool {
+	if x != nil {
+		return x.Approve
+	}
+	return false
+}
+
+func (x *ReviewPoiRequest) GetMsg() string {
+	if x != nil {
+		return x.Msg
+	}
+	return ""
+}
+
+// ReviewPoiResponse reports the push.
+type ReviewPoiResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Whether poi_check_notify was pushed (false without a callback URL).
+	Pushed bool `protobuf:"varint,1,opt,name=pushed,proto3" json:"pushed,omitempty"`
+	// The push, when pushed.
+	Result        *PushResult `protobuf:"bytes,2,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewPoiResponse) Reset() {
+	*x = ReviewPoiResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[111]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewPoiResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewPoiResponse) ProtoMessage() {}
+
+func (x *ReviewPoiResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[111]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewPoiResponse.ProtoReflect.Descriptor instead.
+func (*ReviewPoiResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{111}
+}
+
+func (x *ReviewPoiResponse) GetPushed() bool {
+	if x != nil {
+		return x.Pushed
+	}
+	return false
+}
+
+func (x *ReviewPoiResponse) GetResult() *PushResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// ReviewStoreMerchantRequest is the verdict on the store mini-program application.
+type ReviewStoreMerchantRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// True approves (status 1), false rejects (status 3).
+	Approve bool `protobuf:"varint,2,opt,name=approve,proto3" json:"approve,omitempty"`
+	// The rejection reason get_merchant_audit_info reports.
+	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewStoreMerchantRequest) Reset() {
+	*x = ReviewStoreMerchantRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[112]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewStoreMerchantRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewStoreMerchantRequest) ProtoMessage() {}
+
+func (x *ReviewStoreMerchantRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[112]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewStoreMerchantRequest.ProtoReflect.Descriptor instead.
+func (*ReviewStoreMerchantRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{112}
+}
+
+func (x *ReviewStoreMerchantRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ReviewStoreMerchantRequest) GetApprove() bool {
+	if x != nil {
+		return x.Approve
+	}
+	return false
+}
+
+func (x *ReviewStoreMerchantRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// ReviewStoreMerchantResponse is empty.
+type ReviewStoreMerchantResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewStoreMerchantResponse) Reset() {
+	*x = ReviewStoreMerchantResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[113]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewStoreMerchantResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewStoreMerchantResponse) ProtoMessage() {}
+
+func (x *ReviewStoreMerchantResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[113]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewStoreMerchantResponse.ProtoReflect.Descriptor instead.
+func (*ReviewStoreMerchantResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{113}
+}
+
+// ReviewStoreRequest is the verdict on a store of the store mini-program.
+type ReviewStoreRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The store's poi_id.
+	PoiId int64 `protobuf:"varint,2,opt,name=poi_id,json=poiId,proto3" json:"poi_id,omitempty"`
+	// True approves, false rejects.
+	Approve       bool `protobuf:"varint,3,opt,name=approve,proto3" json:"approve,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewStoreRequest) Reset() {
+	*x = ReviewStoreRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[114]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewStoreRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewStoreRequest) ProtoMessage() {}
+
+func (x *ReviewStoreRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[114]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewStoreRequest.ProtoReflect.Descriptor instead.
+func (*ReviewStoreRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{114}
+}
+
+func (x *ReviewStoreRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ReviewStoreRequest) GetPoiId() int64 {
+	if x != nil {
+		return x.PoiId
+	}
+	return 0
+}
+
+func (x *ReviewStoreRequest) GetApprove() bool {
+	if x != nil {
+		return x.Approve
+	}
+	return false
+}
+
+// ReviewStoreResponse is empty.
+type ReviewStoreResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReviewStoreResponse) Reset() {
+	*x = ReviewStoreResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[115]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReviewStoreResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReviewStoreResponse) ProtoMessage() {}
+
+func (x *ReviewStoreResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[115]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReviewStoreResponse.ProtoReflect.Descriptor instead.
+func (*ReviewStoreResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{115}
+}
+
+// ScanMarketCodeRequest names the scanned code and the user.
+type ScanMarketCodeRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The scanning user: 1 to 64 characters of [A-Za-z0-9_-].
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The 9-character code or the 28-character code_url of an activated code.
+	Code          string `protobuf:"bytes,3,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScanMarketCodeRequest) Reset() {
+	*x = ScanMarketCodeRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[116]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScanMarketCodeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScanMarketCodeRequest) ProtoMessage() {}
+
+func (x *ScanMarketCodeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[116]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScanMarketCodeRequest.ProtoReflect.Descriptor instead.
+func (*ScanMarketCodeRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{116}
+}
+
+func (x *ScanMarketCodeRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *ScanMarketCodeRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *ScanMarketCodeRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+// ScanMarketCodeResponse carries the ticket.
+type ScanMarketCodeResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The code_ticket the mini-program page receives (intp/marketcode/tickettocode).
+	CodeTicket    string `protobuf:"bytes,1,opt,name=code_ticket,json=codeTicket,proto3" json:"code_ticket,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ScanMarketCodeResponse) Reset() {
+	*x = ScanMarketCodeResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[117]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ScanMarketCodeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ScanMarketCodeResponse) ProtoMessage() {}
+
+func (x *ScanMarketCodeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[117]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ScanMarketCodeResponse.ProtoReflect.Descriptor instead.
+func (*ScanMarketCodeResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{117}
+}
+
+func (x *ScanMarketCodeResponse) GetCodeTicket() string {
+	if x != nil {
+		return x.CodeTicket
+	}
+	return ""
+}
+
+// GetMarketCodeKeyRequest names the account.
+type GetMarketCodeKeyRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId         string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetMarketCodeKeyRequest) Reset() {
+	*x = GetMarketCodeKeyRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[118]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetMarketCodeKeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetMarketCodeKeyRequest) ProtoMessage() {}
+
+func (x *GetMarketCodeKeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[118]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetMarketCodeKeyRequest.ProtoReflect.Descriptor instead.
+func (*GetMarketCodeKeyRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{118}
+}
+
+func (x *GetMarketCodeKeyRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+// GetMarketCodeKeyResponse is the package key.
+type GetMarketCodeKeyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The 32-byte key.
+	Key           []byte `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetMarketCodeKeyResponse) Reset() {
+	*x = GetMarketCodeKeyResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[119]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetMarketCodeKeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetMarketCodeKeyResponse) ProtoMessage() {}
+
+func (x *GetMarketCodeKeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[119]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetMarketCodeKeyResponse.ProtoReflect.Descriptor instead.
+func (*GetMarketCodeKeyResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{119}
+}
+
+func (x *GetMarketCodeKeyResponse) GetKey() []byte {
+	if x != nil {
+		return x.Key
+	}
+	return nil
+}
+
+// InvoicePersonalTitle is a personal title on an authorization page (user_field).
+type InvoicePersonalTitle struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The title. Required.
+	Title string `protobuf:"bytes,1,opt,name=title,proto3" json:"title,omitempty"`
+	// The user's phone.
+	Phone string `protobuf:"bytes,2,opt,name=phone,proto3" json:"phone,omitempty"`
+	// The user's email.
+	Email string `protobuf:"bytes,3,opt,name=email,proto3" json:"email,omitempty"`
+	// Custom fields by key.
+	Custom        map[string]string `protobuf:"bytes,4,rep,name=custom,proto3" json:"custom,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InvoicePersonalTitle) Reset() {
+	*x = InvoicePersonalTitle{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[120]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InvoicePersonalTitle) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InvoicePersonalTitle) ProtoMessage() {}
+
+func (x *InvoicePersonalTitle) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[120]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InvoicePersonalTitle.ProtoReflect.Descriptor instead.
+func (*InvoicePersonalTitle) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{120}
+}
+
+func (x *InvoicePersonalTitle) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *InvoicePersonalTitle) GetPhone() string {
+	if x != nil {
+		return x.Phone
+	}
+	return ""
+}
+
+func (x *InvoicePersonalTitle) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *InvoicePersonalTitle) GetCustom() map[string]string {
+	if x != nil {
+		return x.Custom
+	}
+	return nil
+}
+
+// InvoiceBusinessTitle is a company title on an authorization page (biz_field).
+type InvoiceBusinessTitle struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The title. Required.
+	Title string `protobuf:"bytes,1,opt,name=title,proto3" json:"title,omitempty"`
+	// The tax number.
+	TaxNo string `protobuf:"bytes,2,opt,name=tax_no,json=taxNo,proto3" json:"tax_no,omitempty"`
+	// The address.
+	Addr string `protobuf:"bytes,3,opt,name=addr,proto3" json:"addr,omitempty"`
+	// The phone.
+	Phone string `protobuf:"bytes,4,opt,name=phone,proto3" json:"phone,omitempty"`
+	// The bank.
+	BankType string `protobuf:"bytes,5,opt,name=bank_type,json=bankType,proto3" json:"bank_type,omitempty"`
+	// The bank account.
+	BankNo string `protobuf:"bytes,6,opt,name=bank_no,json=bankNo,proto3" json:"bank_no,omitempty"`
+	// Custom fields by key.
+	Custom        map[string]string `protobuf:"bytes,7,rep,name=custom,proto3" json:"custom,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InvoiceBusinessTitle) Reset() {
+	*x = InvoiceBusinessTitle{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[121]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InvoiceBusinessTitle) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InvoiceBusinessTitle) ProtoMessage() {}
+
+func (x *InvoiceBusinessTitle) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[121]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InvoiceBusinessTitle.ProtoReflect.Descriptor instead.
+func (*InvoiceBusinessTitle) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{121}
+}
+
+func (x *InvoiceBusinessTitle) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *InvoiceBusinessTitle) GetTaxNo() string {
+	if x != nil {
+		return x.TaxNo
+	}
+	return ""
+}
+
+func (x *InvoiceBusinessTitle) GetAddr() string {
+	if x != nil {
+		return x.Addr
+	}
+	return ""
+}
+
+func (x *InvoiceBusinessTitle) GetPhone() string {
+	if x != nil {
+		return x.Phone
+	}
+	return ""
+}
+
+func (x *InvoiceBusinessTitle) GetBankType() string {
+	if x != nil {
+		return x.BankType
+	}
+	return ""
+}
+
+func (x *InvoiceBusinessTitle) GetBankNo() string {
+	if x != nil {
+		return x.BankNo
+	}
+	return ""
+}
+
+func (x *InvoiceBusinessTitle) GetCustom() map[string]string {
+	if x != nil {
+		return x.Custom
+	}
+	return nil
+}
+
+// AuthorizeInvoiceRequest is a user's answer on an authorization page.
+type AuthorizeInvoiceRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The merchant account's AppID (the account that called getauthurl).
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The order_id of getauthurl.
+	OrderId string `protobuf:"bytes,2,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
+	// The s_pappid of getauthurl (GetInvoicePappid of the invoicing platform).
+	SPappid string `protobuf:"bytes,3,opt,name=s_pappid,json=sPappid,proto3" json:"s_pappid,omitempty"`
+	// The answering user, an openid of the account.
+	Openid string `protobuf:"bytes,4,opt,name=openid,proto3" json:"openid,omitempty"`
+	// True declines (the order reports "auth fail").
+	Decline bool `protobuf:"varint,5,opt,name=decline,proto3" json:"decline,omitempty"`
+	// The title the user authorizes with: exactly one unless decline.
+	//
+	// Types that are valid to be assigned to Title:
+	//
+	//	*AuthorizeInvoiceRequest_Personal
+	//	*AuthorizeInvoiceRequest_Business
+	Title         isAuthorizeInvoiceRequest_Title `protobuf_oneof:"title"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuthorizeInvoiceRequest) Reset() {
+	*x = AuthorizeInvoiceRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[122]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuthorizeInvoiceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuthorizeInvoiceRequest) ProtoMessage() {}
+
+func (x *AuthorizeInvoiceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[122]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuthorizeInvoiceRequest.ProtoReflect.Descriptor instead.
+func (*AuthorizeInvoiceRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{122}
+}
+
+func (x *AuthorizeInvoiceRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *AuthorizeInvoiceRequest) GetOrderId() string {
+	if x != nil {
+		return x.OrderId
+	}
+	return ""
+}
+
+func (x *AuthorizeInvoiceRequest) GetSPappid() string {
+	if x != nil {
+		return x.SPappid
+	}
+	return ""
+}
+
+func (x *AuthorizeInvoiceRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *AuthorizeInvoiceRequest) GetDecline() bool {
+	if x != nil {
+		return x.Decline
+	}
+	return false
+}
+
+func (x *AuthorizeInvoiceRequest) GetTitle() isAuthorizeInvoiceRequest_Title {
+	if x != nil {
+		return x.Title
+	}
+	return nil
+}
+
+func (x *AuthorizeInvoiceRequest) GetPersonal() *InvoicePersonalTitle {
+	if x != nil {
+		if x, ok := x.Title.(*AuthorizeInvoiceRequest_Personal); ok {
+			return x.Personal
+		}
+	}
+	return nil
+}
+
+func (x *AuthorizeInvoiceRequest) GetBusiness() *InvoiceBusinessTitle {
+	if x != nil {
+		if x, ok := x.Title.(*AuthorizeInvoiceRequest_Business); ok {
+			return x.Business
+		}
+	}
+	return nil
+}
+
+type isAuthorizeInvoiceRequest_Title interface {
+	isAuthorizeInvoiceRequest_Title()
+}
+
+type AuthorizeInvoiceRequest_Personal struct {
+	// A personal title.
+	Personal *InvoicePersonalTitle `protobuf:"bytes,6,opt,name=personal,proto3,oneof"`
+}
+
+type AuthorizeInvoiceRequest_Business struct {
+	// A company title.
+	Business *InvoiceBusinessTitle `protobuf:"bytes,7,opt,name=business,proto3,oneof"`
+}
+
+func (*AuthorizeInvoiceRequest_Personal) isAuthorizeInvoiceRequest_Title() {}
+
+func (*AuthorizeInvoiceRequest_Business) isAuthorizeInvoiceRequest_Title() {}
+
+// AuthorizeInvoiceResponse reports the push.
+type AuthorizeInvoiceResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Whether user_authorize_invoice was pushed (false without a callback URL).
+	Pushed bool `protobuf:"varint,1,opt,name=pushed,proto3" json:"pushed,omitempty"`
+	// The push, when pushed.
+	Result        *PushResult `protobuf:"bytes,2,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuthorizeInvoiceResponse) Reset() {
+	*x = AuthorizeInvoiceResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[123]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuthorizeInvoiceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuthorizeInvoiceResponse) ProtoMessage() {}
+
+func (x *AuthorizeInvoiceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[123]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuthorizeInvoiceResponse.ProtoReflect.Descriptor instead.
+func (*AuthorizeInvoiceResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{123}
+}
+
+func (x *AuthorizeInvoiceResponse) GetPushed() bool {
+	if x != nil {
+		return x.Pushed
+	}
+	return false
+}
+
+func (x *AuthorizeInvoiceResponse) GetResult() *PushResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// GetInvoiceEncryptCodeRequest names an inserted invoice.
+type GetInvoiceEncryptCodeRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The AppID of the invoicing platform account that created the invoice card
+	// (card/invoice/platform/createcard).
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The invoice card.
+	CardId string `protobuf:"bytes,2,opt,name=card_id,json=cardId,proto3" json:"card_id,omitempty"`
+	// The invoice's code (insert or insertbill).
+	Code          string `protobuf:"bytes,3,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInvoiceEncryptCodeRequest) Reset() {
+	*x = GetInvoiceEncryptCodeRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[124]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInvoiceEncryptCodeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInvoiceEncryptCodeRequest) ProtoMessage() {}
+
+func (x *GetInvoiceEncryptCodeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[124]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInvoiceEncryptCodeRequest.ProtoReflect.Descriptor instead.
+func (*GetInvoiceEncryptCodeRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{124}
+}
+
+func (x *GetInvoiceEncryptCodeRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *GetInvoiceEncryptCodeRequest) GetCardId() string {
+	if x != nil {
+		return x.CardId
+	}
+	return ""
+}
+
+func (x *GetInvoiceEncryptCodeRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+// GetInvoiceEncryptCodeResponse carries the encrypt_code.
+type GetInvoiceEncryptCodeResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The encrypt_code a reimburser receives.
+	EncryptCode   string `protobuf:"bytes,1,opt,name=encrypt_code,json=encryptCode,proto3" json:"encrypt_code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInvoiceEncryptCodeResponse) Reset() {
+	*x = GetInvoiceEncryptCodeResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[125]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInvoiceEncryptCodeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInvoiceEncryptCodeResponse) ProtoMessage() {}
+
+func (x *GetInvoiceEncryptCodeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[125]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInvoiceEncryptCodeResponse.ProtoReflect.Descriptor instead.
+func (*GetInvoiceEncryptCodeResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{125}
+}
+
+func (x *GetInvoiceEncryptCodeResponse) GetEncryptCode() string {
+	if x != nil {
+		return x.EncryptCode
+	}
+	return ""
+}
+
+// GetInvoiceStatusRequest names an inserted invoice.
+type GetInvoiceStatusRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The AppID of the invoicing platform account that created the invoice card.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The invoice card.
+	CardId string `protobuf:"bytes,2,opt,name=card_id,json=cardId,proto3" json:"card_id,omitempty"`
+	// The invoice's code.
+	Code          string `protobuf:"bytes,3,opt,name=code,proto3" json:"code,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInvoiceStatusRequest) Reset() {
+	*x = GetInvoiceStatusRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[126]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInvoiceStatusRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInvoiceStatusRequest) ProtoMessage() {}
+
+func (x *GetInvoiceStatusRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[126]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInvoiceStatusRequest.ProtoReflect.Descriptor instead.
+func (*GetInvoiceStatusRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{126}
+}
+
+func (x *GetInvoiceStatusRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *GetInvoiceStatusRequest) GetCardId() string {
+	if x != nil {
+		return x.CardId
+	}
+	return ""
+}
+
+func (x *GetInvoiceStatusRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+// GetInvoiceStatusResponse carries the reimbursement status.
+type GetInvoiceStatusResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The reimburse_status, e.g. "INVOICE_REIMBURSE_INIT", "INVOICE_REIMBURSE_LOCK".
+	ReimburseStatus string `protobuf:"bytes,1,opt,name=reimburse_status,json=reimburseStatus,proto3" json:"reimburse_status,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *GetInvoiceStatusResponse) Reset() {
+	*x = GetInvoiceStatusResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[127]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInvoiceStatusResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInvoiceStatusResponse) ProtoMessage() {}
+
+func (x *GetInvoiceStatusResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[127]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInvoiceStatusResponse.ProtoReflect.Descriptor instead.
+func (*GetInvoiceStatusResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{127}
+}
+
+func (x *GetInvoiceStatusResponse) GetReimburseStatus() string {
+	if x != nil {
+		return x.ReimburseStatus
+	}
+	return ""
+}
+
+// InvoiceTitle is an invoice title (抬头) a simulated user keeps in WeChat.
+type InvoiceTitle struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// True for a personal title (title_type 1), false for a company title (0).
+	Personal bool `protobuf:"varint,1,opt,name=personal,proto3" json:"personal,omitempty"`
+	// The title (at most 200 bytes). Required.
+	Title string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	// The phone.
+	Phone string `protobuf:"bytes,3,opt,name=phone,proto3" json:"phone,omitempty"`
+	// The email.
+	Email string `protobuf:"bytes,4,opt,name=email,proto3" json:"email,omitempty"`
+	// The tax number.
+	TaxNo string `protobuf:"bytes,5,opt,name=tax_no,json=taxNo,proto3" json:"tax_no,omitempty"`
+	// The address.
+	Addr string `protobuf:"bytes,6,opt,name=addr,proto3" json:"addr,omitempty"`
+	// The bank.
+	BankType string `protobuf:"bytes,7,opt,name=bank_type,json=bankType,proto3" json:"bank_type,omitempty"`
+	// The bank account.
+	BankNo        string `protobuf:"bytes,8,opt,name=bank_no,json=bankNo,proto3" json:"bank_no,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InvoiceTitle) Reset() {
+	*x = InvoiceTitle{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[128]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InvoiceTitle) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InvoiceTitle) ProtoMessage() {}
+
+func (x *InvoiceTitle) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[128]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InvoiceTitle.ProtoReflect.Descriptor instead.
+func (*InvoiceTitle) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{128}
+}
+
+func (x *InvoiceTitle) GetPersonal() bool {
+	if x != nil {
+		return x.Personal
+	}
+	return false
+}
+
+func (x *InvoiceTitle) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *InvoiceTitle) GetPhone() string {
+	if x != nil {
+		return x.Phone
+	}
+	return ""
+}
+
+func (x *InvoiceTitle) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *InvoiceTitle) GetTaxNo() string {
+	if x != nil {
+		return x.TaxNo
+	}
+	return ""
+}
+
+func (x *InvoiceTitle) GetAddr() string {
+	if x != nil {
+		return x.Addr
+	}
+	return ""
+}
+
+func (x *InvoiceTitle) GetBankType() string {
+	if x != nil {
+		return x.BankType
+	}
+	return ""
+}
+
+func (x *InvoiceTitle) GetBankNo() string {
+	if x != nil {
+		return x.BankNo
+	}
+	return ""
+}
+
+// AddInvoiceTitleQRRequest is the title a user shows as a QR code.
+type AddInvoiceTitleQRRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account whose scanner reads the code.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The title.
+	Title         *InvoiceTitle `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddInvoiceTitleQRRequest) Reset() {
+	*x = AddInvoiceTitleQRRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[129]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddInvoiceTitleQRRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddInvoiceTitleQRRequest) ProtoMessage() {}
+
+func (x *AddInvoiceTitleQRRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[129]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddInvoiceTitleQRRequest.ProtoReflect.Descriptor instead.
+func (*AddInvoiceTitleQRRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{129}
+}
+
+func (x *AddInvoiceTitleQRRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *AddInvoiceTitleQRRequest) GetTitle() *InvoiceTitle {
+	if x != nil {
+		return x.Title
+	}
+	return nil
+}
+
+// AddInvoiceTitleQRResponse is what the scanner reads.
+type AddInvoiceTitleQRResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The scan_text of card/invoice/scantitle.
+	ScanText      string `protobuf:"bytes,1,opt,name=scan_text,json=scanText,proto3" json:"scan_text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddInvoiceTitleQRResponse) Reset() {
+	*x = AddInvoiceTitleQRResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[130]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddInvoiceTitleQRResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddInvoiceTitleQRResponse) ProtoMessage() {}
+
+func (x *AddInvoiceTitleQRResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[130]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddInvoiceTitleQRResponse.ProtoReflect.Descriptor instead.
+func (*AddInvoiceTitleQRResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{130}
+}
+
+func (x *AddInvoiceTitleQRResponse) GetScanText() string {
+	if x != nil {
+		return x.ScanText
+	}
+	return ""
+}
+
+// SubmitInvoiceTitleRequest is a title a user submits through a select link.
+type SubmitInvoiceTitleRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The submitting user.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The url card/invoice/biz/getselecttitleurl returned.
+	SelectUrl string `protobuf:"bytes,3,opt,name=select_url,json=selectUrl,proto3" json:"select_url,omitempty"`
+	// The title.
+	Title         *InvoiceTitle `protobuf:"bytes,4,opt,name=title,proto3" json:"title,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitInvoiceTitleRequest) Reset() {
+	*x = SubmitInvoiceTitleRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[131]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitInvoiceTitleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitInvoiceTitleRequest) ProtoMessage() {}
+
+func (x *SubmitInvoiceTitleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[131]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitInvoiceTitleRequest.ProtoReflect.Descriptor instead.
+func (*SubmitInvoiceTitleRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{131}
+}
+
+func (x *SubmitInvoiceTitleRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SubmitInvoiceTitleRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *SubmitInvoiceTitleRequest) GetSelectUrl() string {
+	if x != nil {
+		return x.SelectUrl
+	}
+	return ""
+}
+
+func (x *SubmitInvoiceTitleRequest) GetTitle() *InvoiceTitle {
+	if x != nil {
+		return x.Title
+	}
+	return nil
+}
+
+// SubmitInvoiceTitleResponse reports the push.
+type SubmitInvoiceTitleResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Whether submit_invoice_title was pushed (false without a callback URL).
+	Pushed bool `protobuf:"varint,1,opt,name=pushed,proto3" json:"pushed,omitempty"`
+	// The push, when pushed.
+	Result        *PushResult `protobuf:"bytes,2,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitInvoiceTitleResponse) Reset() {
+	*x = SubmitInvoiceTitleResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[132]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitInvoiceTitleResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitInvoiceTitleResponse) ProtoMessage() {}
+
+func (x *SubmitInvoiceTitleResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[132]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitInvoiceTitleResponse.ProtoReflect.Descriptor instead.
+func (*SubmitInvoiceTitleResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{132}
+}
+
+func (x *SubmitInvoiceTitleResponse) GetPushed() bool {
+	if x != nil {
+		return x.Pushed
+	}
+	return false
+}
+
+func (x *SubmitInvoiceTitleResponse) GetResult() *PushResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// GetInvoicePappidRequest names the account.
+type GetInvoicePappidRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId         string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInvoicePappidRequest) Reset() {
+	*x = GetInvoicePappidRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[133]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInvoicePappidRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInvoicePappidRequest) ProtoMessage() {}
+
+func (x *GetInvoicePappidRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[133]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInvoicePappidRequest.ProtoReflect.Descriptor instead.
+func (*GetInvoicePappidRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{133}
+}
+
+func (x *GetInvoicePappidRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+// GetInvoicePappidResponse carries the s_pappid.
+type GetInvoicePappidResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's s_pappid as an invoicing platform.
+	SPappid       string `protobuf:"bytes,1,opt,name=s_pappid,json=sPappid,proto3" json:"s_pappid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInvoicePappidResponse) Reset() {
+	*x = GetInvoicePappidResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[134]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInvoicePappidResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInvoicePappidResponse) ProtoMessage() {}
+
+func (x *GetInvoicePappidResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[134]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInvoicePappidResponse.ProtoReflect.Descriptor instead.
+func (*GetInvoicePappidResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{134}
+}
+
+func (x *GetInvoicePappidResponse) GetSPappid() string {
+	if x != nil {
+		return x.SPappid
+	}
+	return ""
+}
+
+// NontaxItem is one item of a payment notice (amounts in fen).
+type NontaxItem struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The item's number.
+	No int32 `protobuf:"varint,1,opt,name=no,proto3" json:"no,omitempty"`
+	// The item's id.
+	ItemId string `protobuf:"bytes,2,opt,name=item_id,json=itemId,proto3" json:"item_id,omitempty"`
+	// The item's name.
+	ItemName string `protobuf:"bytes,3,opt,name=item_name,json=itemName,proto3" json:"item_name,omitempty"`
+	// The overdue fine.
+	Overdue int64 `protobuf:"varint,4,opt,name=overdue,proto3" json:"overdue,omitempty"`
+	// The penalty.
+	Penalty int64 `protobuf:"varint,5,opt,name=penalty,proto3" json:"penalty,omitempty"`
+	// The fee.
+	Fee           int64 `protobuf:"varint,6,opt,name=fee,proto3" json:"fee,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NontaxItem) Reset() {
+	*x = NontaxItem{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[135]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NontaxItem) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NontaxItem) ProtoMessage() {}
+
+func (x *NontaxItem) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[135]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NontaxItem.ProtoReflect.Descriptor instead.
+func (*NontaxItem) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{135}
+}
+
+func (x *NontaxItem) GetNo() int32 {
+	if x != nil {
+		return x.No
+	}
+	return 0
+}
+
+func (x *NontaxItem) GetItemId() string {
+	if x != nil {
+		return x.ItemId
+	}
+	return ""
+}
+
+func (x *NontaxItem) GetItemName() string {
+	if x != nil {
+		return x.ItemName
+	}
+	return ""
+}
+
+func (x *NontaxItem) GetOverdue() int64 {
+	if x != nil {
+		return x.Overdue
+	}
+	return 0
+}
+
+func (x *NontaxItem) GetPenalty() int64 {
+	if x != nil {
+		return x.Penalty
+	}
+	return 0
+}
+
+func (x *NontaxItem) GetFee() int64 {
+	if x != nil {
+		return x.Fee
+	}
+	return 0
+}
+
+// NontaxBill is a receivable (应收信息).
+type NontaxBill struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The region code. Required.
+	RegionCode string `protobuf:"bytes,1,opt,name=region_code,json=regionCode,proto3" json:"region_code,omitempty"`
+	// The collecting department's code. Required.
+	DepartmentCode string `protobuf:"bytes,2,opt,name=department_code,json=departmentCode,proto3" json:"department_code,omitempty"`
+	// The payment notice number. Required.
+	PaymentNoticeNo string `protobuf:"bytes,3,opt,name=payment_notice_no,json=paymentNoticeNo,proto3" json:"payment_notice_no,omitempty"`
+	// The collecting department's name.
+	DepartmentName string `protobuf:"bytes,4,opt,name=department_name,json=departmentName,proto3" json:"department_name,omitempty"`
+	// 1 (ordinary; the default when 0) or 2 (penalty).
+	PaymentNoticeType int32 `protobuf:"varint,5,opt,name=payment_notice_type,json=paymentNoticeType,proto3" json:"payment_notice_type,omitempty"`
+	// The payer's name.
+	UserName string `protobuf:"bytes,6,opt,name=user_name,json=userName,proto3" json:"user_name,omitempty"`
+	// The total in fen (positive).
+	Fee int64 `protobuf:"varint,7,opt,name=fee,proto3" json:"fee,omitempty"`
+	// The notice's items.
+	Items []*NontaxItem `protobuf:"bytes,8,rep,name=items,proto3" json:"items,omitempty"`
+	// When the notice was created, in Unix seconds (0: the sandbox's now).
+	CreateTime int64 `protobuf:"varint,9,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// The last day to pay, YYYYMMDD (empty for none).
+	ExpireDate    string `protobuf:"bytes,10,opt,name=expire_date,json=expireDate,proto3" json:"expire_date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NontaxBill) Reset() {
+	*x = NontaxBill{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[136]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NontaxBill) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NontaxBill) ProtoMessage() {}
+
+func (x *NontaxBill) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[136]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NontaxBill.ProtoReflect.Descriptor instead.
+func (*NontaxBill) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{136}
+}
+
+func (x *NontaxBill) GetRegionCode() string {
+	if x != nil {
+		return x.RegionCode
+	}
+	return ""
+}
+
+func (x *NontaxBill) GetDepartmentCode() string {
+	if x != nil {
+		return x.DepartmentCode
+	}
+	return ""
+}
+
+func (x *NontaxBill) GetPaymentNoticeNo() string {
+	if x != nil {
+		return x.PaymentNoticeNo
+	}
+	return ""
+}
+
+func (x *NontaxBill) GetDepartmentName() string {
+	if x != nil {
+		return x.DepartmentName
+	}
+	return ""
+}
+
+func (x *NontaxBill) GetPaymentNoticeType() int32 {
+	if x != nil {
+		return x.PaymentNoticeType
+	}
+	return 0
+}
+
+func (x *NontaxBill) GetUserName() string {
+	if x != nil {
+		return x.UserName
+	}
+	return ""
+}
+
+func (x *NontaxBill) GetFee() int64 {
+	if x != nil {
+		return x.Fee
+	}
+	return 0
+}
+
+func (x *NontaxBill) GetItems() []*NontaxItem {
+	if x != nil {
+		return x.Items
+	}
+	return nil
+}
+
+func (x *NontaxBill) GetCreateTime() int64 {
+	if x != nil {
+		return x.CreateTime
+	}
+	return 0
+}
+
+func (x *NontaxBill) GetExpireDate() string {
+	if x != nil {
+		return x.ExpireDate
+	}
+	return ""
+}
+
+// AddNontaxBillRequest registers a receivable.
+type AddNontaxBillRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The receivable.
+	Bill          *NontaxBill `protobuf:"bytes,2,opt,name=bill,proto3" json:"bill,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddNontaxBillRequest) Reset() {
+	*x = AddNontaxBillRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[137]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddNontaxBillRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddNontaxBillRequest) ProtoMessage() {}
+
+func (x *AddNontaxBillRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[137]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddNontaxBillRequest.ProtoReflect.Descriptor instead.
+func (*AddNontaxBillRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{137}
+}
+
+func (x *AddNontaxBillRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *AddNontaxBillRequest) GetBill() *NontaxBill {
+	if x != nil {
+		return x.Bill
+	}
+	return nil
+}
+
+// AddNontaxBillResponse is empty.
+type AddNontaxBillResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddNontaxBillResponse) Reset() {
+	*x = AddNontaxBillResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[138]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddNontaxBillResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddNontaxBillResponse) ProtoMessage() {}
+
+func (x *AddNontaxBillResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[138]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddNontaxBillResponse.ProtoReflect.Descriptor instead.
+func (*AddNontaxBillResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{138}
+}
+
+// SetNontaxVehicleUserRequest is a vehicle owner.
+type SetNontaxVehicleUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The plate, e.g. 粤B888888.
+	PlateNumber string `protobuf:"bytes,2,opt,name=plate_number,json=plateNumber,proto3" json:"plate_number,omitempty"`
+	// The owner's openid under the account (empty for none).
+	Openid string `protobuf:"bytes,3,opt,name=openid,proto3" json:"openid,omitempty"`
+	// NORMAL (the default when empty), PAUSED, OVERDUE, UNAUTHORIZED or BLACKLISTED.
+	State         string `protobuf:"bytes,4,opt,name=state,proto3" json:"state,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetNontaxVehicleUserRequest) Reset() {
+	*x = SetNontaxVehicleUserRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[139]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetNontaxVehicleUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetNontaxVehicleUserRequest) ProtoMessage() {}
+
+func (x *SetNontaxVehicleUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[139]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetNontaxVehicleUserRequest.ProtoReflect.Descriptor instead.
+func (*SetNontaxVehicleUserRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{139}
+}
+
+func (x *SetNontaxVehicleUserRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetNontaxVehicleUserRequest) GetPlateNumber() string {
+	if x != nil {
+		return x.PlateNumber
+	}
+	return ""
+}
+
+func (x *SetNontaxVehicleUserRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *SetNontaxVehicleUserRequest) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
+}
+
+// SetNontaxVehicleUserResponse is empty.
+type SetNontaxVehicleUserResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetNontaxVehicleUserResponse) Reset() {
+	*x = SetNontaxVehicleUserResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[140]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetNontaxVehicleUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetNontaxVehicleUserResponse) ProtoMessage() {}
+
+func (x *SetNontaxVehicleUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[140]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetNontaxVehicleUserResponse.ProtoReflect.Descriptor instead.
+func (*SetNontaxVehicleUserResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{140}
+}
+
+// AddNontaxRealNameRequest is a payer's real-name identity.
+type AddNontaxRealNameRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The payer's openid.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The payer's name.
+	RealName string `protobuf:"bytes,3,opt,name=real_name,json=realName,proto3" json:"real_name,omitempty"`
+	// The identity document number.
+	CredId string `protobuf:"bytes,4,opt,name=cred_id,json=credId,proto3" json:"cred_id,omitempty"`
+	// The document type (0: 1, the resident identity card).
+	CredType      int32 `protobuf:"varint,5,opt,name=cred_type,json=credType,proto3" json:"cred_type,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddNontaxRealNameRequest) Reset() {
+	*x = AddNontaxRealNameRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[141]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddNontaxRealNameRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddNontaxRealNameRequest) ProtoMessage() {}
+
+func (x *AddNontaxRealNameRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[141]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddNontaxRealNameRequest.ProtoReflect.Descriptor instead.
+func (*AddNontaxRealNameRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{141}
+}
+
+func (x *AddNontaxRealNameRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *AddNontaxRealNameRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *AddNontaxRealNameRequest) GetRealName() string {
+	if x != nil {
+		return x.RealName
+	}
+	return ""
+}
+
+func (x *AddNontaxRealNameRequest) GetCredId() string {
+	if x != nil {
+		return x.CredId
+	}
+	return ""
+}
+
+func (x *AddNontaxRealNameRequest) GetCredType() int32 {
+	if x != nil {
+		return x.CredType
+	}
+	return 0
+}
+
+// AddNontaxRealNameResponse carries the token.
+type AddNontaxRealNameResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The wx_realname_token nontax/getrealname exchanges.
+	WxRealnameToken string `protobuf:"bytes,1,opt,name=wx_realname_token,json=wxRealnameToken,proto3" json:"wx_realname_token,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *AddNontaxRealNameResponse) Reset() {
+	*x = AddNontaxRealNameResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[142]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddNontaxRealNameResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddNontaxRealNameResponse) ProtoMessage() {}
+
+func (x *AddNontaxRealNameResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[142]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddNontaxRealNameResponse.ProtoReflect.Descriptor instead.
+func (*AddNontaxRealNameResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{142}
+}
+
+func (x *AddNontaxRealNameResponse) GetWxRealnameToken() string {
+	if x != nil {
+		return x.WxRealnameToken
+	}
+	return ""
+}
+
+// SetNontaxNotifyURLRequest is the payment notification URL.
+type SetNontaxNotifyURLRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// An absolute http(s) URL; empty turns notifications off.
+	Url           string `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetNontaxNotifyURLRequest) Reset() {
+	*x = SetNontaxNotifyURLRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[143]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetNontaxNotifyURLRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetNontaxNotifyURLRequest) ProtoMessage() {}
+
+func (x *SetNontaxNotifyURLRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[143]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetNontaxNotifyURLRequest.ProtoReflect.Descriptor instead.
+func (*SetNontaxNotifyURLRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{143}
+}
+
+func (x *SetNontaxNotifyURLRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetNontaxNotifyURLRequest) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+// SetNontaxNotifyURLResponse is empty.
+type SetNontaxNotifyURLResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetNontaxNotifyURLResponse) Reset() {
+	*x = SetNontaxNotifyURLResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[144]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetNontaxNotifyURLResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetNontaxNotifyURLResponse) ProtoMessage() {}
+
+func (x *SetNontaxNotifyURLResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[144]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetNontaxNotifyURLResponse.ProtoReflect.Descriptor instead.
+func (*SetNontaxNotifyURLResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{144}
+}
+
+// PayNontaxOrderRequest names the order the payer pays.
+type PayNontaxOrderRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The order_id of unifiedorder (or vehicle/payapply).
+	OrderId       string `protobuf:"bytes,2,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PayNontaxOrderRequest) Reset() {
+	*x = PayNontaxOrderRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[145]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PayNontaxOrderRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PayNontaxOrderRequest) ProtoMessage() {}
+
+func (x *PayNontaxOrderRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[145]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PayNontaxOrderRequest.ProtoReflect.Descriptor instead.
+func (*PayNontaxOrderRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{145}
+}
+
+func (x *PayNontaxOrderRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *PayNontaxOrderRequest) GetOrderId() string {
+	if x != nil {
+		return x.OrderId
+	}
+	return ""
+}
+
+// PayNontaxOrderResponse is empty.
+type PayNontaxOrderResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PayNontaxOrderResponse) Reset() {
+	*x = PayNontaxOrderResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[146]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PayNontaxOrderResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PayNontaxOrderResponse) ProtoMessage() {}
+
+func (x *PayNontaxOrderResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[146]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PayNontaxOrderResponse.ProtoReflect.Descriptor instead.
+func (*PayNontaxOrderResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{146}
+}
+
+// ListNontaxNotificationsRequest names the account.
+type ListNontaxNotificationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId         string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListNontaxNotificationsRequest) Reset() {
+	*x = ListNontaxNotificationsRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[147]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListNontaxNotificationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListNontaxNotificationsRequest) ProtoMessage() {}
+
+func (x *ListNontaxNotificationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[147]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListNontaxNotificationsRequest.ProtoReflect.Descriptor instead.
+func (*ListNontaxNotificationsRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{147}
+}
+
+func (x *ListNontaxNotificationsRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+// NontaxNotification is a notification the sandbox sent (or tried to send).
+type NontaxNotification struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "payment", "mock_payment" or "mock_queryfee".
+	Kind string `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	// Where it was sent.
+	Url string `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
+	// The JSON sent.
+	Body string `protobuf:"bytes,3,opt,name=body,proto3" json:"body,omitempty"`
+	// The HTTP status of the answer (0 when none came).
+	Status int32 `protobuf:"varint,4,opt,name=status,proto3" json:"status,omitempty"`
+	// Why no answer came (empty when one did).
+	Error string `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
+	// When it was sent (simulated clock).
+	Time          *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=time,proto3" json:"time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NontaxNotification) Reset() {
+	*x = NontaxNotification{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[148]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NontaxNotification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NontaxNotification) ProtoMessage() {}
+
+func (x *NontaxNotification) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[148]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NontaxNotification.ProtoReflect.Descriptor instead.
+func (*NontaxNotification) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{148}
+}
+
+func (x *NontaxNotification) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *NontaxNotification) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *NontaxNotification) GetBody() string {
+	if x != nil {
+		return x.Body
+	}
+	return ""
+}
+
+func (x *NontaxNotification) GetStatus() int32 {
+	if x != nil {
+		return x.Status
+	}
+	return 0
+}
+
+func (x *NontaxNotification) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
+func (x *NontaxNotification) GetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
+// ListNontaxNotificationsResponse lists the notifications, oldest first.
+type ListNontaxNotificationsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The notifications.
+	Notifications []*NontaxNotification `protobuf:"bytes,1,rep,name=notifications,proto3" json:"notifications,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListNontaxNotificationsResponse) Reset() {
+	*x = ListNontaxNotificationsResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[149]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListNontaxNotificationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListNontaxNotificationsResponse) ProtoMessage() {}
+
+func (x *ListNontaxNotificationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[149]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListNontaxNotificationsResponse.ProtoReflect.Descriptor instead.
+func (*ListNontaxNotificationsResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{149}
+}
+
+func (x *ListNontaxNotificationsResponse) GetNotifications() []*NontaxNotification {
+	if x != nil {
+		return x.Notifications
+	}
+	return nil
+}
+
+// RecordUpstreamMessageRequest is a message a user sent in the past.
+type RecordUpstreamMessageRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The sender: 1 to 64 characters of [A-Za-z0-9_-].
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The MsgType: text, image, voice, video, shortvideo or link.
+	MsgType string `protobuf:"bytes,3,opt,name=msg_type,json=msgType,proto3" json:"msg_type,omitempty"`
+	// When it was sent.
+	Time          *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=time,proto3" json:"time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordUpstreamMessageRequest) Reset() {
+	*x = RecordUpstreamMessageRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[150]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordUpstreamMessageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordUpstreamMessageRequest) ProtoMessage() {}
+
+func (x *RecordUpstreamMessageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[150]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordUpstreamMessageRequest.ProtoReflect.Descriptor instead.
+func (*RecordUpstreamMessageRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{150}
+}
+
+func (x *RecordUpstreamMessageRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *RecordUpstreamMessageRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *RecordUpstreamMessageRequest) GetMsgType() string {
+	if x != nil {
+		return x.MsgType
+	}
+	return ""
+}
+
+func (x *RecordUpstreamMessageRequest) GetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
+// RecordUpstreamMessageResponse is empty.
+type RecordUpstreamMessageResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordUpstreamMessageResponse) Reset() {
+	*x = RecordUpstreamMessageResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[151]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordUpstreamMessageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordUpstreamMessageResponse) ProtoMessage() {}
+
+func (x *RecordUpstreamMessageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[151]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordUpstreamMessageResponse.ProtoReflect.Descriptor instead.
+func (*RecordUpstreamMessageResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{151}
+}
+
+// ArticleReadStats are the read, share and favourite counters of the article
+// statistics.
+type ArticleReadStats struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// int_page_read_user.
+	IntPageReadUser int64 `protobuf:"varint,1,opt,name=int_page_read_user,json=intPageReadUser,proto3" json:"int_page_read_user,omitempty"`
+	// int_page_read_count.
+	IntPageReadCount int64 `protobuf:"varint,2,opt,name=int_page_read_count,json=intPageReadCount,proto3" json:"int_page_read_count,omitempty"`
+	// ori_page_read_user.
+	OriPageReadUser int64 `protobuf:"varint,3,opt,name=ori_page_read_user,json=oriPageReadUser,proto3" json:"ori_page_read_user,omitempty"`
+	// ori_page_read_count.
+	OriPageReadCount int64 `protobuf:"varint,4,opt,name=ori_page_read_count,json=oriPageReadCount,proto3" json:"ori_page_read_count,omitempty"`
+	// share_user.
+	ShareUser int64 `protobuf:"varint,5,opt,name=share_user,json=shareUser,proto3" json:"share_user,omitempty"`
+	// share_count.
+	ShareCount int64 `protobuf:"varint,6,opt,name=share_count,json=shareCount,proto3" json:"share_count,omitempty"`
+	// add_to_fav_user.
+	AddToFavUser int64 `protobuf:"varint,7,opt,name=add_to_fav_user,json=addToFavUser,proto3" json:"add_to_fav_user,omitempty"`
+	// add_to_fav_count.
+	AddToFavCount int64 `protobuf:"varint,8,opt,name=add_to_fav_count,json=addToFavCount,proto3" json:"add_to_fav_count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ArticleReadStats) Reset() {
+	*x = ArticleReadStats{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[152]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ArticleReadStats) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ArticleReadStats) ProtoMessage() {}
+
+func (x *ArticleReadStats) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[152]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ArticleReadStats.ProtoReflect.Descriptor instead.
+func (*ArticleReadStats) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{152}
+}
+
+func (x *ArticleReadStats) GetIntPageReadUser() int64 {
+	if x != nil {
+		return x.IntPageReadUser
+	}
+	return 0
+}
+
+func (x *ArticleReadStats) GetIntPageReadCount() int64 {
+	if x != nil {
+		return x.IntPageReadCount
+	}
+	return 0
+}
+
+func (x *ArticleReadStats) GetOriPageReadUser() int64 {
+	if x != nil {
+		return x.OriPageReadUser
+	}
+	return 0
+}
+
+func (x *ArticleReadStats) GetOriPageReadCount() int64 {
+	if x != nil {
+		return x.OriPageReadCount
+	}
+	return 0
+}
+
+func (x *ArticleReadStats) GetShareUser() int64 {
+	if x != nil {
+		return x.ShareUser
+	}
+	return 0
+}
+
+func (x *ArticleReadStats) GetShareCount() int64 {
+	if x != nil {
+		return x.ShareCount
+	}
+	return 0
+}
+
+func (x *ArticleReadStats) GetAddToFavUser() int64 {
+	if x != nil {
+		return x.AddToFavUser
+	}
+	return 0
+}
+
+func (x *ArticleReadStats) GetAddToFavCount() int64 {
+	if x != nil {
+		return x.AddToFavCount
+	}
+	return 0
+}
+
+// ArticleSummaryStat is one getarticlesummary entry.
+type ArticleSummaryStat struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The day, YYYY-MM-DD.
+	RefDate string `protobuf:"bytes,1,opt,name=ref_date,json=refDate,proto3" json:"ref_date,omitempty"`
+	// "<msg_data_id>_<index>". Required.
+	Msgid string `protobuf:"bytes,2,opt,name=msgid,proto3" json:"msgid,omitempty"`
+	// The article's title.
+	Title string `protobuf:"bytes,3,opt,name=title,proto3" json:"title,omitempty"`
+	// The counters.
+	Stats         *ArticleReadStats `protobuf:"bytes,4,opt,name=stats,proto3" json:"stats,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ArticleSummaryStat) Reset() {
+	*x = ArticleSummaryStat{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[153]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ArticleSummaryStat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ArticleSummaryStat) ProtoMessage() {}
+
+func (x *ArticleSummaryStat) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[153]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ArticleSummaryStat.ProtoReflect.Descriptor instead.
+func (*ArticleSummaryStat) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{153}
+}
+
+func (x *ArticleSummaryStat) GetRefDate() string {
+	if x != nil {
+		return x.RefDate
+	}
+	return ""
+}
+
+func (x *ArticleSummaryStat) GetMsgid() string {
+	if x != nil {
+		return x.Msgid
+	}
+	return ""
+}
+
+func (x *ArticleSummaryStat) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *ArticleSummaryStat) GetStats() *ArticleReadStats {
+	if x != nil {
+		return x.Stats
+	}
+	return nil
+}
+
+// RecordArticleSummaryRequest carries getarticlesummary entries.
+type RecordArticleSummaryRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The entries (at least one).
+	Rows          []*ArticleSummaryStat `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordArticleSummaryRequest) Reset() {
+	*x = RecordArticleSummaryRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[154]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordArticleSummaryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordArticleSummaryRequest) ProtoMessage() {}
+
+func (x *RecordArticleSummaryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[154]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordArticleSummaryRequest.ProtoReflect.Descriptor instead.
+func (*RecordArticleSummaryRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{154}
+}
+
+func (x *RecordArticleSummaryRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *RecordArticleSummaryRequest) GetRows() []*ArticleSummaryStat {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// RecordArticleSummaryResponse is empty.
+type RecordArticleSummaryResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordArticleSummaryResponse) Reset() {
+	*x = RecordArticleSummaryResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[155]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordArticleSummaryResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordArticleSummaryResponse) ProtoMessage() {}
+
+func (x *RecordArticleSummaryResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[155]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordArticleSummaryResponse.ProtoReflect.Descriptor instead.
+func (*RecordArticleSummaryResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{155}
+}
+
+// ArticleTotalDetail is one day of an article's running totals.
+type ArticleTotalDetail struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The day the totals run to, YYYY-MM-DD.
+	StatDate string `protobuf:"bytes,1,opt,name=stat_date,json=statDate,proto3" json:"stat_date,omitempty"`
+	// How many users the mass send reached.
+	TargetUser int64 `protobuf:"varint,2,opt,name=target_user,json=targetUser,proto3" json:"target_user,omitempty"`
+	// The read, share and favourite counters.
+	Stats *ArticleReadStats `protobuf:"bytes,3,opt,name=stats,proto3" json:"stats,omitempty"`
+	// int_page_from_session_read_user.
+	IntPageFromSessionReadUser int64 `protobuf:"varint,4,opt,name=int_page_from_session_read_user,json=intPageFromSessionReadUser,proto3" json:"int_page_from_session_read_user,omitempty"`
+	// int_page_from_session_read_count.
+	IntPageFromSessionReadCount int64 `protobuf:"varint,5,opt,name=int_page_from_session_read_count,json=intPageFromSessionReadCount,proto3" json:"int_page_from_session_read_count,omitempty"`
+	// int_page_from_hist_msg_read_user.
+	IntPageFromHistMsgReadUser int64 `protobuf:"varint,6,opt,name=int_page_from_hist_msg_read_user,json=intPageFromHistMsgReadUser,proto3" json:"int_page_from_hist_msg_read_user,omitempty"`
+	// int_page_from_hist_msg_read_count.
+	IntPageFromHistMsgReadCount int64 `protobuf:"varint,7,opt,name=int_page_from_hist_msg_read_count,json=intPageFromHistMsgReadCount,proto3" json:"int_page_from_hist_msg_read_count,omitempty"`
+	// int_page_from_feed_read_user.
+	IntPageFromFeedReadUser int64 `protobuf:"varint,8,opt,name=int_page_from_feed_read_user,json=intPageFromFeedReadUser,proto3" json:"int_page_from_feed_read_user,omitempty"`
+	// int_page_from_feed_read_count.
+	IntPageFromFeedReadCount int64 `protobuf:"varint,9,opt,name=int_page_from_feed_read_count,json=intPageFromFeedReadCount,proto3" json:"int_page_from_feed_read_count,omitempty"`
+	// int_page_from_friends_read_user.
+	IntPageFromFriendsReadUser int64 `protobuf:"varint,10,opt,name=int_page_from_friends_read_user,json=intPageFromFriendsReadUser,proto3" json:"int_page_from_friends_read_user,omitempty"`
+	// int_page_from_friends_read_count.
+	IntPageFromFriendsReadCount int64 `protobuf:"varint,11,opt,name=int_page_from_friends_read_count,json=intPageFromFriendsReadCount,proto3" json:"int_page_from_friends_read_count,omitempty"`
+	// int_page_from_other_read_user.
+	IntPageFromOtherReadUser int64 `protobuf:"varint,12,opt,name=int_page_from_other_read_user,json=intPageFromOtherReadUser,proto3" json:"int_page_from_other_read_user,omitempty"`
+	// int_page_from_other_read_count.
+	IntPageFromOtherReadCount int64 `protobuf:"varint,13,opt,name=int_page_from_other_read_count,json=intPageFromOtherReadCount,proto3" json:"int_page_from_other_read_count,omitempty"`
+	// feed_share_from_session_user.
+	FeedShareFromSessionUser int64 `protobuf:"varint,14,opt,name=feed_share_from_session_user,json=feedShareFromSessionUser,proto3" json:"feed_share_from_session_user,omitempty"`
+	// feed_share_from_session_cnt.
+	FeedShareFromSessionCnt int64 `protobuf:"varint,15,opt,name=feed_share_from_session_cnt,json=feedShareFromSessionCnt,proto3" json:"feed_share_from_session_cnt,omitempty"`
+	// feed_share_from_feed_user.
+	FeedShareFromFeedUser int64 `protobuf:"varint,16,opt,name=feed_share_from_feed_user,json=feedShareFromFeedUser,proto3" json:"feed_share_from_feed_user,omitempty"`
+	// feed_share_from_feed_cnt.
+	FeedShareFromFeedCnt int64 `protobuf:"varint,17,opt,name=feed_share_from_feed_cnt,json=feedShareFromFeedCnt,proto3" json:"feed_share_from_feed_cnt,omitempty"`
+	// feed_share_from_other_user.
+	FeedShareFromOtherUser int64 `protobuf:"varint,18,opt,name=feed_share_from_other_user,json=feedShareFromOtherUser,proto3" json:"feed_share_from_other_user,omitempty"`
+	// feed_share_from_other_cnt.
+	FeedShareFromOtherCnt int64 `protobuf:"varint,19,opt,name=feed_share_from_other_cnt,json=feedShareFromOtherCnt,proto3" json:"feed_share_from_other_cnt,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *ArticleTotalDetail) Reset() {
+	*x = ArticleTotalDetail{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[156]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ArticleTotalDetail) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ArticleTotalDetail) ProtoMessage() {}
+
+func (x *ArticleTotalDetail) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[156]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ArticleTotalDetail.ProtoReflect.Descriptor instead.
+func (*ArticleTotalDetail) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{156}
+}
+
+func (x *ArticleTotalDetail) GetStatDate() string {
+	if x != nil {
+		return x.StatDate
+	}
+	return ""
+}
+
+func (x *ArticleTotalDetail) GetTargetUser() int64 {
+	if x != nil {
+		return x.TargetUser
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetStats() *ArticleReadStats {
+	if x != nil {
+		return x.Stats
+	}
+	return nil
+}
+
+func (x *ArticleTotalDetail) GetIntPageFromSessionReadUser() int64 {
+	if x != nil {
+		return x.IntPageFromSessionReadUser
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetIntPageFromSessionReadCount() int64 {
+	if x != nil {
+		return x.IntPageFromSessionReadCount
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetIntPageFromHistMsgReadUser() int64 {
+	if x != nil {
+		return x.IntPageFromHistMsgReadUser
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetIntPageFromHistMsgReadCount() int64 {
+	if x != nil {
+		return x.IntPageFromHistMsgReadCount
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetIntPageFromFeedReadUser() int64 {
+	if x != nil {
+		return x.IntPageFromFeedReadUser
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetIntPageFromFeedReadCount() int64 {
+	if x != nil {
+		return x.IntPageFromFeedReadCount
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetIntPageFromFriendsReadUser() int64 {
+	if x != nil {
+		return x.IntPageFromFriendsReadUser
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetIntPageFromFriendsReadCount() int64 {
+	if x != nil {
+		return x.IntPageFromFriendsReadCount
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetIntPageFromOtherReadUser() int64 {
+	if x != nil {
+		return x.IntPageFromOtherReadUser
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetIntPageFromOtherReadCount() int64 {
+	if x != nil {
+		return x.IntPageFromOtherReadCount
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetFeedShareFromSessionUser() int64 {
+	if x != nil {
+		return x.FeedShareFromSessionUser
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetFeedShareFromSessionCnt() int64 {
+	if x != nil {
+		return x.FeedShareFromSessionCnt
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetFeedShareFromFeedUser() int64 {
+	if x != nil {
+		return x.FeedShareFromFeedUser
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetFeedShareFromFeedCnt() int64 {
+	if x != nil {
+		return x.FeedShareFromFeedCnt
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetFeedShareFromOtherUser() int64 {
+	if x != nil {
+		return x.FeedShareFromOtherUser
+	}
+	return 0
+}
+
+func (x *ArticleTotalDetail) GetFeedShareFromOtherCnt() int64 {
+	if x != nil {
+		return x.FeedShareFromOtherCnt
+	}
+	return 0
+}
+
+// ArticleTotalStat is one getarticletotal entry.
+type ArticleTotalStat struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The day the article was sent, YYYY-MM-DD.
+	RefDate string `protobuf:"bytes,1,opt,name=ref_date,json=refDate,proto3" json:"ref_date,omitempty"`
+	// "<msg_data_id>_<index>". Required.
+	Msgid string `protobuf:"bytes,2,opt,name=msgid,proto3" json:"msgid,omitempty"`
+	// The article's title.
+	Title string `protobuf:"bytes,3,opt,name=title,proto3" json:"title,omitempty"`
+	// The running totals, at most 7.
+	Details       []*ArticleTotalDetail `protobuf:"bytes,4,rep,name=details,proto3" json:"details,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ArticleTotalStat) Reset() {
+	*x = ArticleTotalStat{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[157]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ArticleTotalStat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ArticleTotalStat) ProtoMessage() {}
+
+func (x *ArticleTotalStat) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[157]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ArticleTotalStat.ProtoReflect.Descriptor instead.
+func (*ArticleTotalStat) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{157}
+}
+
+func (x *ArticleTotalStat) GetRefDate() string {
+	if x != nil {
+		return x.RefDate
+	}
+	return ""
+}
+
+func (x *ArticleTotalStat) GetMsgid() string {
+	if x != nil {
+		return x.Msgid
+	}
+	return ""
+}
+
+func (x *ArticleTotalStat) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *ArticleTotalStat) GetDetails() []*ArticleTotalDetail {
+	if x != nil {
+		return x.Details
+	}
+	return nil
+}
+
+// RecordArticleTotalRequest carries getarticletotal entries.
+type RecordArticleTotalRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The entries (at least one).
+	Rows          []*ArticleTotalStat `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordArticleTotalRequest) Reset() {
+	*x = RecordArticleTotalRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[158]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordArticleTotalRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordArticleTotalRequest) ProtoMessage() {}
+
+func (x *RecordArticleTotalRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[158]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordArticleTotalRequest.ProtoReflect.Descriptor instead.
+func (*RecordArticleTotalRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{158}
+}
+
+func (x *RecordArticleTotalRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *RecordArticleTotalRequest) GetRows() []*ArticleTotalStat {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// RecordArticleTotalResponse is empty.
+type RecordArticleTotalResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordArticleTotalResponse) Reset() {
+	*x = RecordArticleTotalResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[159]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordArticleTotalResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordArticleTotalResponse) ProtoMessage() {}
+
+func (x *RecordArticleTotalResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[159]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordArticleTotalResponse.ProtoReflect.Descriptor instead.
+func (*RecordArticleTotalResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{159}
+}
+
+// UserReadStat is one getuserread or getuserreadhour entry.
+type UserReadStat struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The day, YYYY-MM-DD.
+	RefDate string `protobuf:"bytes,1,opt,name=ref_date,json=refDate,proto3" json:"ref_date,omitempty"`
+	// True for a getuserreadhour entry.
+	Hourly bool `protobuf:"varint,2,opt,name=hourly,proto3" json:"hourly,omitempty"`
+	// The hour as hhmm (0, 100, … 2300) of an hourly entry; 0 otherwise.
+	RefHour int32 `protobuf:"varint,3,opt,name=ref_hour,json=refHour,proto3" json:"ref_hour,omitempty"`
+	// Where the reads came from (0 chats, 1 Moments, 2 Moments shares, 3 history, 4
+	// other, 5 search, 6 Look, 99999999 all).
+	UserSource int32 `protobuf:"varint,4,opt,name=user_source,json=userSource,proto3" json:"user_source,omitempty"`
+	// The counters.
+	Stats         *ArticleReadStats `protobuf:"bytes,5,opt,name=stats,proto3" json:"stats,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UserReadStat) Reset() {
+	*x = UserReadStat{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[160]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UserReadStat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UserReadStat) ProtoMessage() {}
+
+func (x *UserReadStat) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[160]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UserReadStat.ProtoReflect.Descriptor instead.
+func (*UserReadStat) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{160}
+}
+
+func (x *UserReadStat) GetRefDate() string {
+	if x != nil {
+		return x.RefDate
+	}
+	return ""
+}
+
+func (x *UserReadStat) GetHourly() bool {
+	if x != nil {
+		return x.Hourly
+	}
+	return false
+}
+
+func (x *UserReadStat) GetRefHour() int32 {
+	if x != nil {
+		return x.RefHour
+	}
+	return 0
+}
+
+func (x *UserReadStat) GetUserSource() int32 {
+	if x != nil {
+		return x.UserSource
+	}
+	return 0
+}
+
+func (x *UserReadStat) GetStats() *ArticleReadStats {
+	if x != nil {
+		return x.Stats
+	}
+	return nil
+}
+
+// RecordUserReadRequest carries getuserread(hour) entries.
+type RecordUserReadRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The entries (at least one).
+	Rows          []*UserReadStat `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordUserReadRequest) Reset() {
+	*x = RecordUserReadRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[161]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordUserReadRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordUserReadRequest) ProtoMessage() {}
+
+func (x *RecordUserReadRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[161]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordUserReadRequest.ProtoReflect.Descriptor instead.
+func (*RecordUserReadRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{161}
+}
+
+func (x *RecordUserReadRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *RecordUserReadRequest) GetRows() []*UserReadStat {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// RecordUserReadResponse is empty.
+type RecordUserReadResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordUserReadResponse) Reset() {
+	*x = RecordUserReadResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[162]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordUserReadResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordUserReadResponse) ProtoMessage() {}
+
+func (x *RecordUserReadResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[162]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordUserReadResponse.ProtoReflect.Descriptor instead.
+func (*RecordUserReadResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{162}
+}
+
+// UserShareStat is one getusershare or getusersharehour entry.
+type UserShareStat struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The day, YYYY-MM-DD.
+	RefDate string `protobuf:"bytes,1,opt,name=ref_date,json=refDate,proto3" json:"ref_date,omitempty"`
+	// True for a getusersharehour entry.
+	Hourly bool `protobuf:"varint,2,opt,name=hourly,proto3" json:"hourly,omitempty"`
+	// The hour as hhmm (0, 100, … 2300) of an hourly entry; 0 otherwise.
+	RefHour int32 `protobuf:"varint,3,opt,name=ref_hour,json=refHour,proto3" json:"ref_hour,omitempty"`
+	// 1 to a friend, 2 to Moments, 255 other.
+	ShareScene int32 `protobuf:"varint,4,opt,name=share_scene,json=shareScene,proto3" json:"share_scene,omitempty"`
+	// share_count.
+	ShareCount int64 `protobuf:"varint,5,opt,name=share_count,json=shareCount,proto3" json:"share_count,omitempty"`
+	// share_user.
+	ShareUser     int64 `protobuf:"varint,6,opt,name=share_user,json=shareUser,proto3" json:"share_user,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UserShareStat) Reset() {
+	*x = UserShareStat{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[163]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UserShareStat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UserShareStat) ProtoMessage() {}
+
+func (x *UserShareStat) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[163]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UserShareStat.ProtoReflect.Descriptor instead.
+func (*UserShareStat) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{163}
+}
+
+func (x *UserShareStat) GetRefDate() string {
+	if x != nil {
+		return x.RefDate
+	}
+	return ""
+}
+
+func (x *UserShareStat) GetHourly() bool {
+	if x != nil {
+		return x.Hourly
+	}
+	return false
+}
+
+func (x *UserShareStat) GetRefHour() int32 {
+	if x != nil {
+		return x.RefHour
+	}
+	return 0
+}
+
+func (x *UserShareStat) GetShareScene() int32 {
+	if x != nil {
+		return x.ShareScene
+	}
+	return 0
+}
+
+func (x *UserShareStat) GetShareCount() int64 {
+	if x != nil {
+		return x.ShareCount
+	}
+	return 0
+}
+
+func (x *UserShareStat) GetShareUser() int64 {
+	if x != nil {
+		return x.ShareUser
+	}
+	return 0
+}
+
+// RecordUserShareRequest carries getusershare(hour) entries.
+type RecordUserShareRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The entries (at least one).
+	Rows          []*UserShareStat `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordUserShareRequest) Reset() {
+	*x = RecordUserShareRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[164]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordUserShareRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordUserShareRequest) ProtoMessage() {}
+
+func (x *RecordUserShareRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[164]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordUserShareRequest.ProtoReflect.Descriptor instead.
+func (*RecordUserShareRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{164}
+}
+
+func (x *RecordUserShareRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *RecordUserShareRequest) GetRows() []*UserShareStat {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// RecordUserShareResponse is empty.
+type RecordUserShareResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordUserShareResponse) Reset() {
+	*x = RecordUserShareResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[165]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordUserShareResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordUserShareResponse) ProtoMessage() {}
+
+func (x *RecordUserShareResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[165]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordUserShareResponse.ProtoReflect.Descriptor instead.
+func (*RecordUserShareResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{165}
+}
+
+// CardStats are the counters of getcardbizuininfo and getcardcardinfo.
+type CardStats struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// view_cnt.
+	ViewCnt int64 `protobuf:"varint,1,opt,name=view_cnt,json=viewCnt,proto3" json:"view_cnt,omitempty"`
+	// view_user.
+	ViewUser int64 `protobuf:"varint,2,opt,name=view_user,json=viewUser,proto3" json:"view_user,omitempty"`
+	// receive_cnt.
+	ReceiveCnt int64 `protobuf:"varint,3,opt,name=receive_cnt,json=receiveCnt,proto3" json:"receive_cnt,omitempty"`
+	// receive_user.
+	ReceiveUser int64 `protobuf:"varint,4,opt,name=receive_user,json=receiveUser,proto3" json:"receive_user,omitempty"`
+	// verify_cnt.
+	VerifyCnt int64 `protobuf:"varint,5,opt,name=verify_cnt,json=verifyCnt,proto3" json:"verify_cnt,omitempty"`
+	// verify_user.
+	VerifyUser int64 `protobuf:"varint,6,opt,name=verify_user,json=verifyUser,proto3" json:"verify_user,omitempty"`
+	// given_cnt.
+	GivenCnt int64 `protobuf:"varint,7,opt,name=given_cnt,json=givenCnt,proto3" json:"given_cnt,omitempty"`
+	// given_user.
+	GivenUser int64 `protobuf:"varint,8,opt,name=given_user,json=givenUser,proto3" json:"given_user,omitempty"`
+	// expire_cnt.
+	ExpireCnt int64 `protobuf:"varint,9,opt,name=expire_cnt,json=expireCnt,proto3" json:"expire_cnt,omitempty"`
+	// expire_user.
+	ExpireUser    int64 `protobuf:"varint,10,opt,name=expire_user,json=expireUser,proto3" json:"expire_user,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CardStats) Reset() {
+	*x = CardStats{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[166]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CardStats) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CardStats) ProtoMessage() {}
+
+func (x *CardStats) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[166]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CardStats.ProtoReflect.Descriptor instead.
+func (*CardStats) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{166}
+}
+
+func (x *CardStats) GetViewCnt() int64 {
+	if x != nil {
+		return x.ViewCnt
+	}
+	return 0
+}
+
+func (x *CardStats) GetViewUser() int64 {
+	if x != nil {
+		return x.ViewUser
+	}
+	return 0
+}
+
+func (x *CardStats) GetReceiveCnt() int64 {
+	if x != nil {
+		return x.ReceiveCnt
+	}
+	return 0
+}
+
+func (x *CardStats) GetReceiveUser() int64 {
+	if x != nil {
+		return x.ReceiveUser
+	}
+	return 0
+}
+
+func (x *CardStats) GetVerifyCnt() int64 {
+	if x != nil {
+		return x.VerifyCnt
+	}
+	return 0
+}
+
+func (x *CardStats) GetVerifyUser() int64 {
+	if x != nil {
+		return x.VerifyUser
+	}
+	return 0
+}
+
+func (x *CardStats) GetGivenCnt() int64 {
+	if x != nil {
+		return x.GivenCnt
+	}
+	return 0
+}
+
+func (x *CardStats) GetGivenUser() int64 {
+	if x != nil {
+		return x.GivenUser
+	}
+	return 0
+}
+
+func (x *CardStats) GetExpireCnt() int64 {
+	if x != nil {
+		return x.ExpireCnt
+	}
+	return 0
+}
+
+func (x *CardStats) GetExpireUser() int64 {
+	if x != nil {
+		return x.ExpireUser
+	}
+	return 0
+}
+
+// CardBizUinStat is one getcardbizuininfo entry.
+type CardBizUinStat struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The day, YYYY-MM-DD.
+	RefDate string `protobuf:"bytes,1,opt,name=ref_date,json=refDate,proto3" json:"ref_date,omitempty"`
+	// 0 for console-created cards, 1 for API-created ones.
+	CondSource int32 `protobuf:"varint,2,opt,name=cond_source,json=condSource,proto3" json:"cond_source,omitempty"`
+	// The counters.
+	Stats         *CardStats `protobuf:"bytes,3,opt,name=stats,proto3" json:"stats,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CardBizUinStat) Reset() {
+	*x = CardBizUinStat{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[167]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CardBizUinStat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CardBizUinStat) ProtoMessage() {}
+
+func (x *CardBizUinStat) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[167]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CardBizUinStat.ProtoReflect.Descriptor instead.
+func (*CardBizUinStat) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{167}
+}
+
+func (x *CardBizUinStat) GetRefDate() string {
+	if x != nil {
+		return x.RefDate
+	}
+	return ""
+}
+
+func (x *CardBizUinStat) GetCondSource() int32 {
+	if x != nil {
+		return x.CondSource
+	}
+	return 0
+}
+
+func (x *CardBizUinStat) GetStats() *CardStats {
+	if x != nil {
+		return x.Stats
+	}
+	return nil
+}
+
+// RecordCardBizUinInfoRequest carries getcardbizuininfo entries.
+type RecordCardBizUinInfoRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The entries (at least one).
+	Rows          []*CardBizUinStat `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordCardBizUinInfoRequest) Reset() {
+	*x = RecordCardBizUinInfoRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[168]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordCardBizUinInfoRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordCardBizUinInfoRequest) ProtoMessage() {}
+
+func (x *RecordCardBizUinInfoRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[168]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordCardBizUinInfoRequest.ProtoReflect.Descriptor instead.
+func (*RecordCardBizUinInfoRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{168}
+}
+
+func (x *RecordCardBizUinInfoRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *RecordCardBizUinInfoRequest) GetRows() []*CardBizUinStat {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// RecordCardBizUinInfoResponse is empty.
+type RecordCardBizUinInfoResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordCardBizUinInfoResponse) Reset() {
+	*x = RecordCardBizUinInfoResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[169]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordCardBizUinInfoResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordCardBizUinInfoResponse) ProtoMessage() {}
+
+func (x *RecordCardBizUinInfoResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[169]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordCardBizUinInfoResponse.ProtoReflect.Descriptor instead.
+func (*RecordCardBizUinInfoResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{169}
+}
+
+// CardCardStat is one getcardcardinfo entry.
+type CardCardStat struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The day, YYYY-MM-DD.
+	RefDate string `protobuf:"bytes,1,opt,name=ref_date,json=refDate,proto3" json:"ref_date,omitempty"`
+	// 0 for console-created cards, 1 for API-created ones.
+	CondSource int32 `protobuf:"varint,2,opt,name=cond_source,json=condSource,proto3" json:"cond_source,omitempty"`
+	// The card. Required.
+	CardId string `protobuf:"bytes,3,opt,name=card_id,json=cardId,proto3" json:"card_id,omitempty"`
+	// The card_type number.
+	CardType int32 `protobuf:"varint,4,opt,name=card_type,json=cardType,proto3" json:"card_type,omitempty"`
+	// The counters.
+	Stats         *CardStats `protobuf:"bytes,5,opt,name=stats,proto3" json:"stats,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CardCardStat) Reset() {
+	*x = CardCardStat{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[170]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CardCardStat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CardCardStat) ProtoMessage() {}
+
+func (x *CardCardStat) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[170]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CardCardStat.ProtoReflect.Descriptor instead.
+func (*CardCardStat) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{170}
+}
+
+func (x *CardCardStat) GetRefDate() string {
+	if x != nil {
+		return x.RefDate
+	}
+	return ""
+}
+
+func (x *CardCardStat) GetCondSource() int32 {
+	if x != nil {
+		return x.CondSource
+	}
+	return 0
+}
+
+func (x *CardCardStat) GetCardId() string {
+	if x != nil {
+		return x.CardId
+	}
+	return ""
+}
+
+func (x *CardCardStat) GetCardType() int32 {
+	if x != nil {
+		return x.CardType
+	}
+	return 0
+}
+
+func (x *CardCardStat) GetStats() *CardStats {
+	if x != nil {
+		return x.Stats
+	}
+	return nil
+}
+
+// RecordCardCardInfoRequest carries getcardcardinfo entries.
+type RecordCardCardInfoRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The entries (at least one).
+	Rows          []*CardCardStat `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordCardCardInfoRequest) Reset() {
+	*x = RecordCardCardInfoRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[171]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordCardCardInfoRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordCardCardInfoRequest) ProtoMessage() {}
+
+func (x *RecordCardCardInfoRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[171]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordCardCardInfoRequest.ProtoReflect.Descriptor instead.
+func (*RecordCardCardInfoRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{171}
+}
+
+func (x *RecordCardCardInfoRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *RecordCardCardInfoRequest) GetRows() []*CardCardStat {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// RecordCardCardInfoResponse is empty.
+type RecordCardCardInfoResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordCardCardInfoResponse) Reset() {
+	*x = RecordCardCardInfoResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[172]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordCardCardInfoResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordCardCardInfoResponse) ProtoMessage() {}
+
+func (x *RecordCardCardInfoResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[172]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordCardCardInfoResponse.ProtoReflect.Descriptor instead.
+func (*RecordCardCardInfoResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{172}
+}
+
+// MemberCardStat is one getcardmembercardinfo entry.
+type MemberCardStat struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The day, YYYY-MM-DD.
+	RefDate string `protobuf:"bytes,1,opt,name=ref_date,json=refDate,proto3" json:"ref_date,omitempty"`
+	// 0 for console-created cards, 1 for API-created ones.
+	CondSource int32 `protobuf:"varint,2,opt,name=cond_source,json=condSource,proto3" json:"cond_source,omitempty"`
+	// view_cnt.
+	ViewCnt int64 `protobuf:"varint,3,opt,name=view_cnt,json=viewCnt,proto3" json:"view_cnt,omitempty"`
+	// view_user.
+	ViewUser int64 `protobuf:"varint,4,opt,name=view_user,json=viewUser,proto3" json:"view_user,omitempty"`
+	// receive_cnt.
+	ReceiveCnt int64 `protobuf:"varint,5,opt,name=receive_cnt,json=receiveCnt,proto3" json:"receive_cnt,omitempty"`
+	// receive_user.
+	ReceiveUser int64 `protobuf:"varint,6,opt,name=receive_user,json=receiveUser,proto3" json:"receive_user,omitempty"`
+	// active_user.
+	ActiveUser int64 `protobuf:"varint,7,opt,name=active_user,json=activeUser,proto3" json:"active_user,omitempty"`
+	// verify_cnt.
+	VerifyCnt int64 `protobuf:"varint,8,opt,name=verify_cnt,json=verifyCnt,proto3" json:"verify_cnt,omitempty"`
+	// verify_user.
+	VerifyUser int64 `protobuf:"varint,9,opt,name=verify_user,json=verifyUser,proto3" json:"verify_user,omitempty"`
+	// total_user.
+	TotalUser int64 `protobuf:"varint,10,opt,name=total_user,json=totalUser,proto3" json:"total_user,omitempty"`
+	// total_receive_user.
+	TotalReceiveUser int64 `protobuf:"varint,11,opt,name=total_receive_user,json=totalReceiveUser,proto3" json:"total_receive_user,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *MemberCardStat) Reset() {
+	*x = MemberCardStat{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[173]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MemberCardStat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MemberCardStat) ProtoMessage() {}
+
+func (x *MemberCardStat) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[173]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MemberCardStat.ProtoReflect.Descriptor instead.
+func (*MemberCardStat) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{173}
+}
+
+func (x *MemberCardStat) GetRefDate() string {
+	if x != nil {
+		return x.RefDate
+	}
+	return ""
+}
+
+func (x *MemberCardStat) GetCondSource() int32 {
+	if x != nil {
+		return x.CondSource
+	}
+	return 0
+}
+
+func (x *MemberCardStat) GetViewCnt() int64 {
+	if x != nil {
+		return x.ViewCnt
+	}
+	return 0
+}
+
+func (x *MemberCardStat) GetViewUser() int64 {
+	if x != nil {
+		return x.ViewUser
+	}
+	return 0
+}
+
+func (x *MemberCardStat) GetReceiveCnt() int64 {
+	if x != nil {
+		return x.ReceiveCnt
+	}
+	return 0
+}
+
+func (x *MemberCardStat) GetReceiveUser() int64 {
+	if x != nil {
+		return x.ReceiveUser
+	}
+	return 0
+}
+
+func (x *MemberCardStat) GetActiveUser() int64 {
+	if x != nil {
+		return x.ActiveUser
+	}
+	return 0
+}
+
+func (x *MemberCardStat) GetVerifyCnt() int64 {
+	if x != nil {
+		return x.VerifyCnt
+	}
+	return 0
+}
+
+func (x *MemberCardStat) GetVerifyUser() int64 {
+	if x != nil {
+		return x.VerifyUser
+	}
+	return 0
+}
+
+func (x *MemberCardStat) GetTotalUser() int64 {
+	if x != nil {
+		return x.TotalUser
+	}
+	return 0
+}
+
+func (x *MemberCardStat) GetTotalReceiveUser() int64 {
+	if x != nil {
+		return x.TotalReceiveUser
+	}
+	return 0
+}
+
+// RecordMemberCardInfoRequest carries getcardmembercardinfo entries.
+type RecordMemberCardInfoRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The entries (at least one).
+	Rows          []*MemberCardStat `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordMemberCardInfoRequest) Reset() {
+	*x = RecordMemberCardInfoRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[174]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordMemberCardInfoRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordMemberCardInfoRequest) ProtoMessage() {}
+
+func (x *RecordMemberCardInfoRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[174]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordMemberCardInfoRequest.ProtoReflect.Descriptor instead.
+func (*RecordMemberCardInfoRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{174}
+}
+
+func (x *RecordMemberCardInfoRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *RecordMemberCardInfoRequest) GetRows() []*MemberCardStat {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// RecordMemberCardInfoResponse is empty.
+type RecordMemberCardInfoResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordMemberCardInfoResponse) Reset() {
+	*x = RecordMemberCardInfoResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[175]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordMemberCardInfoResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordMemberCardInfoResponse) ProtoMessage() {}
+
+func (x *RecordMemberCardInfoResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[175]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordMemberCardInfoResponse.ProtoReflect.Descriptor instead.
+func (*RecordMemberCardInfoResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{175}
+}
+
+// MemberCardDetailStat is one getcardmembercarddetail entry.
+type MemberCardDetailStat struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The day, YYYY-MM-DD.
+	RefDate string `protobuf:"bytes,1,opt,name=ref_date,json=refDate,proto3" json:"ref_date,omitempty"`
+	// 1 for the account's own card, 2 for a sub-merchant's.
+	MerchantType int32 `protobuf:"varint,2,opt,name=merchant_type,json=merchantType,proto3" json:"merchant_type,omitempty"`
+	// The member card (cardid). Required.
+	CardId string `protobuf:"bytes,3,opt,name=card_id,json=cardId,proto3" json:"card_id,omitempty"`
+	// submerchantid.
+	SubMerchantId int64 `protobuf:"varint,4,opt,name=sub_merchant_id,json=subMerchantId,proto3" json:"sub_merchant_id,omitempty"`
+	// view_cnt.
+	ViewCnt int64 `protobuf:"varint,5,opt,name=view_cnt,json=viewCnt,proto3" json:"view_cnt,omitempty"`
+	// view_user.
+	ViewUser int64 `protobuf:"varint,6,opt,name=view_user,json=viewUser,proto3" json:"view_user,omitempty"`
+	// receive_cnt.
+	ReceiveCnt int64 `protobuf:"varint,7,opt,name=receive_cnt,json=receiveCnt,proto3" json:"receive_cnt,omitempty"`
+	// receive_user.
+	ReceiveUser int64 `protobuf:"varint,8,opt,name=receive_user,json=receiveUser,proto3" json:"receive_user,omitempty"`
+	// verify_cnt.
+	VerifyCnt int64 `protobuf:"varint,9,opt,name=verify_cnt,json=verifyCnt,proto3" json:"verify_cnt,omitempty"`
+	// verify_user.
+	VerifyUser int64 `protobuf:"varint,10,opt,name=verify_user,json=verifyUser,proto3" json:"verify_user,omitempty"`
+	// active_cnt.
+	ActiveCnt int64 `protobuf:"varint,11,opt,name=active_cnt,json=activeCnt,proto3" json:"active_cnt,omitempty"`
+	// active_user.
+	ActiveUser int64 `protobuf:"varint,12,opt,name=active_user,json=activeUser,proto3" json:"active_user,omitempty"`
+	// total_user.
+	TotalUser int64 `protobuf:"varint,13,opt,name=total_user,json=totalUser,proto3" json:"total_user,omitempty"`
+	// new_user.
+	NewUser int64 `protobuf:"varint,14,opt,name=new_user,json=newUser,proto3" json:"new_user,omitempty"`
+	// payOriginalFee (fen).
+	PayOriginalFee int64 `protobuf:"varint,15,opt,name=pay_original_fee,json=payOriginalFee,proto3" json:"pay_original_fee,omitempty"`
+	// fee (fen).
+	Fee           int64 `protobuf:"varint,16,opt,name=fee,proto3" json:"fee,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MemberCardDetailStat) Reset() {
+	*x = MemberCardDetailStat{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[176]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MemberCardDetailStat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MemberCardDetailStat) ProtoMessage() {}
+
+func (x *MemberCardDetailStat) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[176]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MemberCardDetailStat.ProtoReflect.Descriptor instead.
+func (*MemberCardDetailStat) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{176}
+}
+
+func (x *MemberCardDetailStat) GetRefDate() string {
+	if x != nil {
+		return x.RefDate
+	}
+	return ""
+}
+
+func (x *MemberCardDetailStat) GetMerchantType() int32 {
+	if x != nil {
+		return x.MerchantType
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetCardId() string {
+	if x != nil {
+		return x.CardId
+	}
+	return ""
+}
+
+func (x *MemberCardDetailStat) GetSubMerchantId() int64 {
+	if x != nil {
+		return x.SubMerchantId
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetViewCnt() int64 {
+	if x != nil {
+		return x.ViewCnt
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetViewUser() int64 {
+	if x != nil {
+		return x.ViewUser
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetReceiveCnt() int64 {
+	if x != nil {
+		return x.ReceiveCnt
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetReceiveUser() int64 {
+	if x != nil {
+		return x.ReceiveUser
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetVerifyCnt() int64 {
+	if x != nil {
+		return x.VerifyCnt
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetVerifyUser() int64 {
+	if x != nil {
+		return x.VerifyUser
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetActiveCnt() int64 {
+	if x != nil {
+		return x.ActiveCnt
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetActiveUser() int64 {
+	if x != nil {
+		return x.ActiveUser
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetTotalUser() int64 {
+	if x != nil {
+		return x.TotalUser
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetNewUser() int64 {
+	if x != nil {
+		return x.NewUser
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetPayOriginalFee() int64 {
+	if x != nil {
+		return x.PayOriginalFee
+	}
+	return 0
+}
+
+func (x *MemberCardDetailStat) GetFee() int64 {
+	if x != nil {
+		return x.Fee
+	}
+	return 0
+}
+
+// RecordMemberCardDetailRequest carries getcardmembercarddetail entries.
+type RecordMemberCardDetailRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The entries (at least one).
+	Rows          []*MemberCardDetailStat `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordMemberCardDetailRequest) Reset() {
+	*x = RecordMemberCardDetailRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[177]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordMemberCardDetailRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordMemberCardDetailRequest) ProtoMessage() {}
+
+func (x *RecordMemberCardDetailRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[177]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordMemberCardDetailRequest.ProtoReflect.Descriptor instead.
+func (*RecordMemberCardDetailRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{177}
+}
+
+func (x *RecordMemberCardDetailRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *RecordMemberCardDetailRequest) GetRows() []*MemberCardDetailStat {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// RecordMemberCardDetailResponse is empty.
+type RecordMemberCardDetailResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordMemberCardDetailResponse) Reset() {
+	*x = RecordMemberCardDetailResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[178]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordMemberCardDetailResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordMemberCardDetailResponse) ProtoMessage() {}
+
+func (x *RecordMemberCardDetailResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[178]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordMemberCardDetailResponse.ProtoReflect.Descriptor instead.
+func (*RecordMemberCardDetailResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{178}
+}
+
+// PublisherAdPosStat is one publisher_adpos_general entry: an ad slot on a day.
+type PublisherAdPosStat struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The slot's numeric id.
+	SlotId int64 `protobuf:"varint,1,opt,name=slot_id,json=slotId,proto3" json:"slot_id,omitempty"`
+	// SLOT_ID_BIZ_BOTTOM, SLOT_ID_BIZ_MID_CONTEXT, SLOT_ID_BIZ_VIDEO_END,
+	// SLOT_ID_BIZ_SPONSOR or SLOT_ID_BIZ_CPS.
+	AdSlot string `protobuf:"bytes,2,opt,name=ad_slot,json=adSlot,proto3" json:"ad_slot,omitempty"`
+	// The day, YYYY-MM-DD.
+	Date string `protobuf:"bytes,3,opt,name=date,proto3" json:"date,omitempty"`
+	// req_succ_count.
+	ReqSuccCount int64 `protobuf:"varint,4,opt,name=req_succ_count,json=reqSuccCount,proto3" json:"req_succ_count,omitempty"`
+	// exposure_count.
+	ExposureCount int64 `protobuf:"varint,5,opt,name=exposure_count,json=exposureCount,proto3" json:"exposure_count,omitempty"`
+	// exposure_rate.
+	ExposureRate float64 `protobuf:"fixed64,6,opt,name=exposure_rate,json=exposureRate,proto3" json:"exposure_rate,omitempty"`
+	// click_count.
+	ClickCount int64 `protobuf:"varint,7,opt,name=click_count,json=clickCount,proto3" json:"click_count,omitempty"`
+	// click_rate.
+	ClickRate float64 `protobuf:"fixed64,8,opt,name=click_rate,json=clickRate,proto3" json:"click_rate,omitempty"`
+	// income (fen).
+	Income int64 `protobuf:"varint,9,opt,name=income,proto3" json:"income,omitempty"`
+	// ecpm.
+	Ecpm          float64 `protobuf:"fixed64,10,opt,name=ecpm,proto3" json:"ecpm,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PublisherAdPosStat) Reset() {
+	*x = PublisherAdPosStat{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[179]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublisherAdPosStat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublisherAdPosStat) ProtoMessage() {}
+
+func (x *PublisherAdPosStat) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[179]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublisherAdPosStat.ProtoReflect.Descriptor instead.
+func (*PublisherAdPosStat) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{179}
+}
+
+func (x *PublisherAdPosStat) GetSlotId() int64 {
+	if x != nil {
+		return x.SlotId
+	}
+	return 0
+}
+
+func (x *PublisherAdPosStat) GetAdSlot() string {
+	if x != nil {
+		return x.AdSlot
+	}
+	return ""
+}
+
+func (x *PublisherAdPosStat) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *PublisherAdPosStat) GetReqSuccCount() int64 {
+	if x != nil {
+		return x.ReqSuccCount
+	}
+	return 0
+}
+
+func (x *PublisherAdPosStat) GetExposureCount() int64 {
+	if x != nil {
+		return x.ExposureCount
+	}
+	return 0
+}
+
+func (x *PublisherAdPosStat) GetExposureRate() float64 {
+	if x != nil {
+		return x.ExposureRate
+	}
+	return 0
+}
+
+func (x *PublisherAdPosStat) GetClickCount() int64 {
+	if x != nil {
+		return x.ClickCount
+	}
+	return 0
+}
+
+func (x *PublisherAdPosStat) GetClickRate() float64 {
+	if x != nil {
+		return x.ClickRate
+	}
+	return 0
+}
+
+func (x *PublisherAdPosStat) GetIncome() int64 {
+	if x != nil {
+		return x.Income
+	}
+	return 0
+}
+
+func (x *PublisherAdPosStat) GetEcpm() float64 {
+	if x != nil {
+		return x.Ecpm
+	}
+	return 0
+}
+
+// RecordPublisherAdPosRequest carries publisher_adpos_general entries.
+type RecordPublisherAdPosRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The entries (at least one).
+	Rows          []*PublisherAdPosStat `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordPublisherAdPosRequest) Reset() {
+	*x = RecordPublisherAdPosRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[180]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordPublisherAdPosRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordPublisherAdPosRequest) ProtoMessage() {}
+
+func (x *RecordPublisherAdPosRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[180]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordPublisherAdPosRequest.ProtoReflect.Descriptor instead.
+func (*RecordPublisherAdPosRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{180}
+}
+
+func (x *RecordPublisherAdPosRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *RecordPublisherAdPosRequest) GetRows() []*PublisherAdPosStat {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// RecordPublisherAdPosResponse is empty.
+type RecordPublisherAdPosResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordPublisherAdPosResponse) Reset() {
+	*x = RecordPublisherAdPosResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[181]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordPublisherAdPosResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordPublisherAdPosResponse) ProtoMessage() {}
+
+func (x *RecordPublisherAdPosResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[181]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordPublisherAdPosResponse.ProtoReflect.Descriptor instead.
+func (*RecordPublisherAdPosResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{181}
+}
+
+// PublisherCpsStat is one publisher_cps_general entry.
+type PublisherCpsStat struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The day, YYYY-MM-DD.
+	Date string `protobuf:"bytes,1,opt,name=date,proto3" json:"date,omitempty"`
+	// exposure_count.
+	ExposureCount int64 `protobuf:"varint,2,opt,name=exposure_count,json=exposureCount,proto3" json:"exposure_count,omitempty"`
+	// click_count.
+	ClickCount int64 `protobuf:"varint,3,opt,name=click_count,json=clickCount,proto3" json:"click_count,omitempty"`
+	// click_rate.
+	ClickRate float64 `protobuf:"fixed64,4,opt,name=click_rate,json=clickRate,proto3" json:"click_rate,omitempty"`
+	// order_count.
+	OrderCount int64 `protobuf:"varint,5,opt,name=order_count,json=orderCount,proto3" json:"order_count,omitempty"`
+	// order_rate.
+	OrderRate float64 `protobuf:"fixed64,6,opt,name=order_rate,json=orderRate,proto3" json:"order_rate,omitempty"`
+	// total_fee (fen).
+	TotalFee int64 `protobuf:"varint,7,opt,name=total_fee,json=totalFee,proto3" json:"total_fee,omitempty"`
+	// total_commission (fen).
+	TotalCommission int64 `protobuf:"varint,8,opt,name=total_commission,json=totalCommission,proto3" json:"total_commission,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *PublisherCpsStat) Reset() {
+	*x = PublisherCpsStat{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[182]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublisherCpsStat) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublisherCpsStat) ProtoMessage() {}
+
+func (x *PublisherCpsStat) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[182]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublisherCpsStat.ProtoReflect.Descriptor instead.
+func (*PublisherCpsStat) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{182}
+}
+
+func (x *PublisherCpsStat) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *PublisherCpsStat) GetExposureCount() int64 {
+	if x != nil {
+		return x.ExposureCount
+	}
+	return 0
+}
+
+func (x *PublisherCpsStat) GetClickCount() int64 {
+	if x != nil {
+		return x.ClickCount
+	}
+	return 0
+}
+
+func (x *PublisherCpsStat) GetClickRate() float64 {
+	if x != nil {
+		return x.ClickRate
+	}
+	return 0
+}
+
+func (x *PublisherCpsStat) GetOrderCount() int64 {
+	if x != nil {
+		return x.OrderCount
+	}
+	return 0
+}
+
+func (x *PublisherCpsStat) GetOrderRate() float64 {
+	if x != nil {
+		return x.OrderRate
+	}
+	return 0
+}
+
+func (x *PublisherCpsStat) GetTotalFee() int64 {
+	if x != nil {
+		return x.TotalFee
+	}
+	return 0
+}
+
+func (x *PublisherCpsStat) GetTotalCommission() int64 {
+	if x != nil {
+		return x.TotalCommission
+	}
+	return 0
+}
+
+// RecordPublisherCpsRequest carries publisher_cps_general entries.
+type RecordPublisherCpsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The entries (at least one).
+	Rows          []*PublisherCpsStat `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordPublisherCpsRequest) Reset() {
+	*x = RecordPublisherCpsRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[183]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordPublisherCpsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordPublisherCpsRequest) ProtoMessage() {}
+
+func (x *RecordPublisherCpsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[183]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordPublisherCpsRequest.ProtoReflect.Descriptor instead.
+func (*RecordPublisherCpsRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{183}
+}
+
+func (x *RecordPublisherCpsRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *RecordPublisherCpsRequest) GetRows() []*PublisherCpsStat {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// RecordPublisherCpsResponse is empty.
+type RecordPublisherCpsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordPublisherCpsResponse) Reset() {
+	*x = RecordPublisherCpsResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[184]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordPublisherCpsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordPublisherCpsResponse) ProtoMessage() {}
+
+func (x *RecordPublisherCpsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[184]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordPublisherCpsResponse.ProtoReflect.Descriptor instead.
+func (*RecordPublisherCpsResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{184}
+}
+
+// PublisherSlotRevenue is one slot's share of a settlement.
+type PublisherSlotRevenue struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// slot_id.
+	SlotId string `protobuf:"bytes,1,opt,name=slot_id,json=slotId,proto3" json:"slot_id,omitempty"`
+	// slot_settled_revenue (fen).
+	SlotSettledRevenue int64 `protobuf:"varint,2,opt,name=slot_settled_revenue,json=slotSettledRevenue,proto3" json:"slot_settled_revenue,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *PublisherSlotRevenue) Reset() {
+	*x = PublisherSlotRevenue{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[185]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublisherSlotRevenue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublisherSlotRevenue) ProtoMessage() {}
+
+func (x *PublisherSlotRevenue) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[185]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublisherSlotRevenue.ProtoReflect.Descriptor instead.
+func (*PublisherSlotRevenue) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{185}
+}
+
+func (x *PublisherSlotRevenue) GetSlotId() string {
+	if x != nil {
+		return x.SlotId
+	}
+	return ""
+}
+
+func (x *PublisherSlotRevenue) GetSlotSettledRevenue() int64 {
+	if x != nil {
+		return x.SlotSettledRevenue
+	}
+	return 0
+}
+
+// PublisherSettlement is one publisher_settlement settlement_list entry.
+type PublisherSettlement struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The settlement day, YYYY-MM-DD.
+	Date string `protobuf:"bytes,1,opt,name=date,proto3" json:"date,omitempty"`
+	// zone.
+	Zone string `protobuf:"bytes,2,opt,name=zone,proto3" json:"zone,omitempty"`
+	// month.
+	Month string `protobuf:"bytes,3,opt,name=month,proto3" json:"month,omitempty"`
+	// order.
+	Order int32 `protobuf:"varint,4,opt,name=order,proto3" json:"order,omitempty"`
+	// sett_status.
+	SettStatus int32 `protobuf:"varint,5,opt,name=sett_status,json=settStatus,proto3" json:"sett_status,omitempty"`
+	// settled_revenue (fen).
+	SettledRevenue int64 `protobuf:"varint,6,opt,name=settled_revenue,json=settledRevenue,proto3" json:"settled_revenue,omitempty"`
+	// sett_no.
+	SettNo string `protobuf:"bytes,7,opt,name=sett_no,json=settNo,proto3" json:"sett_no,omitempty"`
+	// mail_send_cnt.
+	MailSendCnt string `protobuf:"bytes,8,opt,name=mail_send_cnt,json=mailSendCnt,proto3" json:"mail_send_cnt,omitempty"`
+	// slot_revenue.
+	SlotRevenue   []*PublisherSlotRevenue `protobuf:"bytes,9,rep,name=slot_revenue,json=slotRevenue,proto3" json:"slot_revenue,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PublisherSettlement) Reset() {
+	*x = PublisherSettlement{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[186]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublisherSettlement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublisherSettlement) ProtoMessage() {}
+
+func (x *PublisherSettlement) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[186]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublisherSettlement.ProtoReflect.Descriptor instead.
+func (*PublisherSettlement) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{186}
+}
+
+func (x *PublisherSettlement) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
+func (x *PublisherSettlement) GetZone() string {
+	if x != nil {
+		return x.Zone
+	}
+	return ""
+}
+
+func (x *PublisherSettlement) GetMonth() string {
+	if x != nil {
+		return x.Month
+	}
+	return ""
+}
+
+func (x *PublisherSettlement) GetOrder() int32 {
+	if x != nil {
+		return x.Order
+	}
+	return 0
+}
+
+func (x *PublisherSettlement) GetSettStatus() int32 {
+	if x != nil {
+		return x.SettStatus
+	}
+	return 0
+}
+
+func (x *PublisherSettlement) GetSettledRevenue() int64 {
+	if x != nil {
+		return x.SettledRevenue
+	}
+	return 0
+}
+
+func (x *PublisherSettlement) GetSettNo() string {
+	if x != nil {
+		return x.SettNo
+	}
+	return ""
+}
+
+func (x *PublisherSettlement) GetMailSendCnt() string {
+	if x != nil {
+		return x.MailSendCnt
+	}
+	return ""
+}
+
+func (x *PublisherSettlement) GetSlotRevenue() []*PublisherSlotRevenue {
+	if x != nil {
+		return x.SlotRevenue
+	}
+	return nil
+}
+
+// SetPublisherSettlementRequest carries the settlement head and entries.
+type SetPublisherSettlementRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The settling entity's name (主体名称, body).
+	Body string `protobuf:"bytes,2,opt,name=body,proto3" json:"body,omitempty"`
+	// revenue_all (fen).
+	RevenueAll int64 `protobuf:"varint,3,opt,name=revenue_all,json=revenueAll,proto3" json:"revenue_all,omitempty"`
+	// penalty_all (fen).
+	PenaltyAll int64 `protobuf:"varint,4,opt,name=penalty_all,json=penaltyAll,proto3" json:"penalty_all,omitempty"`
+	// settled_revenue_all (fen).
+	SettledRevenueAll int64 `protobuf:"varint,5,opt,name=settled_revenue_all,json=settledRevenueAll,proto3" json:"settled_revenue_all,omitempty"`
+	// The settlements to append.
+	Rows          []*PublisherSettlement `protobuf:"bytes,6,rep,name=rows,proto3" json:"rows,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetPublisherSettlementRequest) Reset() {
+	*x = SetPublisherSettlementRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[187]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetPublisherSettlementRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetPublisherSettlementRequest) ProtoMessage() {}
+
+func (x *SetPublisherSettlementRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[187]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetPublisherSettlementRequest.ProtoReflect.Descriptor instead.
+func (*SetPublisherSettlementRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{187}
+}
+
+func (x *SetPublisherSettlementRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetPublisherSettlementRequest) GetBody() string {
+	if x != nil {
+		return x.Body
+	}
+	return ""
+}
+
+func (x *SetPublisherSettlementRequest) GetRevenueAll() int64 {
+	if x != nil {
+		return x.RevenueAll
+	}
+	return 0
+}
+
+func (x *SetPublisherSettlementRequest) GetPenaltyAll() int64 {
+	if x != nil {
+		return x.PenaltyAll
+	}
+	return 0
+}
+
+func (x *SetPublisherSettlementRequest) GetSettledRevenueAll() int64 {
+	if x != nil {
+		return x.SettledRevenueAll
+	}
+	return 0
+}
+
+func (x *SetPublisherSettlementRequest) GetRows() []*PublisherSettlement {
+	if x != nil {
+		return x.Rows
+	}
+	return nil
+}
+
+// SetPublisherSettlementResponse is empty.
+type SetPublisherSettlementResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetPublisherSettlementResponse) Reset() {
+	*x = SetPublisherSettlementResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[188]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetPublisherSettlementResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetPublisherSettlementResponse) ProtoMessage() {}
+
+func (x *SetPublisherSettlementResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[188]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetPublisherSettlementResponse.ProtoReflect.Descriptor instead.
+func (*SetPublisherSettlementResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{188}
+}
+
+// SetSmartImageResultRequest is what a recogniser finds in an image.
+type SetSmartImageResultRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The recogniser: idcard, bankcard, drivinglicense, bizlicense, comm, platenum, menu
+	// (cv/ocr/*), qrcode or aicrop (cv/img/*).
+	Kind string `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
+	// The image's URL (calls with that img_url); exactly one of img_url and img.
+	ImgUrl string `protobuf:"bytes,3,opt,name=img_url,json=imgUrl,proto3" json:"img_url,omitempty"`
+	// The image's bytes (uploads of the same bytes).
+	Img []byte `protobuf:"bytes,4,opt,name=img,proto3" json:"img,omitempty"`
+	// A JSON object with the fields of the endpoint's answer without errcode and errmsg,
+	// e.g. {"type":"Front","name":"张三","id":"…"} for idcard; empty removes the fixture.
+	ResultJson    string `protobuf:"bytes,5,opt,name=result_json,json=resultJson,proto3" json:"result_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetSmartImageResultRequest) Reset() {
+	*x = SetSmartImageResultRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[189]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetSmartImageResultRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetSmartImageResultRequest) ProtoMessage() {}
+
+func (x *SetSmartImageResultRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[189]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetSmartImageResultRequest.ProtoReflect.Descriptor instead.
+func (*SetSmartImageResultRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{189}
+}
+
+func (x *SetSmartImageResultRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetSmartImageResultRequest) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *SetSmartImageResultRequest) GetImgUrl() string {
+	if x != nil {
+		return x.ImgUrl
+	}
+	return ""
+}
+
+func (x *SetSmartImageResultRequest) GetImg() []byte {
+	if x != nil {
+		return x.Img
+	}
+	return nil
+}
+
+func (x *SetSmartImageResultRequest) GetResultJson() string {
+	if x != nil {
+		return x.ResultJson
+	}
+	return ""
+}
+
+// SetSmartImageResultResponse is empty.
+type SetSmartImageResultResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetSmartImageResultResponse) Reset() {
+	*x = SetSmartImageResultResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[190]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetSmartImageResultResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetSmartImageResultResponse) ProtoMessage() {}
+
+func (x *SetSmartImageResultResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[190]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetSmartImageResultResponse.ProtoReflect.Descriptor instead.
+func (*SetSmartImageResultResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{190}
+}
+
+// SetSmartVoiceTranscriptRequest is the text recognised in a voice.
+type SetSmartVoiceTranscriptRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The voice's bytes (an mp3 as uploaded with addvoicetorecofortext).
+	Voice []byte `protobuf:"bytes,2,opt,name=voice,proto3" json:"voice,omitempty"`
+	// zh_CN (the default when empty) or en_US.
+	Lang string `protobuf:"bytes,3,opt,name=lang,proto3" json:"lang,omitempty"`
+	// The recognised text.
+	Text          string `protobuf:"bytes,4,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetSmartVoiceTranscriptRequest) Reset() {
+	*x = SetSmartVoiceTranscriptRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[191]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetSmartVoiceTranscriptRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetSmartVoiceTranscriptRequest) ProtoMessage() {}
+
+func (x *SetSmartVoiceTranscriptRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[191]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetSmartVoiceTranscriptRequest.ProtoReflect.Descriptor instead.
+func (*SetSmartVoiceTranscriptRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{191}
+}
+
+func (x *SetSmartVoiceTranscriptRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetSmartVoiceTranscriptRequest) GetVoice() []byte {
+	if x != nil {
+		return x.Voice
+	}
+	return nil
+}
+
+func (x *SetSmartVoiceTranscriptRequest) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
+}
+
+func (x *SetSmartVoiceTranscriptRequest) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+// SetSmartVoiceTranscriptResponse is empty.
+type SetSmartVoiceTranscriptResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetSmartVoiceTranscriptResponse) Reset() {
+	*x = SetSmartVoiceTranscriptResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[192]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetSmartVoiceTranscriptResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetSmartVoiceTranscriptResponse) ProtoMessage() {}
+
+func (x *SetSmartVoiceTranscriptResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[192]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetSmartVoiceTranscriptResponse.ProtoReflect.Descriptor instead.
+func (*SetSmartVoiceTranscriptResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{192}
+}
+
+// SetSmartTranslationRequest is a translation.
+type SetSmartTranslationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The source language: zh_CN or en_US.
+	Lfrom string `protobuf:"bytes,2,opt,name=lfrom,proto3" json:"lfrom,omitempty"`
+	// The target language: zh_CN or en_US.
+	Lto string `protobuf:"bytes,3,opt,name=lto,proto3" json:"lto,omitempty"`
+	// The text translated.
+	Text string `protobuf:"bytes,4,opt,name=text,proto3" json:"text,omitempty"`
+	// Its translation.
+	Translation   string `protobuf:"bytes,5,opt,name=translation,proto3" json:"translation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetSmartTranslationRequest) Reset() {
+	*x = SetSmartTranslationRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[193]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetSmartTranslationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetSmartTranslationRequest) ProtoMessage() {}
+
+func (x *SetSmartTranslationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[193]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetSmartTranslationRequest.ProtoReflect.Descriptor instead.
+func (*SetSmartTranslationRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{193}
+}
+
+func (x *SetSmartTranslationRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetSmartTranslationRequest) GetLfrom() string {
+	if x != nil {
+		return x.Lfrom
+	}
+	return ""
+}
+
+func (x *SetSmartTranslationRequest) GetLto() string {
+	if x != nil {
+		return x.Lto
+	}
+	return ""
+}
+
+func (x *SetSmartTranslationRequest) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *SetSmartTranslationRequest) GetTranslation() string {
+	if x != nil {
+		return x.Translation
+	}
+	return ""
+}
+
+// SetSmartTranslationResponse is empty.
+type SetSmartTranslationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetSmartTranslationResponse) Reset() {
+	*x = SetSmartTranslationResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[194]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetSmartTranslationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetSmartTranslationResponse) ProtoMessage() {}
+
+func (x *SetSmartTranslationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[194]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetSmartTranslationResponse.ProtoReflect.Descriptor instead.
+func (*SetSmartTranslationResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{194}
+}
+
+// SetSmartSemanticAnswerRequest is the semantic service's answer to a query.
+type SetSmartSemanticAnswerRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The query.
+	Query string `protobuf:"bytes,2,opt,name=query,proto3" json:"query,omitempty"`
+	// A JSON object with the answer's fields besides errcode and query: type (the
+	// category, required), semantic ({"details":{…},"intent":"…"}), result, answer and
+	// text; empty removes the fixture.
+	AnswerJson    string `protobuf:"bytes,3,opt,name=answer_json,json=answerJson,proto3" json:"answer_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetSmartSemanticAnswerRequest) Reset() {
+	*x = SetSmartSemanticAnswerRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[195]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetSmartSemanticAnswerRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetSmartSemanticAnswerRequest) ProtoMessage() {}
+
+func (x *SetSmartSemanticAnswerRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[195]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetSmartSemanticAnswerRequest.ProtoReflect.Descriptor instead.
+func (*SetSmartSemanticAnswerRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{195}
+}
+
+func (x *SetSmartSemanticAnswerRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SetSmartSemanticAnswerRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
+}
+
+func (x *SetSmartSemanticAnswerRequest) GetAnswerJson() string {
+	if x != nil {
+		return x.AnswerJson
+	}
+	return ""
+}
+
+// SetSmartSemanticAnswerResponse is empty.
+type SetSmartSemanticAnswerResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetSmartSemanticAnswerResponse) Reset() {
+	*x = SetSmartSemanticAnswerResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[196]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetSmartSemanticAnswerResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetSmartSemanticAnswerResponse) ProtoMessage() {}
+
+func (x *SetSmartSemanticAnswerResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[196]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetSmartSemanticAnswerResponse.ProtoReflect.Descriptor instead.
+func (*SetSmartSemanticAnswerResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{196}
+}
+
+// AddGuideChatRecordRequest is a message between an advisor and a buyer.
+type AddGuideChatRecordRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The advisor's WeChat ID; exactly one of guide_account and guide_openid.
+	GuideAccount string `protobuf:"bytes,2,opt,name=guide_account,json=guideAccount,proto3" json:"guide_account,omitempty"`
+	// The advisor's openid, for advisors added by openid.
+	GuideOpenid string `protobuf:"bytes,3,opt,name=guide_openid,json=guideOpenid,proto3" json:"guide_openid,omitempty"`
+	// The buyer, a user of the account.
+	Openid string `protobuf:"bytes,4,opt,name=openid,proto3" json:"openid,omitempty"`
+	// When the message was sent, Unix seconds (0: the sandbox's now).
+	CreateTime int64 `protobuf:"varint,5,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// The message (text, image URL or card JSON).
+	Content string `protobuf:"bytes,6,opt,name=content,proto3" json:"content,omitempty"`
+	// 1 (text), 3 (image) or 49 (mini program card).
+	ContentType int32 `protobuf:"varint,7,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// 1 (advisor to buyer) or 2 (buyer to advisor).
+	Direction     int32 `protobuf:"varint,8,opt,name=direction,proto3" json:"direction,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddGuideChatRecordRequest) Reset() {
+	*x = AddGuideChatRecordRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[197]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddGuideChatRecordRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddGuideChatRecordRequest) ProtoMessage() {}
+
+func (x *AddGuideChatRecordRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[197]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddGuideChatRecordRequest.ProtoReflect.Descriptor instead.
+func (*AddGuideChatRecordRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{197}
+}
+
+func (x *AddGuideChatRecordRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *AddGuideChatRecordRequest) GetGuideAccount() string {
+	if x != nil {
+		return x.GuideAccount
+	}
+	return ""
+}
+
+func (x *AddGuideChatRecordRequest) GetGuideOpenid() string {
+	if x != nil {
+		return x.GuideOpenid
+	}
+	return ""
+}
+
+func (x *AddGuideChatRecordRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *AddGuideChatRecordRequest) GetCreateTime() int64 {
+	if x != nil {
+		return x.CreateTime
+	}
+	return 0
+}
+
+func (x *AddGuideChatRecordRequest) GetContent() string {
+	if x != nil {
+		return x.Content
+	}
+	return ""
+}
+
+func (x *AddGuideChatRecordRequest) GetContentType() int32 {
+	if x != nil {
+		return x.ContentType
+	}
+	return 0
+}
+
+func (x *AddGuideChatRecordRequest) GetDirection() int32 {
+	if x != nil {
+		return x.Direction
+	}
+	return 0
+}
+
+// AddGuideChatRecordResponse is empty.
+type AddGuideChatRecordResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddGuideChatRecordResponse) Reset() {
+	*x = AddGuideChatRecordResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[198]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddGuideChatRecordResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddGuideChatRecordResponse) ProtoMessage() {}
+
+func (x *AddGuideChatRecordResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[198]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddGuideChatRecordResponse.ProtoReflect.Descriptor instead.
+func (*AddGuideChatRecordResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{198}
+}
+
 var File_wxsuite_sandbox_v1_sandbox_proto protoreflect.FileDescriptor
 
 const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
@@ -6010,7 +12691,490 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\"O\n" +
 	"\x17UnsubscribeUserResponse\x12\x16\n" +
 	"\x06pushed\x18\x01 \x01(\bR\x06pushed\x12\x1c\n" +
-	"\tdelivered\x18\x02 \x01(\bR\tdelivered*w\n" +
+	"\tdelivered\x18\x02 \x01(\bR\tdelivered\"\x8c\x01\n" +
+	"\x11ReviewCardRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1c\n" +
+	"\acard_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x06cardId\x12\x18\n" +
+	"\aapprove\x18\x03 \x01(\bR\aapprove\x12#\n" +
+	"\rrefuse_reason\x18\x04 \x01(\tR\frefuseReason\"\x14\n" +
+	"\x12ReviewCardResponse\"\x99\x01\n" +
+	"\x0fGiveCardRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1c\n" +
+	"\acard_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x06cardId\x12\x1b\n" +
+	"\x06openid\x18\x03 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x12\n" +
+	"\x04code\x18\x04 \x01(\tR\x04code\x12\x1b\n" +
+	"\touter_str\x18\x05 \x01(\tR\bouterStr\"I\n" +
+	"\x10GiveCardResponse\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12!\n" +
+	"\fencrypt_code\x18\x02 \x01(\tR\vencryptCode\"j\n" +
+	"\x15DeleteUserCardRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1c\n" +
+	"\acard_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x06cardId\x12\x17\n" +
+	"\x04code\x18\x03 \x01(\tB\x03\xe0A\x02R\x04code\"\x18\n" +
+	"\x16DeleteUserCardResponse\"\x8e\x03\n" +
+	"\x19FillMemberCardFormRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1c\n" +
+	"\acard_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x06cardId\x12\x1b\n" +
+	"\x06openid\x18\x03 \x01(\tB\x03\xe0A\x02R\x06openid\x12Q\n" +
+	"\x06common\x18\x04 \x03(\v29.wxsuite.sandbox.v1.FillMemberCardFormRequest.CommonEntryR\x06common\x12Q\n" +
+	"\x06custom\x18\x05 \x03(\v29.wxsuite.sandbox.v1.FillMemberCardFormRequest.CustomEntryR\x06custom\x1a9\n" +
+	"\vCommonEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
+	"\vCustomEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"E\n" +
+	"\x1aFillMemberCardFormResponse\x12'\n" +
+	"\x0factivate_ticket\x18\x01 \x01(\tR\x0eactivateTicket\"P\n" +
+	"\x14GetCardStatusRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1c\n" +
+	"\acard_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x06cardId\"K\n" +
+	"\x15GetCardStatusResponse\x12\x16\n" +
+	"\x06status\x18\x01 \x01(\tR\x06status\x12\x1a\n" +
+	"\bquantity\x18\x02 \x01(\x03R\bquantity\"\x81\x01\n" +
+	"\x15ScanCardQRCodeRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06ticket\x18\x02 \x01(\tB\x03\xe0A\x02R\x06ticket\x12\x1b\n" +
+	"\x06openid\x18\x03 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x12\n" +
+	"\x04pick\x18\x04 \x01(\x05R\x04pick\"O\n" +
+	"\x16ScanCardQRCodeResponse\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12!\n" +
+	"\fencrypt_code\x18\x02 \x01(\tR\vencryptCode\"\x92\x01\n" +
+	"\x1cReviewCardSubMerchantRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12$\n" +
+	"\vmerchant_id\x18\x02 \x01(\rB\x03\xe0A\x02R\n" +
+	"merchantId\x12\x18\n" +
+	"\aapprove\x18\x03 \x01(\bR\aapprove\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\"\x1f\n" +
+	"\x1dReviewCardSubMerchantResponse\"v\n" +
+	"\x10ReviewPoiRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1a\n" +
+	"\x06poi_id\x18\x02 \x01(\x03B\x03\xe0A\x02R\x05poiId\x12\x18\n" +
+	"\aapprove\x18\x03 \x01(\bR\aapprove\x12\x10\n" +
+	"\x03msg\x18\x04 \x01(\tR\x03msg\"c\n" +
+	"\x11ReviewPoiResponse\x12\x16\n" +
+	"\x06pushed\x18\x01 \x01(\bR\x06pushed\x126\n" +
+	"\x06result\x18\x02 \x01(\v2\x1e.wxsuite.sandbox.v1.PushResultR\x06result\"j\n" +
+	"\x1aReviewStoreMerchantRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x18\n" +
+	"\aapprove\x18\x02 \x01(\bR\aapprove\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\"\x1d\n" +
+	"\x1bReviewStoreMerchantResponse\"f\n" +
+	"\x12ReviewStoreRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1a\n" +
+	"\x06poi_id\x18\x02 \x01(\x03B\x03\xe0A\x02R\x05poiId\x12\x18\n" +
+	"\aapprove\x18\x03 \x01(\bR\aapprove\"\x15\n" +
+	"\x13ReviewStoreResponse\"i\n" +
+	"\x15ScanMarketCodeRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x17\n" +
+	"\x04code\x18\x03 \x01(\tB\x03\xe0A\x02R\x04code\"9\n" +
+	"\x16ScanMarketCodeResponse\x12\x1f\n" +
+	"\vcode_ticket\x18\x01 \x01(\tR\n" +
+	"codeTicket\"5\n" +
+	"\x17GetMarketCodeKeyRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\",\n" +
+	"\x18GetMarketCodeKeyResponse\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\fR\x03key\"\xe1\x01\n" +
+	"\x14InvoicePersonalTitle\x12\x14\n" +
+	"\x05title\x18\x01 \x01(\tR\x05title\x12\x14\n" +
+	"\x05phone\x18\x02 \x01(\tR\x05phone\x12\x14\n" +
+	"\x05email\x18\x03 \x01(\tR\x05email\x12L\n" +
+	"\x06custom\x18\x04 \x03(\v24.wxsuite.sandbox.v1.InvoicePersonalTitle.CustomEntryR\x06custom\x1a9\n" +
+	"\vCustomEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xac\x02\n" +
+	"\x14InvoiceBusinessTitle\x12\x14\n" +
+	"\x05title\x18\x01 \x01(\tR\x05title\x12\x15\n" +
+	"\x06tax_no\x18\x02 \x01(\tR\x05taxNo\x12\x12\n" +
+	"\x04addr\x18\x03 \x01(\tR\x04addr\x12\x14\n" +
+	"\x05phone\x18\x04 \x01(\tR\x05phone\x12\x1b\n" +
+	"\tbank_type\x18\x05 \x01(\tR\bbankType\x12\x17\n" +
+	"\abank_no\x18\x06 \x01(\tR\x06bankNo\x12L\n" +
+	"\x06custom\x18\a \x03(\v24.wxsuite.sandbox.v1.InvoiceBusinessTitle.CustomEntryR\x06custom\x1a9\n" +
+	"\vCustomEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc5\x02\n" +
+	"\x17AuthorizeInvoiceRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1e\n" +
+	"\border_id\x18\x02 \x01(\tB\x03\xe0A\x02R\aorderId\x12\x1e\n" +
+	"\bs_pappid\x18\x03 \x01(\tB\x03\xe0A\x02R\asPappid\x12\x1b\n" +
+	"\x06openid\x18\x04 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x18\n" +
+	"\adecline\x18\x05 \x01(\bR\adecline\x12F\n" +
+	"\bpersonal\x18\x06 \x01(\v2(.wxsuite.sandbox.v1.InvoicePersonalTitleH\x00R\bpersonal\x12F\n" +
+	"\bbusiness\x18\a \x01(\v2(.wxsuite.sandbox.v1.InvoiceBusinessTitleH\x00R\bbusinessB\a\n" +
+	"\x05title\"j\n" +
+	"\x18AuthorizeInvoiceResponse\x12\x16\n" +
+	"\x06pushed\x18\x01 \x01(\bR\x06pushed\x126\n" +
+	"\x06result\x18\x02 \x01(\v2\x1e.wxsuite.sandbox.v1.PushResultR\x06result\"q\n" +
+	"\x1cGetInvoiceEncryptCodeRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1c\n" +
+	"\acard_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x06cardId\x12\x17\n" +
+	"\x04code\x18\x03 \x01(\tB\x03\xe0A\x02R\x04code\"B\n" +
+	"\x1dGetInvoiceEncryptCodeResponse\x12!\n" +
+	"\fencrypt_code\x18\x01 \x01(\tR\vencryptCode\"l\n" +
+	"\x17GetInvoiceStatusRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1c\n" +
+	"\acard_id\x18\x02 \x01(\tB\x03\xe0A\x02R\x06cardId\x12\x17\n" +
+	"\x04code\x18\x03 \x01(\tB\x03\xe0A\x02R\x04code\"E\n" +
+	"\x18GetInvoiceStatusResponse\x12)\n" +
+	"\x10reimburse_status\x18\x01 \x01(\tR\x0freimburseStatus\"\xcd\x01\n" +
+	"\fInvoiceTitle\x12\x1a\n" +
+	"\bpersonal\x18\x01 \x01(\bR\bpersonal\x12\x14\n" +
+	"\x05title\x18\x02 \x01(\tR\x05title\x12\x14\n" +
+	"\x05phone\x18\x03 \x01(\tR\x05phone\x12\x14\n" +
+	"\x05email\x18\x04 \x01(\tR\x05email\x12\x15\n" +
+	"\x06tax_no\x18\x05 \x01(\tR\x05taxNo\x12\x12\n" +
+	"\x04addr\x18\x06 \x01(\tR\x04addr\x12\x1b\n" +
+	"\tbank_type\x18\a \x01(\tR\bbankType\x12\x17\n" +
+	"\abank_no\x18\b \x01(\tR\x06bankNo\"s\n" +
+	"\x18AddInvoiceTitleQRRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12;\n" +
+	"\x05title\x18\x02 \x01(\v2 .wxsuite.sandbox.v1.InvoiceTitleB\x03\xe0A\x02R\x05title\"8\n" +
+	"\x19AddInvoiceTitleQRResponse\x12\x1b\n" +
+	"\tscan_text\x18\x01 \x01(\tR\bscanText\"\xb5\x01\n" +
+	"\x19SubmitInvoiceTitleRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\"\n" +
+	"\n" +
+	"select_url\x18\x03 \x01(\tB\x03\xe0A\x02R\tselectUrl\x12;\n" +
+	"\x05title\x18\x04 \x01(\v2 .wxsuite.sandbox.v1.InvoiceTitleB\x03\xe0A\x02R\x05title\"l\n" +
+	"\x1aSubmitInvoiceTitleResponse\x12\x16\n" +
+	"\x06pushed\x18\x01 \x01(\bR\x06pushed\x126\n" +
+	"\x06result\x18\x02 \x01(\v2\x1e.wxsuite.sandbox.v1.PushResultR\x06result\"5\n" +
+	"\x17GetInvoicePappidRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\"5\n" +
+	"\x18GetInvoicePappidResponse\x12\x19\n" +
+	"\bs_pappid\x18\x01 \x01(\tR\asPappid\"\x98\x01\n" +
+	"\n" +
+	"NontaxItem\x12\x0e\n" +
+	"\x02no\x18\x01 \x01(\x05R\x02no\x12\x17\n" +
+	"\aitem_id\x18\x02 \x01(\tR\x06itemId\x12\x1b\n" +
+	"\titem_name\x18\x03 \x01(\tR\bitemName\x12\x18\n" +
+	"\aoverdue\x18\x04 \x01(\x03R\aoverdue\x12\x18\n" +
+	"\apenalty\x18\x05 \x01(\x03R\apenalty\x12\x10\n" +
+	"\x03fee\x18\x06 \x01(\x03R\x03fee\"\x82\x03\n" +
+	"\n" +
+	"NontaxBill\x12\x1f\n" +
+	"\vregion_code\x18\x01 \x01(\tR\n" +
+	"regionCode\x12'\n" +
+	"\x0fdepartment_code\x18\x02 \x01(\tR\x0edepartmentCode\x12*\n" +
+	"\x11payment_notice_no\x18\x03 \x01(\tR\x0fpaymentNoticeNo\x12'\n" +
+	"\x0fdepartment_name\x18\x04 \x01(\tR\x0edepartmentName\x12.\n" +
+	"\x13payment_notice_type\x18\x05 \x01(\x05R\x11paymentNoticeType\x12\x1b\n" +
+	"\tuser_name\x18\x06 \x01(\tR\buserName\x12\x10\n" +
+	"\x03fee\x18\a \x01(\x03R\x03fee\x124\n" +
+	"\x05items\x18\b \x03(\v2\x1e.wxsuite.sandbox.v1.NontaxItemR\x05items\x12\x1f\n" +
+	"\vcreate_time\x18\t \x01(\x03R\n" +
+	"createTime\x12\x1f\n" +
+	"\vexpire_date\x18\n" +
+	" \x01(\tR\n" +
+	"expireDate\"k\n" +
+	"\x14AddNontaxBillRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x127\n" +
+	"\x04bill\x18\x02 \x01(\v2\x1e.wxsuite.sandbox.v1.NontaxBillB\x03\xe0A\x02R\x04bill\"\x17\n" +
+	"\x15AddNontaxBillResponse\"\x8f\x01\n" +
+	"\x1bSetNontaxVehicleUserRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12&\n" +
+	"\fplate_number\x18\x02 \x01(\tB\x03\xe0A\x02R\vplateNumber\x12\x16\n" +
+	"\x06openid\x18\x03 \x01(\tR\x06openid\x12\x14\n" +
+	"\x05state\x18\x04 \x01(\tR\x05state\"\x1e\n" +
+	"\x1cSetNontaxVehicleUserResponse\"\xab\x01\n" +
+	"\x18AddNontaxRealNameRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x16\n" +
+	"\x06openid\x18\x02 \x01(\tR\x06openid\x12 \n" +
+	"\treal_name\x18\x03 \x01(\tB\x03\xe0A\x02R\brealName\x12\x1c\n" +
+	"\acred_id\x18\x04 \x01(\tB\x03\xe0A\x02R\x06credId\x12\x1b\n" +
+	"\tcred_type\x18\x05 \x01(\x05R\bcredType\"G\n" +
+	"\x19AddNontaxRealNameResponse\x12*\n" +
+	"\x11wx_realname_token\x18\x01 \x01(\tR\x0fwxRealnameToken\"I\n" +
+	"\x19SetNontaxNotifyURLRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x10\n" +
+	"\x03url\x18\x02 \x01(\tR\x03url\"\x1c\n" +
+	"\x1aSetNontaxNotifyURLResponse\"S\n" +
+	"\x15PayNontaxOrderRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1e\n" +
+	"\border_id\x18\x02 \x01(\tB\x03\xe0A\x02R\aorderId\"\x18\n" +
+	"\x16PayNontaxOrderResponse\"<\n" +
+	"\x1eListNontaxNotificationsRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\"\xac\x01\n" +
+	"\x12NontaxNotification\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x10\n" +
+	"\x03url\x18\x02 \x01(\tR\x03url\x12\x12\n" +
+	"\x04body\x18\x03 \x01(\tR\x04body\x12\x16\n" +
+	"\x06status\x18\x04 \x01(\x05R\x06status\x12\x14\n" +
+	"\x05error\x18\x05 \x01(\tR\x05error\x12.\n" +
+	"\x04time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\"o\n" +
+	"\x1fListNontaxNotificationsResponse\x12L\n" +
+	"\rnotifications\x18\x01 \x03(\v2&.wxsuite.sandbox.v1.NontaxNotificationR\rnotifications\"\xac\x01\n" +
+	"\x1cRecordUpstreamMessageRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x1e\n" +
+	"\bmsg_type\x18\x03 \x01(\tB\x03\xe0A\x02R\amsgType\x123\n" +
+	"\x04time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x02R\x04time\"\x1f\n" +
+	"\x1dRecordUpstreamMessageResponse\"\xda\x02\n" +
+	"\x10ArticleReadStats\x12+\n" +
+	"\x12int_page_read_user\x18\x01 \x01(\x03R\x0fintPageReadUser\x12-\n" +
+	"\x13int_page_read_count\x18\x02 \x01(\x03R\x10intPageReadCount\x12+\n" +
+	"\x12ori_page_read_user\x18\x03 \x01(\x03R\x0foriPageReadUser\x12-\n" +
+	"\x13ori_page_read_count\x18\x04 \x01(\x03R\x10oriPageReadCount\x12\x1d\n" +
+	"\n" +
+	"share_user\x18\x05 \x01(\x03R\tshareUser\x12\x1f\n" +
+	"\vshare_count\x18\x06 \x01(\x03R\n" +
+	"shareCount\x12%\n" +
+	"\x0fadd_to_fav_user\x18\a \x01(\x03R\faddToFavUser\x12'\n" +
+	"\x10add_to_fav_count\x18\b \x01(\x03R\raddToFavCount\"\x97\x01\n" +
+	"\x12ArticleSummaryStat\x12\x19\n" +
+	"\bref_date\x18\x01 \x01(\tR\arefDate\x12\x14\n" +
+	"\x05msgid\x18\x02 \x01(\tR\x05msgid\x12\x14\n" +
+	"\x05title\x18\x03 \x01(\tR\x05title\x12:\n" +
+	"\x05stats\x18\x04 \x01(\v2$.wxsuite.sandbox.v1.ArticleReadStatsR\x05stats\"z\n" +
+	"\x1bRecordArticleSummaryRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12?\n" +
+	"\x04rows\x18\x02 \x03(\v2&.wxsuite.sandbox.v1.ArticleSummaryStatB\x03\xe0A\x02R\x04rows\"\x1e\n" +
+	"\x1cRecordArticleSummaryResponse\"\x9e\t\n" +
+	"\x12ArticleTotalDetail\x12\x1b\n" +
+	"\tstat_date\x18\x01 \x01(\tR\bstatDate\x12\x1f\n" +
+	"\vtarget_user\x18\x02 \x01(\x03R\n" +
+	"targetUser\x12:\n" +
+	"\x05stats\x18\x03 \x01(\v2$.wxsuite.sandbox.v1.ArticleReadStatsR\x05stats\x12C\n" +
+	"\x1fint_page_from_session_read_user\x18\x04 \x01(\x03R\x1aintPageFromSessionReadUser\x12E\n" +
+	" int_page_from_session_read_count\x18\x05 \x01(\x03R\x1bintPageFromSessionReadCount\x12D\n" +
+	" int_page_from_hist_msg_read_user\x18\x06 \x01(\x03R\x1aintPageFromHistMsgReadUser\x12F\n" +
+	"!int_page_from_hist_msg_read_count\x18\a \x01(\x03R\x1bintPageFromHistMsgReadCount\x12=\n" +
+	"\x1cint_page_from_feed_read_user\x18\b \x01(\x03R\x17intPageFromFeedReadUser\x12?\n" +
+	"\x1dint_page_from_feed_read_count\x18\t \x01(\x03R\x18intPageFromFeedReadCount\x12C\n" +
+	"\x1fint_page_from_friends_read_user\x18\n" +
+	" \x01(\x03R\x1aintPageFromFriendsReadUser\x12E\n" +
+	" int_page_from_friends_read_count\x18\v \x01(\x03R\x1bintPageFromFriendsReadCount\x12?\n" +
+	"\x1dint_page_from_other_read_user\x18\f \x01(\x03R\x18intPageFromOtherReadUser\x12A\n" +
+	"\x1eint_page_from_other_read_count\x18\r \x01(\x03R\x19intPageFromOtherReadCount\x12>\n" +
+	"\x1cfeed_share_from_session_user\x18\x0e \x01(\x03R\x18feedShareFromSessionUser\x12<\n" +
+	"\x1bfeed_share_from_session_cnt\x18\x0f \x01(\x03R\x17feedShareFromSessionCnt\x128\n" +
+	"\x19feed_share_from_feed_user\x18\x10 \x01(\x03R\x15feedShareFromFeedUser\x126\n" +
+	"\x18feed_share_from_feed_cnt\x18\x11 \x01(\x03R\x14feedShareFromFeedCnt\x12:\n" +
+	"\x1afeed_share_from_other_user\x18\x12 \x01(\x03R\x16feedShareFromOtherUser\x128\n" +
+	"\x19feed_share_from_other_cnt\x18\x13 \x01(\x03R\x15feedShareFromOtherCnt\"\x9b\x01\n" +
+	"\x10ArticleTotalStat\x12\x19\n" +
+	"\bref_date\x18\x01 \x01(\tR\arefDate\x12\x14\n" +
+	"\x05msgid\x18\x02 \x01(\tR\x05msgid\x12\x14\n" +
+	"\x05title\x18\x03 \x01(\tR\x05title\x12@\n" +
+	"\adetails\x18\x04 \x03(\v2&.wxsuite.sandbox.v1.ArticleTotalDetailR\adetails\"v\n" +
+	"\x19RecordArticleTotalRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12=\n" +
+	"\x04rows\x18\x02 \x03(\v2$.wxsuite.sandbox.v1.ArticleTotalStatB\x03\xe0A\x02R\x04rows\"\x1c\n" +
+	"\x1aRecordArticleTotalResponse\"\xb9\x01\n" +
+	"\fUserReadStat\x12\x19\n" +
+	"\bref_date\x18\x01 \x01(\tR\arefDate\x12\x16\n" +
+	"\x06hourly\x18\x02 \x01(\bR\x06hourly\x12\x19\n" +
+	"\bref_hour\x18\x03 \x01(\x05R\arefHour\x12\x1f\n" +
+	"\vuser_source\x18\x04 \x01(\x05R\n" +
+	"userSource\x12:\n" +
+	"\x05stats\x18\x05 \x01(\v2$.wxsuite.sandbox.v1.ArticleReadStatsR\x05stats\"n\n" +
+	"\x15RecordUserReadRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x129\n" +
+	"\x04rows\x18\x02 \x03(\v2 .wxsuite.sandbox.v1.UserReadStatB\x03\xe0A\x02R\x04rows\"\x18\n" +
+	"\x16RecordUserReadResponse\"\xbe\x01\n" +
+	"\rUserShareStat\x12\x19\n" +
+	"\bref_date\x18\x01 \x01(\tR\arefDate\x12\x16\n" +
+	"\x06hourly\x18\x02 \x01(\bR\x06hourly\x12\x19\n" +
+	"\bref_hour\x18\x03 \x01(\x05R\arefHour\x12\x1f\n" +
+	"\vshare_scene\x18\x04 \x01(\x05R\n" +
+	"shareScene\x12\x1f\n" +
+	"\vshare_count\x18\x05 \x01(\x03R\n" +
+	"shareCount\x12\x1d\n" +
+	"\n" +
+	"share_user\x18\x06 \x01(\x03R\tshareUser\"p\n" +
+	"\x16RecordUserShareRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12:\n" +
+	"\x04rows\x18\x02 \x03(\v2!.wxsuite.sandbox.v1.UserShareStatB\x03\xe0A\x02R\x04rows\"\x19\n" +
+	"\x17RecordUserShareResponse\"\xc3\x02\n" +
+	"\tCardStats\x12\x19\n" +
+	"\bview_cnt\x18\x01 \x01(\x03R\aviewCnt\x12\x1b\n" +
+	"\tview_user\x18\x02 \x01(\x03R\bviewUser\x12\x1f\n" +
+	"\vreceive_cnt\x18\x03 \x01(\x03R\n" +
+	"receiveCnt\x12!\n" +
+	"\freceive_user\x18\x04 \x01(\x03R\vreceiveUser\x12\x1d\n" +
+	"\n" +
+	"verify_cnt\x18\x05 \x01(\x03R\tverifyCnt\x12\x1f\n" +
+	"\vverify_user\x18\x06 \x01(\x03R\n" +
+	"verifyUser\x12\x1b\n" +
+	"\tgiven_cnt\x18\a \x01(\x03R\bgivenCnt\x12\x1d\n" +
+	"\n" +
+	"given_user\x18\b \x01(\x03R\tgivenUser\x12\x1d\n" +
+	"\n" +
+	"expire_cnt\x18\t \x01(\x03R\texpireCnt\x12\x1f\n" +
+	"\vexpire_user\x18\n" +
+	" \x01(\x03R\n" +
+	"expireUser\"\x81\x01\n" +
+	"\x0eCardBizUinStat\x12\x19\n" +
+	"\bref_date\x18\x01 \x01(\tR\arefDate\x12\x1f\n" +
+	"\vcond_source\x18\x02 \x01(\x05R\n" +
+	"condSource\x123\n" +
+	"\x05stats\x18\x03 \x01(\v2\x1d.wxsuite.sandbox.v1.CardStatsR\x05stats\"v\n" +
+	"\x1bRecordCardBizUinInfoRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12;\n" +
+	"\x04rows\x18\x02 \x03(\v2\".wxsuite.sandbox.v1.CardBizUinStatB\x03\xe0A\x02R\x04rows\"\x1e\n" +
+	"\x1cRecordCardBizUinInfoResponse\"\xb5\x01\n" +
+	"\fCardCardStat\x12\x19\n" +
+	"\bref_date\x18\x01 \x01(\tR\arefDate\x12\x1f\n" +
+	"\vcond_source\x18\x02 \x01(\x05R\n" +
+	"condSource\x12\x17\n" +
+	"\acard_id\x18\x03 \x01(\tR\x06cardId\x12\x1b\n" +
+	"\tcard_type\x18\x04 \x01(\x05R\bcardType\x123\n" +
+	"\x05stats\x18\x05 \x01(\v2\x1d.wxsuite.sandbox.v1.CardStatsR\x05stats\"r\n" +
+	"\x19RecordCardCardInfoRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x129\n" +
+	"\x04rows\x18\x02 \x03(\v2 .wxsuite.sandbox.v1.CardCardStatB\x03\xe0A\x02R\x04rows\"\x1c\n" +
+	"\x1aRecordCardCardInfoResponse\"\xf6\x02\n" +
+	"\x0eMemberCardStat\x12\x19\n" +
+	"\bref_date\x18\x01 \x01(\tR\arefDate\x12\x1f\n" +
+	"\vcond_source\x18\x02 \x01(\x05R\n" +
+	"condSource\x12\x19\n" +
+	"\bview_cnt\x18\x03 \x01(\x03R\aviewCnt\x12\x1b\n" +
+	"\tview_user\x18\x04 \x01(\x03R\bviewUser\x12\x1f\n" +
+	"\vreceive_cnt\x18\x05 \x01(\x03R\n" +
+	"receiveCnt\x12!\n" +
+	"\freceive_user\x18\x06 \x01(\x03R\vreceiveUser\x12\x1f\n" +
+	"\vactive_user\x18\a \x01(\x03R\n" +
+	"activeUser\x12\x1d\n" +
+	"\n" +
+	"verify_cnt\x18\b \x01(\x03R\tverifyCnt\x12\x1f\n" +
+	"\vverify_user\x18\t \x01(\x03R\n" +
+	"verifyUser\x12\x1d\n" +
+	"\n" +
+	"total_user\x18\n" +
+	" \x01(\x03R\ttotalUser\x12,\n" +
+	"\x12total_receive_user\x18\v \x01(\x03R\x10totalReceiveUser\"v\n" +
+	"\x1bRecordMemberCardInfoRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12;\n" +
+	"\x04rows\x18\x02 \x03(\v2\".wxsuite.sandbox.v1.MemberCardStatB\x03\xe0A\x02R\x04rows\"\x1e\n" +
+	"\x1cRecordMemberCardInfoResponse\"\x89\x04\n" +
+	"\x14MemberCardDetailStat\x12\x19\n" +
+	"\bref_date\x18\x01 \x01(\tR\arefDate\x12#\n" +
+	"\rmerchant_type\x18\x02 \x01(\x05R\fmerchantType\x12\x17\n" +
+	"\acard_id\x18\x03 \x01(\tR\x06cardId\x12&\n" +
+	"\x0fsub_merchant_id\x18\x04 \x01(\x03R\rsubMerchantId\x12\x19\n" +
+	"\bview_cnt\x18\x05 \x01(\x03R\aviewCnt\x12\x1b\n" +
+	"\tview_user\x18\x06 \x01(\x03R\bviewUser\x12\x1f\n" +
+	"\vreceive_cnt\x18\a \x01(\x03R\n" +
+	"receiveCnt\x12!\n" +
+	"\freceive_user\x18\b \x01(\x03R\vreceiveUser\x12\x1d\n" +
+	"\n" +
+	"verify_cnt\x18\t \x01(\x03R\tverifyCnt\x12\x1f\n" +
+	"\vverify_user\x18\n" +
+	" \x01(\x03R\n" +
+	"verifyUser\x12\x1d\n" +
+	"\n" +
+	"active_cnt\x18\v \x01(\x03R\tactiveCnt\x12\x1f\n" +
+	"\vactive_user\x18\f \x01(\x03R\n" +
+	"activeUser\x12\x1d\n" +
+	"\n" +
+	"total_user\x18\r \x01(\x03R\ttotalUser\x12\x19\n" +
+	"\bnew_user\x18\x0e \x01(\x03R\anewUser\x12(\n" +
+	"\x10pay_original_fee\x18\x0f \x01(\x03R\x0epayOriginalFee\x12\x10\n" +
+	"\x03fee\x18\x10 \x01(\x03R\x03fee\"~\n" +
+	"\x1dRecordMemberCardDetailRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12A\n" +
+	"\x04rows\x18\x02 \x03(\v2(.wxsuite.sandbox.v1.MemberCardDetailStatB\x03\xe0A\x02R\x04rows\" \n" +
+	"\x1eRecordMemberCardDetailResponse\"\xb8\x02\n" +
+	"\x12PublisherAdPosStat\x12\x17\n" +
+	"\aslot_id\x18\x01 \x01(\x03R\x06slotId\x12\x17\n" +
+	"\aad_slot\x18\x02 \x01(\tR\x06adSlot\x12\x12\n" +
+	"\x04date\x18\x03 \x01(\tR\x04date\x12$\n" +
+	"\x0ereq_succ_count\x18\x04 \x01(\x03R\freqSuccCount\x12%\n" +
+	"\x0eexposure_count\x18\x05 \x01(\x03R\rexposureCount\x12#\n" +
+	"\rexposure_rate\x18\x06 \x01(\x01R\fexposureRate\x12\x1f\n" +
+	"\vclick_count\x18\a \x01(\x03R\n" +
+	"clickCount\x12\x1d\n" +
+	"\n" +
+	"click_rate\x18\b \x01(\x01R\tclickRate\x12\x16\n" +
+	"\x06income\x18\t \x01(\x03R\x06income\x12\x12\n" +
+	"\x04ecpm\x18\n" +
+	" \x01(\x01R\x04ecpm\"z\n" +
+	"\x1bRecordPublisherAdPosRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12?\n" +
+	"\x04rows\x18\x02 \x03(\v2&.wxsuite.sandbox.v1.PublisherAdPosStatB\x03\xe0A\x02R\x04rows\"\x1e\n" +
+	"\x1cRecordPublisherAdPosResponse\"\x95\x02\n" +
+	"\x10PublisherCpsStat\x12\x12\n" +
+	"\x04date\x18\x01 \x01(\tR\x04date\x12%\n" +
+	"\x0eexposure_count\x18\x02 \x01(\x03R\rexposureCount\x12\x1f\n" +
+	"\vclick_count\x18\x03 \x01(\x03R\n" +
+	"clickCount\x12\x1d\n" +
+	"\n" +
+	"click_rate\x18\x04 \x01(\x01R\tclickRate\x12\x1f\n" +
+	"\vorder_count\x18\x05 \x01(\x03R\n" +
+	"orderCount\x12\x1d\n" +
+	"\n" +
+	"order_rate\x18\x06 \x01(\x01R\torderRate\x12\x1b\n" +
+	"\ttotal_fee\x18\a \x01(\x03R\btotalFee\x12)\n" +
+	"\x10total_commission\x18\b \x01(\x03R\x0ftotalCommission\"v\n" +
+	"\x19RecordPublisherCpsRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12=\n" +
+	"\x04rows\x18\x02 \x03(\v2$.wxsuite.sandbox.v1.PublisherCpsStatB\x03\xe0A\x02R\x04rows\"\x1c\n" +
+	"\x1aRecordPublisherCpsResponse\"a\n" +
+	"\x14PublisherSlotRevenue\x12\x17\n" +
+	"\aslot_id\x18\x01 \x01(\tR\x06slotId\x120\n" +
+	"\x14slot_settled_revenue\x18\x02 \x01(\x03R\x12slotSettledRevenue\"\xbd\x02\n" +
+	"\x13PublisherSettlement\x12\x12\n" +
+	"\x04date\x18\x01 \x01(\tR\x04date\x12\x12\n" +
+	"\x04zone\x18\x02 \x01(\tR\x04zone\x12\x14\n" +
+	"\x05month\x18\x03 \x01(\tR\x05month\x12\x14\n" +
+	"\x05order\x18\x04 \x01(\x05R\x05order\x12\x1f\n" +
+	"\vsett_status\x18\x05 \x01(\x05R\n" +
+	"settStatus\x12'\n" +
+	"\x0fsettled_revenue\x18\x06 \x01(\x03R\x0esettledRevenue\x12\x17\n" +
+	"\asett_no\x18\a \x01(\tR\x06settNo\x12\"\n" +
+	"\rmail_send_cnt\x18\b \x01(\tR\vmailSendCnt\x12K\n" +
+	"\fslot_revenue\x18\t \x03(\v2(.wxsuite.sandbox.v1.PublisherSlotRevenueR\vslotRevenue\"\xfe\x01\n" +
+	"\x1dSetPublisherSettlementRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x12\n" +
+	"\x04body\x18\x02 \x01(\tR\x04body\x12\x1f\n" +
+	"\vrevenue_all\x18\x03 \x01(\x03R\n" +
+	"revenueAll\x12\x1f\n" +
+	"\vpenalty_all\x18\x04 \x01(\x03R\n" +
+	"penaltyAll\x12.\n" +
+	"\x13settled_revenue_all\x18\x05 \x01(\x03R\x11settledRevenueAll\x12;\n" +
+	"\x04rows\x18\x06 \x03(\v2'.wxsuite.sandbox.v1.PublisherSettlementR\x04rows\" \n" +
+	"\x1eSetPublisherSettlementResponse\"\x9d\x01\n" +
+	"\x1aSetSmartImageResultRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x17\n" +
+	"\x04kind\x18\x02 \x01(\tB\x03\xe0A\x02R\x04kind\x12\x17\n" +
+	"\aimg_url\x18\x03 \x01(\tR\x06imgUrl\x12\x10\n" +
+	"\x03img\x18\x04 \x01(\fR\x03img\x12\x1f\n" +
+	"\vresult_json\x18\x05 \x01(\tR\n" +
+	"resultJson\"\x1d\n" +
+	"\x1bSetSmartImageResultResponse\"\x7f\n" +
+	"\x1eSetSmartVoiceTranscriptRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x19\n" +
+	"\x05voice\x18\x02 \x01(\fB\x03\xe0A\x02R\x05voice\x12\x12\n" +
+	"\x04lang\x18\x03 \x01(\tR\x04lang\x12\x12\n" +
+	"\x04text\x18\x04 \x01(\tR\x04text\"!\n" +
+	"\x1fSetSmartVoiceTranscriptResponse\"\xa5\x01\n" +
+	"\x1aSetSmartTranslationRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x19\n" +
+	"\x05lfrom\x18\x02 \x01(\tB\x03\xe0A\x02R\x05lfrom\x12\x15\n" +
+	"\x03lto\x18\x03 \x01(\tB\x03\xe0A\x02R\x03lto\x12\x17\n" +
+	"\x04text\x18\x04 \x01(\tB\x03\xe0A\x02R\x04text\x12 \n" +
+	"\vtranslation\x18\x05 \x01(\tR\vtranslation\"\x1d\n" +
+	"\x1bSetSmartTranslationResponse\"w\n" +
+	"\x1dSetSmartSemanticAnswerRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x19\n" +
+	"\x05query\x18\x02 \x01(\tB\x03\xe0A\x02R\x05query\x12\x1f\n" +
+	"\vanswer_json\x18\x03 \x01(\tR\n" +
+	"answerJson\" \n" +
+	"\x1eSetSmartSemanticAnswerResponse\"\xa2\x02\n" +
+	"\x19AddGuideChatRecordRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12#\n" +
+	"\rguide_account\x18\x02 \x01(\tR\fguideAccount\x12!\n" +
+	"\fguide_openid\x18\x03 \x01(\tR\vguideOpenid\x12\x1b\n" +
+	"\x06openid\x18\x04 \x01(\tB\x03\xe0A\x02R\x06openid\x12\x1f\n" +
+	"\vcreate_time\x18\x05 \x01(\x03R\n" +
+	"createTime\x12\x18\n" +
+	"\acontent\x18\x06 \x01(\tR\acontent\x12&\n" +
+	"\fcontent_type\x18\a \x01(\x05B\x03\xe0A\x02R\vcontentType\x12!\n" +
+	"\tdirection\x18\b \x01(\x05B\x03\xe0A\x02R\tdirection\"\x1c\n" +
+	"\x1aAddGuideChatRecordResponse*w\n" +
 	"\vEncryptMode\x12\x1c\n" +
 	"\x18ENCRYPT_MODE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12ENCRYPT_MODE_PLAIN\x10\x01\x12\x1b\n" +
@@ -6025,7 +13189,7 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\x12KfMessageDirection\x12$\n" +
 	" KF_MESSAGE_DIRECTION_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eKF_MESSAGE_DIRECTION_FROM_USER\x10\x01\x12#\n" +
-	"\x1fKF_MESSAGE_DIRECTION_FROM_AGENT\x10\x022\x9a4\n" +
+	"\x1fKF_MESSAGE_DIRECTION_FROM_AGENT\x10\x022\xbbo\n" +
 	"\x0eSandboxService\x12\x85\x01\n" +
 	"\rCreateAccount\x12(.wxsuite.sandbox.v1.CreateAccountRequest\x1a).wxsuite.sandbox.v1.CreateAccountResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/v1/sandbox/accounts\x12\x7f\n" +
 	"\fListAccounts\x12'.wxsuite.sandbox.v1.ListAccountsRequest\x1a(.wxsuite.sandbox.v1.ListAccountsResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/sandbox/accounts\x12\x8b\x01\n" +
@@ -6075,7 +13239,49 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\n" +
 	"ScanQRCode\x12%.wxsuite.sandbox.v1.ScanQRCodeRequest\x1a&.wxsuite.sandbox.v1.ScanQRCodeResponse\"5\x82\xd3\xe4\x93\x02/:\x01*\"*/v1/sandbox/accounts/{app_id}/qrcodes:scan\x12\xa2\x01\n" +
 	"\rSubscribeUser\x12(.wxsuite.sandbox.v1.SubscribeUserRequest\x1a).wxsuite.sandbox.v1.SubscribeUserResponse\"<\x82\xd3\xe4\x93\x026:\x01*\"1/v1/sandbox/accounts/{app_id}/followers:subscribe\x12\xaa\x01\n" +
-	"\x0fUnsubscribeUser\x12*.wxsuite.sandbox.v1.UnsubscribeUserRequest\x1a+.wxsuite.sandbox.v1.UnsubscribeUserResponse\">\x82\xd3\xe4\x93\x028:\x01*\"3/v1/sandbox/accounts/{app_id}/followers:unsubscribeB\xd0\x01\n" +
+	"\x0fUnsubscribeUser\x12*.wxsuite.sandbox.v1.UnsubscribeUserRequest\x1a+.wxsuite.sandbox.v1.UnsubscribeUserResponse\">\x82\xd3\xe4\x93\x028:\x01*\"3/v1/sandbox/accounts/{app_id}/followers:unsubscribe\x12\x9c\x01\n" +
+	"\n" +
+	"ReviewCard\x12%.wxsuite.sandbox.v1.ReviewCardRequest\x1a&.wxsuite.sandbox.v1.ReviewCardResponse\"?\x82\xd3\xe4\x93\x029:\x01*\"4/v1/sandbox/accounts/{app_id}/cards/{card_id}:review\x12\x94\x01\n" +
+	"\bGiveCard\x12#.wxsuite.sandbox.v1.GiveCardRequest\x1a$.wxsuite.sandbox.v1.GiveCardResponse\"=\x82\xd3\xe4\x93\x027:\x01*\"2/v1/sandbox/accounts/{app_id}/cards/{card_id}:give\x12\xbb\x01\n" +
+	"\x0eDeleteUserCard\x12).wxsuite.sandbox.v1.DeleteUserCardRequest\x1a*.wxsuite.sandbox.v1.DeleteUserCardResponse\"R\x82\xd3\xe4\x93\x02L:\x01*\"G/v1/sandbox/accounts/{app_id}/cards/{card_id}/codes/{code}:deleteByUser\x12\xbc\x01\n" +
+	"\x12FillMemberCardForm\x12-.wxsuite.sandbox.v1.FillMemberCardFormRequest\x1a..wxsuite.sandbox.v1.FillMemberCardFormResponse\"G\x82\xd3\xe4\x93\x02A:\x01*\"</v1/sandbox/accounts/{app_id}/cards/{card_id}:fillMemberForm\x12\xa2\x01\n" +
+	"\rGetCardStatus\x12(.wxsuite.sandbox.v1.GetCardStatusRequest\x1a).wxsuite.sandbox.v1.GetCardStatusResponse\"<\x82\xd3\xe4\x93\x026\x124/v1/sandbox/accounts/{app_id}/cards/{card_id}/status\x12\xa3\x01\n" +
+	"\x0eScanCardQRCode\x12).wxsuite.sandbox.v1.ScanCardQRCodeRequest\x1a*.wxsuite.sandbox.v1.ScanCardQRCodeResponse\":\x82\xd3\xe4\x93\x024:\x01*\"//v1/sandbox/accounts/{app_id}/card-qrcodes:scan\x12\xce\x01\n" +
+	"\x15ReviewCardSubMerchant\x120.wxsuite.sandbox.v1.ReviewCardSubMerchantRequest\x1a1.wxsuite.sandbox.v1.ReviewCardSubMerchantResponse\"P\x82\xd3\xe4\x93\x02J:\x01*\"E/v1/sandbox/accounts/{app_id}/card-sub-merchants/{merchant_id}:review\x12\x97\x01\n" +
+	"\tReviewPoi\x12$.wxsuite.sandbox.v1.ReviewPoiRequest\x1a%.wxsuite.sandbox.v1.ReviewPoiResponse\"=\x82\xd3\xe4\x93\x027:\x01*\"2/v1/sandbox/accounts/{app_id}/pois/{poi_id}:review\x12\xb6\x01\n" +
+	"\x13ReviewStoreMerchant\x12..wxsuite.sandbox.v1.ReviewStoreMerchantRequest\x1a/.wxsuite.sandbox.v1.ReviewStoreMerchantResponse\">\x82\xd3\xe4\x93\x028:\x01*\"3/v1/sandbox/accounts/{app_id}/store-merchant:review\x12\x9f\x01\n" +
+	"\vReviewStore\x12&.wxsuite.sandbox.v1.ReviewStoreRequest\x1a'.wxsuite.sandbox.v1.ReviewStoreResponse\"?\x82\xd3\xe4\x93\x029:\x01*\"4/v1/sandbox/accounts/{app_id}/stores/{poi_id}:review\x12\xaf\x01\n" +
+	"\x0eScanMarketCode\x12).wxsuite.sandbox.v1.ScanMarketCodeRequest\x1a*.wxsuite.sandbox.v1.ScanMarketCodeResponse\"F\x82\xd3\xe4\x93\x02@:\x01*\";/v1/sandbox/accounts/{app_id}/users/{openid}:scanMarketCode\x12\xa4\x01\n" +
+	"\x10GetMarketCodeKey\x12+.wxsuite.sandbox.v1.GetMarketCodeKeyRequest\x1a,.wxsuite.sandbox.v1.GetMarketCodeKeyResponse\"5\x82\xd3\xe4\x93\x02/\x12-/v1/sandbox/accounts/{app_id}/market-code-key\x12\xbb\x01\n" +
+	"\x10AuthorizeInvoice\x12+.wxsuite.sandbox.v1.AuthorizeInvoiceRequest\x1a,.wxsuite.sandbox.v1.AuthorizeInvoiceResponse\"L\x82\xd3\xe4\x93\x02F:\x01*\"A/v1/sandbox/accounts/{app_id}/invoice-orders/{order_id}:authorize\x12\xd5\x01\n" +
+	"\x15GetInvoiceEncryptCode\x120.wxsuite.sandbox.v1.GetInvoiceEncryptCodeRequest\x1a1.wxsuite.sandbox.v1.GetInvoiceEncryptCodeResponse\"W\x82\xd3\xe4\x93\x02Q\x12O/v1/sandbox/accounts/{app_id}/invoice-cards/{card_id}/codes/{code}/encrypt-code\x12\xc0\x01\n" +
+	"\x10GetInvoiceStatus\x12+.wxsuite.sandbox.v1.GetInvoiceStatusRequest\x1a,.wxsuite.sandbox.v1.GetInvoiceStatusResponse\"Q\x82\xd3\xe4\x93\x02K\x12I/v1/sandbox/accounts/{app_id}/invoice-cards/{card_id}/codes/{code}/status\x12\xb0\x01\n" +
+	"\x11AddInvoiceTitleQR\x12,.wxsuite.sandbox.v1.AddInvoiceTitleQRRequest\x1a-.wxsuite.sandbox.v1.AddInvoiceTitleQRResponse\">\x82\xd3\xe4\x93\x028:\x01*\"3/v1/sandbox/accounts/{app_id}/invoice-title-qrcodes\x12\xbf\x01\n" +
+	"\x12SubmitInvoiceTitle\x12-.wxsuite.sandbox.v1.SubmitInvoiceTitleRequest\x1a..wxsuite.sandbox.v1.SubmitInvoiceTitleResponse\"J\x82\xd3\xe4\x93\x02D:\x01*\"?/v1/sandbox/accounts/{app_id}/users/{openid}:submitInvoiceTitle\x12\xa3\x01\n" +
+	"\x10GetInvoicePappid\x12+.wxsuite.sandbox.v1.GetInvoicePappidRequest\x1a,.wxsuite.sandbox.v1.GetInvoicePappidResponse\"4\x82\xd3\xe4\x93\x02.\x12,/v1/sandbox/accounts/{app_id}/invoice-pappid\x12\x9b\x01\n" +
+	"\rAddNontaxBill\x12(.wxsuite.sandbox.v1.AddNontaxBillRequest\x1a).wxsuite.sandbox.v1.AddNontaxBillResponse\"5\x82\xd3\xe4\x93\x02/:\x01*\"*/v1/sandbox/accounts/{app_id}/nontax-bills\x12\xb8\x01\n" +
+	"\x14SetNontaxVehicleUser\x12/.wxsuite.sandbox.v1.SetNontaxVehicleUserRequest\x1a0.wxsuite.sandbox.v1.SetNontaxVehicleUserResponse\"=\x82\xd3\xe4\x93\x027:\x01*\"2/v1/sandbox/accounts/{app_id}/nontax-vehicle-users\x12\xab\x01\n" +
+	"\x11AddNontaxRealName\x12,.wxsuite.sandbox.v1.AddNontaxRealNameRequest\x1a-.wxsuite.sandbox.v1.AddNontaxRealNameResponse\"9\x82\xd3\xe4\x93\x023:\x01*\"./v1/sandbox/accounts/{app_id}/nontax-realnames\x12\xaf\x01\n" +
+	"\x12SetNontaxNotifyURL\x12-.wxsuite.sandbox.v1.SetNontaxNotifyURLRequest\x1a..wxsuite.sandbox.v1.SetNontaxNotifyURLResponse\":\x82\xd3\xe4\x93\x024:\x01*\x1a//v1/sandbox/accounts/{app_id}/nontax-notify-url\x12\xae\x01\n" +
+	"\x0ePayNontaxOrder\x12).wxsuite.sandbox.v1.PayNontaxOrderRequest\x1a*.wxsuite.sandbox.v1.PayNontaxOrderResponse\"E\x82\xd3\xe4\x93\x02?:\x01*\":/v1/sandbox/accounts/{app_id}/nontax-orders/{order_id}:pay\x12\xbe\x01\n" +
+	"\x17ListNontaxNotifications\x122.wxsuite.sandbox.v1.ListNontaxNotificationsRequest\x1a3.wxsuite.sandbox.v1.ListNontaxNotificationsResponse\":\x82\xd3\xe4\x93\x024\x122/v1/sandbox/accounts/{app_id}/nontax-notifications\x12\xcb\x01\n" +
+	"\x15RecordUpstreamMessage\x120.wxsuite.sandbox.v1.RecordUpstreamMessageRequest\x1a1.wxsuite.sandbox.v1.RecordUpstreamMessageResponse\"M\x82\xd3\xe4\x93\x02G:\x01*\"B/v1/sandbox/accounts/{app_id}/users/{openid}:recordUpstreamMessage\x12\xc4\x01\n" +
+	"\x14RecordArticleSummary\x12/.wxsuite.sandbox.v1.RecordArticleSummaryRequest\x1a0.wxsuite.sandbox.v1.RecordArticleSummaryResponse\"I\x82\xd3\xe4\x93\x02C:\x01*\">/v1/sandbox/accounts/{app_id}/analytics/article-summary:record\x12\xbc\x01\n" +
+	"\x12RecordArticleTotal\x12-.wxsuite.sandbox.v1.RecordArticleTotalRequest\x1a..wxsuite.sandbox.v1.RecordArticleTotalResponse\"G\x82\xd3\xe4\x93\x02A:\x01*\"</v1/sandbox/accounts/{app_id}/analytics/article-total:record\x12\xac\x01\n" +
+	"\x0eRecordUserRead\x12).wxsuite.sandbox.v1.RecordUserReadRequest\x1a*.wxsuite.sandbox.v1.RecordUserReadResponse\"C\x82\xd3\xe4\x93\x02=:\x01*\"8/v1/sandbox/accounts/{app_id}/analytics/user-read:record\x12\xb0\x01\n" +
+	"\x0fRecordUserShare\x12*.wxsuite.sandbox.v1.RecordUserShareRequest\x1a+.wxsuite.sandbox.v1.RecordUserShareResponse\"D\x82\xd3\xe4\x93\x02>:\x01*\"9/v1/sandbox/accounts/{app_id}/analytics/user-share:record\x12\xc5\x01\n" +
+	"\x14RecordCardBizUinInfo\x12/.wxsuite.sandbox.v1.RecordCardBizUinInfoRequest\x1a0.wxsuite.sandbox.v1.RecordCardBizUinInfoResponse\"J\x82\xd3\xe4\x93\x02D:\x01*\"?/v1/sandbox/accounts/{app_id}/analytics/card-bizuin-info:record\x12\xbd\x01\n" +
+	"\x12RecordCardCardInfo\x12-.wxsuite.sandbox.v1.RecordCardCardInfoRequest\x1a..wxsuite.sandbox.v1.RecordCardCardInfoResponse\"H\x82\xd3\xe4\x93\x02B:\x01*\"=/v1/sandbox/accounts/{app_id}/analytics/card-card-info:record\x12\xc5\x01\n" +
+	"\x14RecordMemberCardInfo\x12/.wxsuite.sandbox.v1.RecordMemberCardInfoRequest\x1a0.wxsuite.sandbox.v1.RecordMemberCardInfoResponse\"J\x82\xd3\xe4\x93\x02D:\x01*\"?/v1/sandbox/accounts/{app_id}/analytics/member-card-info:record\x12\xcd\x01\n" +
+	"\x16RecordMemberCardDetail\x121.wxsuite.sandbox.v1.RecordMemberCardDetailRequest\x1a2.wxsuite.sandbox.v1.RecordMemberCardDetailResponse\"L\x82\xd3\xe4\x93\x02F:\x01*\"A/v1/sandbox/accounts/{app_id}/analytics/member-card-detail:record\x12\xc4\x01\n" +
+	"\x14RecordPublisherAdPos\x12/.wxsuite.sandbox.v1.RecordPublisherAdPosRequest\x1a0.wxsuite.sandbox.v1.RecordPublisherAdPosResponse\"I\x82\xd3\xe4\x93\x02C:\x01*\">/v1/sandbox/accounts/{app_id}/analytics/publisher-adpos:record\x12\xbc\x01\n" +
+	"\x12RecordPublisherCps\x12-.wxsuite.sandbox.v1.RecordPublisherCpsRequest\x1a..wxsuite.sandbox.v1.RecordPublisherCpsResponse\"G\x82\xd3\xe4\x93\x02A:\x01*\"</v1/sandbox/accounts/{app_id}/analytics/publisher-cps:record\x12\xcc\x01\n" +
+	"\x16SetPublisherSettlement\x121.wxsuite.sandbox.v1.SetPublisherSettlementRequest\x1a2.wxsuite.sandbox.v1.SetPublisherSettlementResponse\"K\x82\xd3\xe4\x93\x02E:\x01*\"@/v1/sandbox/accounts/{app_id}/analytics/publisher-settlement:set\x12\xb8\x01\n" +
+	"\x13SetSmartImageResult\x12..wxsuite.sandbox.v1.SetSmartImageResultRequest\x1a/.wxsuite.sandbox.v1.SetSmartImageResultResponse\"@\x82\xd3\xe4\x93\x02::\x01*\"5/v1/sandbox/accounts/{app_id}/smart/image-results:set\x12\xc8\x01\n" +
+	"\x17SetSmartVoiceTranscript\x122.wxsuite.sandbox.v1.SetSmartVoiceTranscriptRequest\x1a3.wxsuite.sandbox.v1.SetSmartVoiceTranscriptResponse\"D\x82\xd3\xe4\x93\x02>:\x01*\"9/v1/sandbox/accounts/{app_id}/smart/voice-transcripts:set\x12\xb7\x01\n" +
+	"\x13SetSmartTranslation\x12..wxsuite.sandbox.v1.SetSmartTranslationRequest\x1a/.wxsuite.sandbox.v1.SetSmartTranslationResponse\"?\x82\xd3\xe4\x93\x029:\x01*\"4/v1/sandbox/accounts/{app_id}/smart/translations:set\x12\xc4\x01\n" +
+	"\x16SetSmartSemanticAnswer\x121.wxsuite.sandbox.v1.SetSmartSemanticAnswerRequest\x1a2.wxsuite.sandbox.v1.SetSmartSemanticAnswerResponse\"C\x82\xd3\xe4\x93\x02=:\x01*\"8/v1/sandbox/accounts/{app_id}/smart/semantic-answers:set\x12\xb0\x01\n" +
+	"\x12AddGuideChatRecord\x12-.wxsuite.sandbox.v1.AddGuideChatRecordRequest\x1a..wxsuite.sandbox.v1.AddGuideChatRecordResponse\";\x82\xd3\xe4\x93\x025:\x01*\"0/v1/sandbox/accounts/{app_id}/guide-chat-recordsB\xd0\x01\n" +
 	"\x16com.wxsuite.sandbox.v1B\fSandboxProtoP\x01Z>github.com/wxsuite/wxsuite/gen/go/wxsuite/sandbox/v1;sandboxv1\xa2\x02\x03WSX\xaa\x02\x12Wxsuite.Sandbox.V1\xca\x02\x12Wxsuite\\Sandbox\\V1\xe2\x02\x1eWxsuite\\Sandbox\\V1\\GPBMetadata\xea\x02\x14Wxsuite::Sandbox::V1b\x06proto3"
 
 var (
@@ -6091,7 +13297,7 @@ func file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP() []byte {
 }
 
 var file_wxsuite_sandbox_v1_sandbox_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_wxsuite_sandbox_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 97)
+var file_wxsuite_sandbox_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 204)
 var file_wxsuite_sandbox_v1_sandbox_proto_goTypes = []any{
 	(EncryptMode)(0),                           // 0: wxsuite.sandbox.v1.EncryptMode
 	(FaultKind)(0),                             // 1: wxsuite.sandbox.v1.FaultKind
@@ -6192,25 +13398,132 @@ var file_wxsuite_sandbox_v1_sandbox_proto_goTypes = []any{
 	(*SubscribeUserResponse)(nil),              // 96: wxsuite.sandbox.v1.SubscribeUserResponse
 	(*UnsubscribeUserRequest)(nil),             // 97: wxsuite.sandbox.v1.UnsubscribeUserRequest
 	(*UnsubscribeUserResponse)(nil),            // 98: wxsuite.sandbox.v1.UnsubscribeUserResponse
-	nil,                                        // 99: wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
-	(*timestamppb.Timestamp)(nil),              // 100: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                // 101: google.protobuf.Duration
+	(*ReviewCardRequest)(nil),                  // 99: wxsuite.sandbox.v1.ReviewCardRequest
+	(*ReviewCardResponse)(nil),                 // 100: wxsuite.sandbox.v1.ReviewCardResponse
+	(*GiveCardRequest)(nil),                    // 101: wxsuite.sandbox.v1.GiveCardRequest
+	(*GiveCardResponse)(nil),                   // 102: wxsuite.sandbox.v1.GiveCardResponse
+	(*DeleteUserCardRequest)(nil),              // 103: wxsuite.sandbox.v1.DeleteUserCardRequest
+	(*DeleteUserCardResponse)(nil),             // 104: wxsuite.sandbox.v1.DeleteUserCardResponse
+	(*FillMemberCardFormRequest)(nil),          // 105: wxsuite.sandbox.v1.FillMemberCardFormRequest
+	(*FillMemberCardFormResponse)(nil),         // 106: wxsuite.sandbox.v1.FillMemberCardFormResponse
+	(*GetCardStatusRequest)(nil),               // 107: wxsuite.sandbox.v1.GetCardStatusRequest
+	(*GetCardStatusResponse)(nil),              // 108: wxsuite.sandbox.v1.GetCardStatusResponse
+	(*ScanCardQRCodeRequest)(nil),              // 109: wxsuite.sandbox.v1.ScanCardQRCodeRequest
+	(*ScanCardQRCodeResponse)(nil),             // 110: wxsuite.sandbox.v1.ScanCardQRCodeResponse
+	(*ReviewCardSubMerchantRequest)(nil),       // 111: wxsuite.sandbox.v1.ReviewCardSubMerchantRequest
+	(*ReviewCardSubMerchantResponse)(nil),      // 112: wxsuite.sandbox.v1.ReviewCardSubMerchantResponse
+	(*ReviewPoiRequest)(nil),                   // 113: wxsuite.sandbox.v1.ReviewPoiRequest
+	(*ReviewPoiResponse)(nil),                  // 114: wxsuite.sandbox.v1.ReviewPoiResponse
+	(*ReviewStoreMerchantRequest)(nil),         // 115: wxsuite.sandbox.v1.ReviewStoreMerchantRequest
+	(*ReviewStoreMerchantResponse)(nil),        // 116: wxsuite.sandbox.v1.ReviewStoreMerchantResponse
+	(*ReviewStoreRequest)(nil),                 // 117: wxsuite.sandbox.v1.ReviewStoreRequest
+	(*ReviewStoreResponse)(nil),                // 118: wxsuite.sandbox.v1.ReviewStoreResponse
+	(*ScanMarketCodeRequest)(nil),              // 119: wxsuite.sandbox.v1.ScanMarketCodeRequest
+	(*ScanMarketCodeResponse)(nil),             // 120: wxsuite.sandbox.v1.ScanMarketCodeResponse
+	(*GetMarketCodeKeyRequest)(nil),            // 121: wxsuite.sandbox.v1.GetMarketCodeKeyRequest
+	(*GetMarketCodeKeyResponse)(nil),           // 122: wxsuite.sandbox.v1.GetMarketCodeKeyResponse
+	(*InvoicePersonalTitle)(nil),               // 123: wxsuite.sandbox.v1.InvoicePersonalTitle
+	(*InvoiceBusinessTitle)(nil),               // 124: wxsuite.sandbox.v1.InvoiceBusinessTitle
+	(*AuthorizeInvoiceRequest)(nil),            // 125: wxsuite.sandbox.v1.AuthorizeInvoiceRequest
+	(*AuthorizeInvoiceResponse)(nil),           // 126: wxsuite.sandbox.v1.AuthorizeInvoiceResponse
+	(*GetInvoiceEncryptCodeRequest)(nil),       // 127: wxsuite.sandbox.v1.GetInvoiceEncryptCodeRequest
+	(*GetInvoiceEncryptCodeResponse)(nil),      // 128: wxsuite.sandbox.v1.GetInvoiceEncryptCodeResponse
+	(*GetInvoiceStatusRequest)(nil),            // 129: wxsuite.sandbox.v1.GetInvoiceStatusRequest
+	(*GetInvoiceStatusResponse)(nil),           // 130: wxsuite.sandbox.v1.GetInvoiceStatusResponse
+	(*InvoiceTitle)(nil),                       // 131: wxsuite.sandbox.v1.InvoiceTitle
+	(*AddInvoiceTitleQRRequest)(nil),           // 132: wxsuite.sandbox.v1.AddInvoiceTitleQRRequest
+	(*AddInvoiceTitleQRResponse)(nil),          // 133: wxsuite.sandbox.v1.AddInvoiceTitleQRResponse
+	(*SubmitInvoiceTitleRequest)(nil),          // 134: wxsuite.sandbox.v1.SubmitInvoiceTitleRequest
+	(*SubmitInvoiceTitleResponse)(nil),         // 135: wxsuite.sandbox.v1.SubmitInvoiceTitleResponse
+	(*GetInvoicePappidRequest)(nil),            // 136: wxsuite.sandbox.v1.GetInvoicePappidRequest
+	(*GetInvoicePappidResponse)(nil),           // 137: wxsuite.sandbox.v1.GetInvoicePappidResponse
+	(*NontaxItem)(nil),                         // 138: wxsuite.sandbox.v1.NontaxItem
+	(*NontaxBill)(nil),                         // 139: wxsuite.sandbox.v1.NontaxBill
+	(*AddNontaxBillRequest)(nil),               // 140: wxsuite.sandbox.v1.AddNontaxBillRequest
+	(*AddNontaxBillResponse)(nil),              // 141: wxsuite.sandbox.v1.AddNontaxBillResponse
+	(*SetNontaxVehicleUserRequest)(nil),        // 142: wxsuite.sandbox.v1.SetNontaxVehicleUserRequest
+	(*SetNontaxVehicleUserResponse)(nil),       // 143: wxsuite.sandbox.v1.SetNontaxVehicleUserResponse
+	(*AddNontaxRealNameRequest)(nil),           // 144: wxsuite.sandbox.v1.AddNontaxRealNameRequest
+	(*AddNontaxRealNameResponse)(nil),          // 145: wxsuite.sandbox.v1.AddNontaxRealNameResponse
+	(*SetNontaxNotifyURLRequest)(nil),          // 146: wxsuite.sandbox.v1.SetNontaxNotifyURLRequest
+	(*SetNontaxNotifyURLResponse)(nil),         // 147: wxsuite.sandbox.v1.SetNontaxNotifyURLResponse
+	(*PayNontaxOrderRequest)(nil),              // 148: wxsuite.sandbox.v1.PayNontaxOrderRequest
+	(*PayNontaxOrderResponse)(nil),             // 149: wxsuite.sandbox.v1.PayNontaxOrderResponse
+	(*ListNontaxNotificationsRequest)(nil),     // 150: wxsuite.sandbox.v1.ListNontaxNotificationsRequest
+	(*NontaxNotification)(nil),                 // 151: wxsuite.sandbox.v1.NontaxNotification
+	(*ListNontaxNotificationsResponse)(nil),    // 152: wxsuite.sandbox.v1.ListNontaxNotificationsResponse
+	(*RecordUpstreamMessageRequest)(nil),       // 153: wxsuite.sandbox.v1.RecordUpstreamMessageRequest
+	(*RecordUpstreamMessageResponse)(nil),      // 154: wxsuite.sandbox.v1.RecordUpstreamMessageResponse
+	(*ArticleReadStats)(nil),                   // 155: wxsuite.sandbox.v1.ArticleReadStats
+	(*ArticleSummaryStat)(nil),                 // 156: wxsuite.sandbox.v1.ArticleSummaryStat
+	(*RecordArticleSummaryRequest)(nil),        // 157: wxsuite.sandbox.v1.RecordArticleSummaryRequest
+	(*RecordArticleSummaryResponse)(nil),       // 158: wxsuite.sandbox.v1.RecordArticleSummaryResponse
+	(*ArticleTotalDetail)(nil),                 // 159: wxsuite.sandbox.v1.ArticleTotalDetail
+	(*ArticleTotalStat)(nil),                   // 160: wxsuite.sandbox.v1.ArticleTotalStat
+	(*RecordArticleTotalRequest)(nil),          // 161: wxsuite.sandbox.v1.RecordArticleTotalRequest
+	(*RecordArticleTotalResponse)(nil),         // 162: wxsuite.sandbox.v1.RecordArticleTotalResponse
+	(*UserReadStat)(nil),                       // 163: wxsuite.sandbox.v1.UserReadStat
+	(*RecordUserReadRequest)(nil),              // 164: wxsuite.sandbox.v1.RecordUserReadRequest
+	(*RecordUserReadResponse)(nil),             // 165: wxsuite.sandbox.v1.RecordUserReadResponse
+	(*UserShareStat)(nil),                      // 166: wxsuite.sandbox.v1.UserShareStat
+	(*RecordUserShareRequest)(nil),             // 167: wxsuite.sandbox.v1.RecordUserShareRequest
+	(*RecordUserShareResponse)(nil),            // 168: wxsuite.sandbox.v1.RecordUserShareResponse
+	(*CardStats)(nil),                          // 169: wxsuite.sandbox.v1.CardStats
+	(*CardBizUinStat)(nil),                     // 170: wxsuite.sandbox.v1.CardBizUinStat
+	(*RecordCardBizUinInfoRequest)(nil),        // 171: wxsuite.sandbox.v1.RecordCardBizUinInfoRequest
+	(*RecordCardBizUinInfoResponse)(nil),       // 172: wxsuite.sandbox.v1.RecordCardBizUinInfoResponse
+	(*CardCardStat)(nil),                       // 173: wxsuite.sandbox.v1.CardCardStat
+	(*RecordCardCardInfoRequest)(nil),          // 174: wxsuite.sandbox.v1.RecordCardCardInfoRequest
+	(*RecordCardCardInfoResponse)(nil),         // 175: wxsuite.sandbox.v1.RecordCardCardInfoResponse
+	(*MemberCardStat)(nil),                     // 176: wxsuite.sandbox.v1.MemberCardStat
+	(*RecordMemberCardInfoRequest)(nil),        // 177: wxsuite.sandbox.v1.RecordMemberCardInfoRequest
+	(*RecordMemberCardInfoResponse)(nil),       // 178: wxsuite.sandbox.v1.RecordMemberCardInfoResponse
+	(*MemberCardDetailStat)(nil),               // 179: wxsuite.sandbox.v1.MemberCardDetailStat
+	(*RecordMemberCardDetailRequest)(nil),      // 180: wxsuite.sandbox.v1.RecordMemberCardDetailRequest
+	(*RecordMemberCardDetailResponse)(nil),     // 181: wxsuite.sandbox.v1.RecordMemberCardDetailResponse
+	(*PublisherAdPosStat)(nil),                 // 182: wxsuite.sandbox.v1.PublisherAdPosStat
+	(*RecordPublisherAdPosRequest)(nil),        // 183: wxsuite.sandbox.v1.RecordPublisherAdPosRequest
+	(*RecordPublisherAdPosResponse)(nil),       // 184: wxsuite.sandbox.v1.RecordPublisherAdPosResponse
+	(*PublisherCpsStat)(nil),                   // 185: wxsuite.sandbox.v1.PublisherCpsStat
+	(*RecordPublisherCpsRequest)(nil),          // 186: wxsuite.sandbox.v1.RecordPublisherCpsRequest
+	(*RecordPublisherCpsResponse)(nil),         // 187: wxsuite.sandbox.v1.RecordPublisherCpsResponse
+	(*PublisherSlotRevenue)(nil),               // 188: wxsuite.sandbox.v1.PublisherSlotRevenue
+	(*PublisherSettlement)(nil),                // 189: wxsuite.sandbox.v1.PublisherSettlement
+	(*SetPublisherSettlementRequest)(nil),      // 190: wxsuite.sandbox.v1.SetPublisherSettlementRequest
+	(*SetPublisherSettlementResponse)(nil),     // 191: wxsuite.sandbox.v1.SetPublisherSettlementResponse
+	(*SetSmartImageResultRequest)(nil),         // 192: wxsuite.sandbox.v1.SetSmartImageResultRequest
+	(*SetSmartImageResultResponse)(nil),        // 193: wxsuite.sandbox.v1.SetSmartImageResultResponse
+	(*SetSmartVoiceTranscriptRequest)(nil),     // 194: wxsuite.sandbox.v1.SetSmartVoiceTranscriptRequest
+	(*SetSmartVoiceTranscriptResponse)(nil),    // 195: wxsuite.sandbox.v1.SetSmartVoiceTranscriptResponse
+	(*SetSmartTranslationRequest)(nil),         // 196: wxsuite.sandbox.v1.SetSmartTranslationRequest
+	(*SetSmartTranslationResponse)(nil),        // 197: wxsuite.sandbox.v1.SetSmartTranslationResponse
+	(*SetSmartSemanticAnswerRequest)(nil),      // 198: wxsuite.sandbox.v1.SetSmartSemanticAnswerRequest
+	(*SetSmartSemanticAnswerResponse)(nil),     // 199: wxsuite.sandbox.v1.SetSmartSemanticAnswerResponse
+	(*AddGuideChatRecordRequest)(nil),          // 200: wxsuite.sandbox.v1.AddGuideChatRecordRequest
+	(*AddGuideChatRecordResponse)(nil),         // 201: wxsuite.sandbox.v1.AddGuideChatRecordResponse
+	nil,                                        // 202: wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
+	nil,                                        // 203: wxsuite.sandbox.v1.FillMemberCardFormRequest.CommonEntry
+	nil,                                        // 204: wxsuite.sandbox.v1.FillMemberCardFormRequest.CustomEntry
+	nil,                                        // 205: wxsuite.sandbox.v1.InvoicePersonalTitle.CustomEntry
+	nil,                                        // 206: wxsuite.sandbox.v1.InvoiceBusinessTitle.CustomEntry
+	(*timestamppb.Timestamp)(nil),              // 207: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                // 208: google.protobuf.Duration
 }
 var file_wxsuite_sandbox_v1_sandbox_proto_depIdxs = []int32{
 	0,   // 0: wxsuite.sandbox.v1.SimulatedAccount.encrypt_mode:type_name -> wxsuite.sandbox.v1.EncryptMode
 	3,   // 1: wxsuite.sandbox.v1.CreateAccountRequest.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
 	3,   // 2: wxsuite.sandbox.v1.CreateAccountResponse.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
 	3,   // 3: wxsuite.sandbox.v1.ListAccountsResponse.accounts:type_name -> wxsuite.sandbox.v1.SimulatedAccount
-	100, // 4: wxsuite.sandbox.v1.IssueTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
-	100, // 5: wxsuite.sandbox.v1.GetClockResponse.now:type_name -> google.protobuf.Timestamp
-	101, // 6: wxsuite.sandbox.v1.AdvanceClockRequest.by:type_name -> google.protobuf.Duration
-	100, // 7: wxsuite.sandbox.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
+	207, // 4: wxsuite.sandbox.v1.IssueTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
+	207, // 5: wxsuite.sandbox.v1.GetClockResponse.now:type_name -> google.protobuf.Timestamp
+	208, // 6: wxsuite.sandbox.v1.AdvanceClockRequest.by:type_name -> google.protobuf.Duration
+	207, // 7: wxsuite.sandbox.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
 	1,   // 8: wxsuite.sandbox.v1.Fault.kind:type_name -> wxsuite.sandbox.v1.FaultKind
-	101, // 9: wxsuite.sandbox.v1.Fault.latency:type_name -> google.protobuf.Duration
+	208, // 9: wxsuite.sandbox.v1.Fault.latency:type_name -> google.protobuf.Duration
 	18,  // 10: wxsuite.sandbox.v1.AddFaultRequest.fault:type_name -> wxsuite.sandbox.v1.Fault
 	18,  // 11: wxsuite.sandbox.v1.AddFaultResponse.fault:type_name -> wxsuite.sandbox.v1.Fault
 	18,  // 12: wxsuite.sandbox.v1.ListFaultsResponse.faults:type_name -> wxsuite.sandbox.v1.Fault
-	100, // 13: wxsuite.sandbox.v1.Call.time:type_name -> google.protobuf.Timestamp
+	207, // 13: wxsuite.sandbox.v1.Call.time:type_name -> google.protobuf.Timestamp
 	27,  // 14: wxsuite.sandbox.v1.ListCallsResponse.calls:type_name -> wxsuite.sandbox.v1.Call
 	32,  // 15: wxsuite.sandbox.v1.CreateUserRequest.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
 	32,  // 16: wxsuite.sandbox.v1.CreateUserResponse.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
@@ -6221,10 +13534,10 @@ var file_wxsuite_sandbox_v1_sandbox_proto_depIdxs = []int32{
 	46,  // 21: wxsuite.sandbox.v1.PushMessageRequest.short_video:type_name -> wxsuite.sandbox.v1.VideoPush
 	47,  // 22: wxsuite.sandbox.v1.PushMessageRequest.location:type_name -> wxsuite.sandbox.v1.LocationPush
 	48,  // 23: wxsuite.sandbox.v1.PushMessageRequest.link:type_name -> wxsuite.sandbox.v1.LinkPush
-	99,  // 24: wxsuite.sandbox.v1.PushEventRequest.fields:type_name -> wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
+	202, // 24: wxsuite.sandbox.v1.PushEventRequest.fields:type_name -> wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
 	50,  // 25: wxsuite.sandbox.v1.PushMessageResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
 	50,  // 26: wxsuite.sandbox.v1.PushEventResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
-	100, // 27: wxsuite.sandbox.v1.InboxItem.time:type_name -> google.protobuf.Timestamp
+	207, // 27: wxsuite.sandbox.v1.InboxItem.time:type_name -> google.protobuf.Timestamp
 	54,  // 28: wxsuite.sandbox.v1.ListInboxResponse.items:type_name -> wxsuite.sandbox.v1.InboxItem
 	50,  // 29: wxsuite.sandbox.v1.ClickMenuResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
 	50,  // 30: wxsuite.sandbox.v1.ViewMenuResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
@@ -6233,95 +13546,211 @@ var file_wxsuite_sandbox_v1_sandbox_proto_depIdxs = []int32{
 	50,  // 33: wxsuite.sandbox.v1.AnswerSubscribePopupResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
 	76,  // 34: wxsuite.sandbox.v1.ChangeSubscriptionsRequest.decisions:type_name -> wxsuite.sandbox.v1.SubscribeDecision
 	50,  // 35: wxsuite.sandbox.v1.ChangeSubscriptionsResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
-	4,   // 36: wxsuite.sandbox.v1.SandboxService.CreateAccount:input_type -> wxsuite.sandbox.v1.CreateAccountRequest
-	6,   // 37: wxsuite.sandbox.v1.SandboxService.ListAccounts:input_type -> wxsuite.sandbox.v1.ListAccountsRequest
-	8,   // 38: wxsuite.sandbox.v1.SandboxService.DeleteAccount:input_type -> wxsuite.sandbox.v1.DeleteAccountRequest
-	10,  // 39: wxsuite.sandbox.v1.SandboxService.RevokeTokens:input_type -> wxsuite.sandbox.v1.RevokeTokensRequest
-	12,  // 40: wxsuite.sandbox.v1.SandboxService.IssueToken:input_type -> wxsuite.sandbox.v1.IssueTokenRequest
-	14,  // 41: wxsuite.sandbox.v1.SandboxService.GetClock:input_type -> wxsuite.sandbox.v1.GetClockRequest
-	16,  // 42: wxsuite.sandbox.v1.SandboxService.AdvanceClock:input_type -> wxsuite.sandbox.v1.AdvanceClockRequest
-	19,  // 43: wxsuite.sandbox.v1.SandboxService.AddFault:input_type -> wxsuite.sandbox.v1.AddFaultRequest
-	21,  // 44: wxsuite.sandbox.v1.SandboxService.ListFaults:input_type -> wxsuite.sandbox.v1.ListFaultsRequest
-	23,  // 45: wxsuite.sandbox.v1.SandboxService.ClearFaults:input_type -> wxsuite.sandbox.v1.ClearFaultsRequest
-	25,  // 46: wxsuite.sandbox.v1.SandboxService.SetQuota:input_type -> wxsuite.sandbox.v1.SetQuotaRequest
-	28,  // 47: wxsuite.sandbox.v1.SandboxService.ListCalls:input_type -> wxsuite.sandbox.v1.ListCallsRequest
-	30,  // 48: wxsuite.sandbox.v1.SandboxService.ClearCalls:input_type -> wxsuite.sandbox.v1.ClearCallsRequest
-	33,  // 49: wxsuite.sandbox.v1.SandboxService.CreateUser:input_type -> wxsuite.sandbox.v1.CreateUserRequest
-	35,  // 50: wxsuite.sandbox.v1.SandboxService.ListUsers:input_type -> wxsuite.sandbox.v1.ListUsersRequest
-	37,  // 51: wxsuite.sandbox.v1.SandboxService.DeleteUser:input_type -> wxsuite.sandbox.v1.DeleteUserRequest
-	39,  // 52: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:input_type -> wxsuite.sandbox.v1.SetAuthorizingUserRequest
-	43,  // 53: wxsuite.sandbox.v1.SandboxService.PushMessage:input_type -> wxsuite.sandbox.v1.PushMessageRequest
-	49,  // 54: wxsuite.sandbox.v1.SandboxService.PushEvent:input_type -> wxsuite.sandbox.v1.PushEventRequest
-	53,  // 55: wxsuite.sandbox.v1.SandboxService.ListInbox:input_type -> wxsuite.sandbox.v1.ListInboxRequest
-	41,  // 56: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:input_type -> wxsuite.sandbox.v1.IssueOAuthCodeRequest
-	56,  // 57: wxsuite.sandbox.v1.SandboxService.ClickMenu:input_type -> wxsuite.sandbox.v1.ClickMenuRequest
-	58,  // 58: wxsuite.sandbox.v1.SandboxService.ViewMenu:input_type -> wxsuite.sandbox.v1.ViewMenuRequest
-	60,  // 59: wxsuite.sandbox.v1.SandboxService.SetMenuOptions:input_type -> wxsuite.sandbox.v1.SetMenuOptionsRequest
-	62,  // 60: wxsuite.sandbox.v1.SandboxService.SetConsoleMenu:input_type -> wxsuite.sandbox.v1.SetConsoleMenuRequest
-	64,  // 61: wxsuite.sandbox.v1.SandboxService.SetAutoReplyInfo:input_type -> wxsuite.sandbox.v1.SetAutoReplyInfoRequest
-	66,  // 62: wxsuite.sandbox.v1.SandboxService.AnswerKfInvitation:input_type -> wxsuite.sandbox.v1.AnswerKfInvitationRequest
-	68,  // 63: wxsuite.sandbox.v1.SandboxService.SetKfOnline:input_type -> wxsuite.sandbox.v1.SetKfOnlineRequest
-	70,  // 64: wxsuite.sandbox.v1.SandboxService.TransferToKf:input_type -> wxsuite.sandbox.v1.TransferToKfRequest
-	72,  // 65: wxsuite.sandbox.v1.SandboxService.AddKfMessage:input_type -> wxsuite.sandbox.v1.AddKfMessageRequest
-	74,  // 66: wxsuite.sandbox.v1.SandboxService.SetOutboundSettings:input_type -> wxsuite.sandbox.v1.SetOutboundSettingsRequest
-	77,  // 67: wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup:input_type -> wxsuite.sandbox.v1.AnswerSubscribePopupRequest
-	79,  // 68: wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions:input_type -> wxsuite.sandbox.v1.ChangeSubscriptionsRequest
-	81,  // 69: wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription:input_type -> wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionRequest
-	83,  // 70: wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked:input_type -> wxsuite.sandbox.v1.SetReceiveBlockedRequest
-	85,  // 71: wxsuite.sandbox.v1.SandboxService.PublishNews:input_type -> wxsuite.sandbox.v1.PublishNewsRequest
-	87,  // 72: wxsuite.sandbox.v1.SandboxService.AddComment:input_type -> wxsuite.sandbox.v1.AddCommentRequest
-	89,  // 73: wxsuite.sandbox.v1.SandboxService.DeleteOwnComment:input_type -> wxsuite.sandbox.v1.DeleteOwnCommentRequest
-	91,  // 74: wxsuite.sandbox.v1.SandboxService.GenerateFollowers:input_type -> wxsuite.sandbox.v1.GenerateFollowersRequest
-	93,  // 75: wxsuite.sandbox.v1.SandboxService.ScanQRCode:input_type -> wxsuite.sandbox.v1.ScanQRCodeRequest
-	95,  // 76: wxsuite.sandbox.v1.SandboxService.SubscribeUser:input_type -> wxsuite.sandbox.v1.SubscribeUserRequest
-	97,  // 77: wxsuite.sandbox.v1.SandboxService.UnsubscribeUser:input_type -> wxsuite.sandbox.v1.UnsubscribeUserRequest
-	5,   // 78: wxsuite.sandbox.v1.SandboxService.CreateAccount:output_type -> wxsuite.sandbox.v1.CreateAccountResponse
-	7,   // 79: wxsuite.sandbox.v1.SandboxService.ListAccounts:output_type -> wxsuite.sandbox.v1.ListAccountsResponse
-	9,   // 80: wxsuite.sandbox.v1.SandboxService.DeleteAccount:output_type -> wxsuite.sandbox.v1.DeleteAccountResponse
-	11,  // 81: wxsuite.sandbox.v1.SandboxService.RevokeTokens:output_type -> wxsuite.sandbox.v1.RevokeTokensResponse
-	13,  // 82: wxsuite.sandbox.v1.SandboxService.IssueToken:output_type -> wxsuite.sandbox.v1.IssueTokenResponse
-	15,  // 83: wxsuite.sandbox.v1.SandboxService.GetClock:output_type -> wxsuite.sandbox.v1.GetClockResponse
-	17,  // 84: wxsuite.sandbox.v1.SandboxService.AdvanceClock:output_type -> wxsuite.sandbox.v1.AdvanceClockResponse
-	20,  // 85: wxsuite.sandbox.v1.SandboxService.AddFault:output_type -> wxsuite.sandbox.v1.AddFaultResponse
-	22,  // 86: wxsuite.sandbox.v1.SandboxService.ListFaults:output_type -> wxsuite.sandbox.v1.ListFaultsResponse
-	24,  // 87: wxsuite.sandbox.v1.SandboxService.ClearFaults:output_type -> wxsuite.sandbox.v1.ClearFaultsResponse
-	26,  // 88: wxsuite.sandbox.v1.SandboxService.SetQuota:output_type -> wxsuite.sandbox.v1.SetQuotaResponse
-	29,  // 89: wxsuite.sandbox.v1.SandboxService.ListCalls:output_type -> wxsuite.sandbox.v1.ListCallsResponse
-	31,  // 90: wxsuite.sandbox.v1.SandboxService.ClearCalls:output_type -> wxsuite.sandbox.v1.ClearCallsResponse
-	34,  // 91: wxsuite.sandbox.v1.SandboxService.CreateUser:output_type -> wxsuite.sandbox.v1.CreateUserResponse
-	36,  // 92: wxsuite.sandbox.v1.SandboxService.ListUsers:output_type -> wxsuite.sandbox.v1.ListUsersResponse
-	38,  // 93: wxsuite.sandbox.v1.SandboxService.DeleteUser:output_type -> wxsuite.sandbox.v1.DeleteUserResponse
-	40,  // 94: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:output_type -> wxsuite.sandbox.v1.SetAuthorizingUserResponse
-	51,  // 95: wxsuite.sandbox.v1.SandboxService.PushMessage:output_type -> wxsuite.sandbox.v1.PushMessageResponse
-	52,  // 96: wxsuite.sandbox.v1.SandboxService.PushEvent:output_type -> wxsuite.sandbox.v1.PushEventResponse
-	55,  // 97: wxsuite.sandbox.v1.SandboxService.ListInbox:output_type -> wxsuite.sandbox.v1.ListInboxResponse
-	42,  // 98: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:output_type -> wxsuite.sandbox.v1.IssueOAuthCodeResponse
-	57,  // 99: wxsuite.sandbox.v1.SandboxService.ClickMenu:output_type -> wxsuite.sandbox.v1.ClickMenuResponse
-	59,  // 100: wxsuite.sandbox.v1.SandboxService.ViewMenu:output_type -> wxsuite.sandbox.v1.ViewMenuResponse
-	61,  // 101: wxsuite.sandbox.v1.SandboxService.SetMenuOptions:output_type -> wxsuite.sandbox.v1.SetMenuOptionsResponse
-	63,  // 102: wxsuite.sandbox.v1.SandboxService.SetConsoleMenu:output_type -> wxsuite.sandbox.v1.SetConsoleMenuResponse
-	65,  // 103: wxsuite.sandbox.v1.SandboxService.SetAutoReplyInfo:output_type -> wxsuite.sandbox.v1.SetAutoReplyInfoResponse
-	67,  // 104: wxsuite.sandbox.v1.SandboxService.AnswerKfInvitation:output_type -> wxsuite.sandbox.v1.AnswerKfInvitationResponse
-	69,  // 105: wxsuite.sandbox.v1.SandboxService.SetKfOnline:output_type -> wxsuite.sandbox.v1.SetKfOnlineResponse
-	71,  // 106: wxsuite.sandbox.v1.SandboxService.TransferToKf:output_type -> wxsuite.sandbox.v1.TransferToKfResponse
-	73,  // 107: wxsuite.sandbox.v1.SandboxService.AddKfMessage:output_type -> wxsuite.sandbox.v1.AddKfMessageResponse
-	75,  // 108: wxsuite.sandbox.v1.SandboxService.SetOutboundSettings:output_type -> wxsuite.sandbox.v1.SetOutboundSettingsResponse
-	78,  // 109: wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup:output_type -> wxsuite.sandbox.v1.AnswerSubscribePopupResponse
-	80,  // 110: wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions:output_type -> wxsuite.sandbox.v1.ChangeSubscriptionsResponse
-	82,  // 111: wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription:output_type -> wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionResponse
-	84,  // 112: wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked:output_type -> wxsuite.sandbox.v1.SetReceiveBlockedResponse
-	86,  // 113: wxsuite.sandbox.v1.SandboxService.PublishNews:output_type -> wxsuite.sandbox.v1.PublishNewsResponse
-	88,  // 114: wxsuite.sandbox.v1.SandboxService.AddComment:output_type -> wxsuite.sandbox.v1.AddCommentResponse
-	90,  // 115: wxsuite.sandbox.v1.SandboxService.DeleteOwnComment:output_type -> wxsuite.sandbox.v1.DeleteOwnCommentResponse
-	92,  // 116: wxsuite.sandbox.v1.SandboxService.GenerateFollowers:output_type -> wxsuite.sandbox.v1.GenerateFollowersResponse
-	94,  // 117: wxsuite.sandbox.v1.SandboxService.ScanQRCode:output_type -> wxsuite.sandbox.v1.ScanQRCodeResponse
-	96,  // 118: wxsuite.sandbox.v1.SandboxService.SubscribeUser:output_type -> wxsuite.sandbox.v1.SubscribeUserResponse
-	98,  // 119: wxsuite.sandbox.v1.SandboxService.UnsubscribeUser:output_type -> wxsuite.sandbox.v1.UnsubscribeUserResponse
-	78,  // [78:120] is the sub-list for method output_type
-	36,  // [36:78] is the sub-list for method input_type
-	36,  // [36:36] is the sub-list for extension type_name
-	36,  // [36:36] is the sub-list for extension extendee
-	0,   // [0:36] is the sub-list for field type_name
+	203, // 36: wxsuite.sandbox.v1.FillMemberCardFormRequest.common:type_name -> wxsuite.sandbox.v1.FillMemberCardFormRequest.CommonEntry
+	204, // 37: wxsuite.sandbox.v1.FillMemberCardFormRequest.custom:type_name -> wxsuite.sandbox.v1.FillMemberCardFormRequest.CustomEntry
+	50,  // 38: wxsuite.sandbox.v1.ReviewPoiResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
+	205, // 39: wxsuite.sandbox.v1.InvoicePersonalTitle.custom:type_name -> wxsuite.sandbox.v1.InvoicePersonalTitle.CustomEntry
+	206, // 40: wxsuite.sandbox.v1.InvoiceBusinessTitle.custom:type_name -> wxsuite.sandbox.v1.InvoiceBusinessTitle.CustomEntry
+	123, // 41: wxsuite.sandbox.v1.AuthorizeInvoiceRequest.personal:type_name -> wxsuite.sandbox.v1.InvoicePersonalTitle
+	124, // 42: wxsuite.sandbox.v1.AuthorizeInvoiceRequest.business:type_name -> wxsuite.sandbox.v1.InvoiceBusinessTitle
+	50,  // 43: wxsuite.sandbox.v1.AuthorizeInvoiceResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
+	131, // 44: wxsuite.sandbox.v1.AddInvoiceTitleQRRequest.title:type_name -> wxsuite.sandbox.v1.InvoiceTitle
+	131, // 45: wxsuite.sandbox.v1.SubmitInvoiceTitleRequest.title:type_name -> wxsuite.sandbox.v1.InvoiceTitle
+	50,  // 46: wxsuite.sandbox.v1.SubmitInvoiceTitleResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
+	138, // 47: wxsuite.sandbox.v1.NontaxBill.items:type_name -> wxsuite.sandbox.v1.NontaxItem
+	139, // 48: wxsuite.sandbox.v1.AddNontaxBillRequest.bill:type_name -> wxsuite.sandbox.v1.NontaxBill
+	207, // 49: wxsuite.sandbox.v1.NontaxNotification.time:type_name -> google.protobuf.Timestamp
+	151, // 50: wxsuite.sandbox.v1.ListNontaxNotificationsResponse.notifications:type_name -> wxsuite.sandbox.v1.NontaxNotification
+	207, // 51: wxsuite.sandbox.v1.RecordUpstreamMessageRequest.time:type_name -> google.protobuf.Timestamp
+	155, // 52: wxsuite.sandbox.v1.ArticleSummaryStat.stats:type_name -> wxsuite.sandbox.v1.ArticleReadStats
+	156, // 53: wxsuite.sandbox.v1.RecordArticleSummaryRequest.rows:type_name -> wxsuite.sandbox.v1.ArticleSummaryStat
+	155, // 54: wxsuite.sandbox.v1.ArticleTotalDetail.stats:type_name -> wxsuite.sandbox.v1.ArticleReadStats
+	159, // 55: wxsuite.sandbox.v1.ArticleTotalStat.details:type_name -> wxsuite.sandbox.v1.ArticleTotalDetail
+	160, // 56: wxsuite.sandbox.v1.RecordArticleTotalRequest.rows:type_name -> wxsuite.sandbox.v1.ArticleTotalStat
+	155, // 57: wxsuite.sandbox.v1.UserReadStat.stats:type_name -> wxsuite.sandbox.v1.ArticleReadStats
+	163, // 58: wxsuite.sandbox.v1.RecordUserReadRequest.rows:type_name -> wxsuite.sandbox.v1.UserReadStat
+	166, // 59: wxsuite.sandbox.v1.RecordUserShareRequest.rows:type_name -> wxsuite.sandbox.v1.UserShareStat
+	169, // 60: wxsuite.sandbox.v1.CardBizUinStat.stats:type_name -> wxsuite.sandbox.v1.CardStats
+	170, // 61: wxsuite.sandbox.v1.RecordCardBizUinInfoRequest.rows:type_name -> wxsuite.sandbox.v1.CardBizUinStat
+	169, // 62: wxsuite.sandbox.v1.CardCardStat.stats:type_name -> wxsuite.sandbox.v1.CardStats
+	173, // 63: wxsuite.sandbox.v1.RecordCardCardInfoRequest.rows:type_name -> wxsuite.sandbox.v1.CardCardStat
+	176, // 64: wxsuite.sandbox.v1.RecordMemberCardInfoRequest.rows:type_name -> wxsuite.sandbox.v1.MemberCardStat
+	179, // 65: wxsuite.sandbox.v1.RecordMemberCardDetailRequest.rows:type_name -> wxsuite.sandbox.v1.MemberCardDetailStat
+	182, // 66: wxsuite.sandbox.v1.RecordPublisherAdPosRequest.rows:type_name -> wxsuite.sandbox.v1.PublisherAdPosStat
+	185, // 67: wxsuite.sandbox.v1.RecordPublisherCpsRequest.rows:type_name -> wxsuite.sandbox.v1.PublisherCpsStat
+	188, // 68: wxsuite.sandbox.v1.PublisherSettlement.slot_revenue:type_name -> wxsuite.sandbox.v1.PublisherSlotRevenue
+	189, // 69: wxsuite.sandbox.v1.SetPublisherSettlementRequest.rows:type_name -> wxsuite.sandbox.v1.PublisherSettlement
+	4,   // 70: wxsuite.sandbox.v1.SandboxService.CreateAccount:input_type -> wxsuite.sandbox.v1.CreateAccountRequest
+	6,   // 71: wxsuite.sandbox.v1.SandboxService.ListAccounts:input_type -> wxsuite.sandbox.v1.ListAccountsRequest
+	8,   // 72: wxsuite.sandbox.v1.SandboxService.DeleteAccount:input_type -> wxsuite.sandbox.v1.DeleteAccountRequest
+	10,  // 73: wxsuite.sandbox.v1.SandboxService.RevokeTokens:input_type -> wxsuite.sandbox.v1.RevokeTokensRequest
+	12,  // 74: wxsuite.sandbox.v1.SandboxService.IssueToken:input_type -> wxsuite.sandbox.v1.IssueTokenRequest
+	14,  // 75: wxsuite.sandbox.v1.SandboxService.GetClock:input_type -> wxsuite.sandbox.v1.GetClockRequest
+	16,  // 76: wxsuite.sandbox.v1.SandboxService.AdvanceClock:input_type -> wxsuite.sandbox.v1.AdvanceClockRequest
+	19,  // 77: wxsuite.sandbox.v1.SandboxService.AddFault:input_type -> wxsuite.sandbox.v1.AddFaultRequest
+	21,  // 78: wxsuite.sandbox.v1.SandboxService.ListFaults:input_type -> wxsuite.sandbox.v1.ListFaultsRequest
+	23,  // 79: wxsuite.sandbox.v1.SandboxService.ClearFaults:input_type -> wxsuite.sandbox.v1.ClearFaultsRequest
+	25,  // 80: wxsuite.sandbox.v1.SandboxService.SetQuota:input_type -> wxsuite.sandbox.v1.SetQuotaRequest
+	28,  // 81: wxsuite.sandbox.v1.SandboxService.ListCalls:input_type -> wxsuite.sandbox.v1.ListCallsRequest
+	30,  // 82: wxsuite.sandbox.v1.SandboxService.ClearCalls:input_type -> wxsuite.sandbox.v1.ClearCallsRequest
+	33,  // 83: wxsuite.sandbox.v1.SandboxService.CreateUser:input_type -> wxsuite.sandbox.v1.CreateUserRequest
+	35,  // 84: wxsuite.sandbox.v1.SandboxService.ListUsers:input_type -> wxsuite.sandbox.v1.ListUsersRequest
+	37,  // 85: wxsuite.sandbox.v1.SandboxService.DeleteUser:input_type -> wxsuite.sandbox.v1.DeleteUserRequest
+	39,  // 86: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:input_type -> wxsuite.sandbox.v1.SetAuthorizingUserRequest
+	43,  // 87: wxsuite.sandbox.v1.SandboxService.PushMessage:input_type -> wxsuite.sandbox.v1.PushMessageRequest
+	49,  // 88: wxsuite.sandbox.v1.SandboxService.PushEvent:input_type -> wxsuite.sandbox.v1.PushEventRequest
+	53,  // 89: wxsuite.sandbox.v1.SandboxService.ListInbox:input_type -> wxsuite.sandbox.v1.ListInboxRequest
+	41,  // 90: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:input_type -> wxsuite.sandbox.v1.IssueOAuthCodeRequest
+	56,  // 91: wxsuite.sandbox.v1.SandboxService.ClickMenu:input_type -> wxsuite.sandbox.v1.ClickMenuRequest
+	58,  // 92: wxsuite.sandbox.v1.SandboxService.ViewMenu:input_type -> wxsuite.sandbox.v1.ViewMenuRequest
+	60,  // 93: wxsuite.sandbox.v1.SandboxService.SetMenuOptions:input_type -> wxsuite.sandbox.v1.SetMenuOptionsRequest
+	62,  // 94: wxsuite.sandbox.v1.SandboxService.SetConsoleMenu:input_type -> wxsuite.sandbox.v1.SetConsoleMenuRequest
+	64,  // 95: wxsuite.sandbox.v1.SandboxService.SetAutoReplyInfo:input_type -> wxsuite.sandbox.v1.SetAutoReplyInfoRequest
+	66,  // 96: wxsuite.sandbox.v1.SandboxService.AnswerKfInvitation:input_type -> wxsuite.sandbox.v1.AnswerKfInvitationRequest
+	68,  // 97: wxsuite.sandbox.v1.SandboxService.SetKfOnline:input_type -> wxsuite.sandbox.v1.SetKfOnlineRequest
+	70,  // 98: wxsuite.sandbox.v1.SandboxService.TransferToKf:input_type -> wxsuite.sandbox.v1.TransferToKfRequest
+	72,  // 99: wxsuite.sandbox.v1.SandboxService.AddKfMessage:input_type -> wxsuite.sandbox.v1.AddKfMessageRequest
+	74,  // 100: wxsuite.sandbox.v1.SandboxService.SetOutboundSettings:input_type -> wxsuite.sandbox.v1.SetOutboundSettingsRequest
+	77,  // 101: wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup:input_type -> wxsuite.sandbox.v1.AnswerSubscribePopupRequest
+	79,  // 102: wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions:input_type -> wxsuite.sandbox.v1.ChangeSubscriptionsRequest
+	81,  // 103: wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription:input_type -> wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionRequest
+	83,  // 104: wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked:input_type -> wxsuite.sandbox.v1.SetReceiveBlockedRequest
+	85,  // 105: wxsuite.sandbox.v1.SandboxService.PublishNews:input_type -> wxsuite.sandbox.v1.PublishNewsRequest
+	87,  // 106: wxsuite.sandbox.v1.SandboxService.AddComment:input_type -> wxsuite.sandbox.v1.AddCommentRequest
+	89,  // 107: wxsuite.sandbox.v1.SandboxService.DeleteOwnComment:input_type -> wxsuite.sandbox.v1.DeleteOwnCommentRequest
+	91,  // 108: wxsuite.sandbox.v1.SandboxService.GenerateFollowers:input_type -> wxsuite.sandbox.v1.GenerateFollowersRequest
+	93,  // 109: wxsuite.sandbox.v1.SandboxService.ScanQRCode:input_type -> wxsuite.sandbox.v1.ScanQRCodeRequest
+	95,  // 110: wxsuite.sandbox.v1.SandboxService.SubscribeUser:input_type -> wxsuite.sandbox.v1.SubscribeUserRequest
+	97,  // 111: wxsuite.sandbox.v1.SandboxService.UnsubscribeUser:input_type -> wxsuite.sandbox.v1.UnsubscribeUserRequest
+	99,  // 112: wxsuite.sandbox.v1.SandboxService.ReviewCard:input_type -> wxsuite.sandbox.v1.ReviewCardRequest
+	101, // 113: wxsuite.sandbox.v1.SandboxService.GiveCard:input_type -> wxsuite.sandbox.v1.GiveCardRequest
+	103, // 114: wxsuite.sandbox.v1.SandboxService.DeleteUserCard:input_type -> wxsuite.sandbox.v1.DeleteUserCardRequest
+	105, // 115: wxsuite.sandbox.v1.SandboxService.FillMemberCardForm:input_type -> wxsuite.sandbox.v1.FillMemberCardFormRequest
+	107, // 116: wxsuite.sandbox.v1.SandboxService.GetCardStatus:input_type -> wxsuite.sandbox.v1.GetCardStatusRequest
+	109, // 117: wxsuite.sandbox.v1.SandboxService.ScanCardQRCode:input_type -> wxsuite.sandbox.v1.ScanCardQRCodeRequest
+	111, // 118: wxsuite.sandbox.v1.SandboxService.ReviewCardSubMerchant:input_type -> wxsuite.sandbox.v1.ReviewCardSubMerchantRequest
+	113, // 119: wxsuite.sandbox.v1.SandboxService.ReviewPoi:input_type -> wxsuite.sandbox.v1.ReviewPoiRequest
+	115, // 120: wxsuite.sandbox.v1.SandboxService.ReviewStoreMerchant:input_type -> wxsuite.sandbox.v1.ReviewStoreMerchantRequest
+	117, // 121: wxsuite.sandbox.v1.SandboxService.ReviewStore:input_type -> wxsuite.sandbox.v1.ReviewStoreRequest
+	119, // 122: wxsuite.sandbox.v1.SandboxService.ScanMarketCode:input_type -> wxsuite.sandbox.v1.ScanMarketCodeRequest
+	121, // 123: wxsuite.sandbox.v1.SandboxService.GetMarketCodeKey:input_type -> wxsuite.sandbox.v1.GetMarketCodeKeyRequest
+	125, // 124: wxsuite.sandbox.v1.SandboxService.AuthorizeInvoice:input_type -> wxsuite.sandbox.v1.AuthorizeInvoiceRequest
+	127, // 125: wxsuite.sandbox.v1.SandboxService.GetInvoiceEncryptCode:input_type -> wxsuite.sandbox.v1.GetInvoiceEncryptCodeRequest
+	129, // 126: wxsuite.sandbox.v1.SandboxService.GetInvoiceStatus:input_type -> wxsuite.sandbox.v1.GetInvoiceStatusRequest
+	132, // 127: wxsuite.sandbox.v1.SandboxService.AddInvoiceTitleQR:input_type -> wxsuite.sandbox.v1.AddInvoiceTitleQRRequest
+	134, // 128: wxsuite.sandbox.v1.SandboxService.SubmitInvoiceTitle:input_type -> wxsuite.sandbox.v1.SubmitInvoiceTitleRequest
+	136, // 129: wxsuite.sandbox.v1.SandboxService.GetInvoicePappid:input_type -> wxsuite.sandbox.v1.GetInvoicePappidRequest
+	140, // 130: wxsuite.sandbox.v1.SandboxService.AddNontaxBill:input_type -> wxsuite.sandbox.v1.AddNontaxBillRequest
+	142, // 131: wxsuite.sandbox.v1.SandboxService.SetNontaxVehicleUser:input_type -> wxsuite.sandbox.v1.SetNontaxVehicleUserRequest
+	144, // 132: wxsuite.sandbox.v1.SandboxService.AddNontaxRealName:input_type -> wxsuite.sandbox.v1.AddNontaxRealNameRequest
+	146, // 133: wxsuite.sandbox.v1.SandboxService.SetNontaxNotifyURL:input_type -> wxsuite.sandbox.v1.SetNontaxNotifyURLRequest
+	148, // 134: wxsuite.sandbox.v1.SandboxService.PayNontaxOrder:input_type -> wxsuite.sandbox.v1.PayNontaxOrderRequest
+	150, // 135: wxsuite.sandbox.v1.SandboxService.ListNontaxNotifications:input_type -> wxsuite.sandbox.v1.ListNontaxNotificationsRequest
+	153, // 136: wxsuite.sandbox.v1.SandboxService.RecordUpstreamMessage:input_type -> wxsuite.sandbox.v1.RecordUpstreamMessageRequest
+	157, // 137: wxsuite.sandbox.v1.SandboxService.RecordArticleSummary:input_type -> wxsuite.sandbox.v1.RecordArticleSummaryRequest
+	161, // 138: wxsuite.sandbox.v1.SandboxService.RecordArticleTotal:input_type -> wxsuite.sandbox.v1.RecordArticleTotalRequest
+	164, // 139: wxsuite.sandbox.v1.SandboxService.RecordUserRead:input_type -> wxsuite.sandbox.v1.RecordUserReadRequest
+	167, // 140: wxsuite.sandbox.v1.SandboxService.RecordUserShare:input_type -> wxsuite.sandbox.v1.RecordUserShareRequest
+	171, // 141: wxsuite.sandbox.v1.SandboxService.RecordCardBizUinInfo:input_type -> wxsuite.sandbox.v1.RecordCardBizUinInfoRequest
+	174, // 142: wxsuite.sandbox.v1.SandboxService.RecordCardCardInfo:input_type -> wxsuite.sandbox.v1.RecordCardCardInfoRequest
+	177, // 143: wxsuite.sandbox.v1.SandboxService.RecordMemberCardInfo:input_type -> wxsuite.sandbox.v1.RecordMemberCardInfoRequest
+	180, // 144: wxsuite.sandbox.v1.SandboxService.RecordMemberCardDetail:input_type -> wxsuite.sandbox.v1.RecordMemberCardDetailRequest
+	183, // 145: wxsuite.sandbox.v1.SandboxService.RecordPublisherAdPos:input_type -> wxsuite.sandbox.v1.RecordPublisherAdPosRequest
+	186, // 146: wxsuite.sandbox.v1.SandboxService.RecordPublisherCps:input_type -> wxsuite.sandbox.v1.RecordPublisherCpsRequest
+	190, // 147: wxsuite.sandbox.v1.SandboxService.SetPublisherSettlement:input_type -> wxsuite.sandbox.v1.SetPublisherSettlementRequest
+	192, // 148: wxsuite.sandbox.v1.SandboxService.SetSmartImageResult:input_type -> wxsuite.sandbox.v1.SetSmartImageResultRequest
+	194, // 149: wxsuite.sandbox.v1.SandboxService.SetSmartVoiceTranscript:input_type -> wxsuite.sandbox.v1.SetSmartVoiceTranscriptRequest
+	196, // 150: wxsuite.sandbox.v1.SandboxService.SetSmartTranslation:input_type -> wxsuite.sandbox.v1.SetSmartTranslationRequest
+	198, // 151: wxsuite.sandbox.v1.SandboxService.SetSmartSemanticAnswer:input_type -> wxsuite.sandbox.v1.SetSmartSemanticAnswerRequest
+	200, // 152: wxsuite.sandbox.v1.SandboxService.AddGuideChatRecord:input_type -> wxsuite.sandbox.v1.AddGuideChatRecordRequest
+	5,   // 153: wxsuite.sandbox.v1.SandboxService.CreateAccount:output_type -> wxsuite.sandbox.v1.CreateAccountResponse
+	7,   // 154: wxsuite.sandbox.v1.SandboxService.ListAccounts:output_type -> wxsuite.sandbox.v1.ListAccountsResponse
+	9,   // 155: wxsuite.sandbox.v1.SandboxService.DeleteAccount:output_type -> wxsuite.sandbox.v1.DeleteAccountResponse
+	11,  // 156: wxsuite.sandbox.v1.SandboxService.RevokeTokens:output_type -> wxsuite.sandbox.v1.RevokeTokensResponse
+	13,  // 157: wxsuite.sandbox.v1.SandboxService.IssueToken:output_type -> wxsuite.sandbox.v1.IssueTokenResponse
+	15,  // 158: wxsuite.sandbox.v1.SandboxService.GetClock:output_type -> wxsuite.sandbox.v1.GetClockResponse
+	17,  // 159: wxsuite.sandbox.v1.SandboxService.AdvanceClock:output_type -> wxsuite.sandbox.v1.AdvanceClockResponse
+	20,  // 160: wxsuite.sandbox.v1.SandboxService.AddFault:output_type -> wxsuite.sandbox.v1.AddFaultResponse
+	22,  // 161: wxsuite.sandbox.v1.SandboxService.ListFaults:output_type -> wxsuite.sandbox.v1.ListFaultsResponse
+	24,  // 162: wxsuite.sandbox.v1.SandboxService.ClearFaults:output_type -> wxsuite.sandbox.v1.ClearFaultsResponse
+	26,  // 163: wxsuite.sandbox.v1.SandboxService.SetQuota:output_type -> wxsuite.sandbox.v1.SetQuotaResponse
+	29,  // 164: wxsuite.sandbox.v1.SandboxService.ListCalls:output_type -> wxsuite.sandbox.v1.ListCallsResponse
+	31,  // 165: wxsuite.sandbox.v1.SandboxService.ClearCalls:output_type -> wxsuite.sandbox.v1.ClearCallsResponse
+	34,  // 166: wxsuite.sandbox.v1.SandboxService.CreateUser:output_type -> wxsuite.sandbox.v1.CreateUserResponse
+	36,  // 167: wxsuite.sandbox.v1.SandboxService.ListUsers:output_type -> wxsuite.sandbox.v1.ListUsersResponse
+	38,  // 168: wxsuite.sandbox.v1.SandboxService.DeleteUser:output_type -> wxsuite.sandbox.v1.DeleteUserResponse
+	40,  // 169: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:output_type -> wxsuite.sandbox.v1.SetAuthorizingUserResponse
+	51,  // 170: wxsuite.sandbox.v1.SandboxService.PushMessage:output_type -> wxsuite.sandbox.v1.PushMessageResponse
+	52,  // 171: wxsuite.sandbox.v1.SandboxService.PushEvent:output_type -> wxsuite.sandbox.v1.PushEventResponse
+	55,  // 172: wxsuite.sandbox.v1.SandboxService.ListInbox:output_type -> wxsuite.sandbox.v1.ListInboxResponse
+	42,  // 173: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:output_type -> wxsuite.sandbox.v1.IssueOAuthCodeResponse
+	57,  // 174: wxsuite.sandbox.v1.SandboxService.ClickMenu:output_type -> wxsuite.sandbox.v1.ClickMenuResponse
+	59,  // 175: wxsuite.sandbox.v1.SandboxService.ViewMenu:output_type -> wxsuite.sandbox.v1.ViewMenuResponse
+	61,  // 176: wxsuite.sandbox.v1.SandboxService.SetMenuOptions:output_type -> wxsuite.sandbox.v1.SetMenuOptionsResponse
+	63,  // 177: wxsuite.sandbox.v1.SandboxService.SetConsoleMenu:output_type -> wxsuite.sandbox.v1.SetConsoleMenuResponse
+	65,  // 178: wxsuite.sandbox.v1.SandboxService.SetAutoReplyInfo:output_type -> wxsuite.sandbox.v1.SetAutoReplyInfoResponse
+	67,  // 179: wxsuite.sandbox.v1.SandboxService.AnswerKfInvitation:output_type -> wxsuite.sandbox.v1.AnswerKfInvitationResponse
+	69,  // 180: wxsuite.sandbox.v1.SandboxService.SetKfOnline:output_type -> wxsuite.sandbox.v1.SetKfOnlineResponse
+	71,  // 181: wxsuite.sandbox.v1.SandboxService.TransferToKf:output_type -> wxsuite.sandbox.v1.TransferToKfResponse
+	73,  // 182: wxsuite.sandbox.v1.SandboxService.AddKfMessage:output_type -> wxsuite.sandbox.v1.AddKfMessageResponse
+	75,  // 183: wxsuite.sandbox.v1.SandboxService.SetOutboundSettings:output_type -> wxsuite.sandbox.v1.SetOutboundSettingsResponse
+	78,  // 184: wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup:output_type -> wxsuite.sandbox.v1.AnswerSubscribePopupResponse
+	80,  // 185: wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions:output_type -> wxsuite.sandbox.v1.ChangeSubscriptionsResponse
+	82,  // 186: wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription:output_type -> wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionResponse
+	84,  // 187: wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked:output_type -> wxsuite.sandbox.v1.SetReceiveBlockedResponse
+	86,  // 188: wxsuite.sandbox.v1.SandboxService.PublishNews:output_type -> wxsuite.sandbox.v1.PublishNewsResponse
+	88,  // 189: wxsuite.sandbox.v1.SandboxService.AddComment:output_type -> wxsuite.sandbox.v1.AddCommentResponse
+	90,  // 190: wxsuite.sandbox.v1.SandboxService.DeleteOwnComment:output_type -> wxsuite.sandbox.v1.DeleteOwnCommentResponse
+	92,  // 191: wxsuite.sandbox.v1.SandboxService.GenerateFollowers:output_type -> wxsuite.sandbox.v1.GenerateFollowersResponse
+	94,  // 192: wxsuite.sandbox.v1.SandboxService.ScanQRCode:output_type -> wxsuite.sandbox.v1.ScanQRCodeResponse
+	96,  // 193: wxsuite.sandbox.v1.SandboxService.SubscribeUser:output_type -> wxsuite.sandbox.v1.SubscribeUserResponse
+	98,  // 194: wxsuite.sandbox.v1.SandboxService.UnsubscribeUser:output_type -> wxsuite.sandbox.v1.UnsubscribeUserResponse
+	100, // 195: wxsuite.sandbox.v1.SandboxService.ReviewCard:output_type -> wxsuite.sandbox.v1.ReviewCardResponse
+	102, // 196: wxsuite.sandbox.v1.SandboxService.GiveCard:output_type -> wxsuite.sandbox.v1.GiveCardResponse
+	104, // 197: wxsuite.sandbox.v1.SandboxService.DeleteUserCard:output_type -> wxsuite.sandbox.v1.DeleteUserCardResponse
+	106, // 198: wxsuite.sandbox.v1.SandboxService.FillMemberCardForm:output_type -> wxsuite.sandbox.v1.FillMemberCardFormResponse
+	108, // 199: wxsuite.sandbox.v1.SandboxService.GetCardStatus:output_type -> wxsuite.sandbox.v1.GetCardStatusResponse
+	110, // 200: wxsuite.sandbox.v1.SandboxService.ScanCardQRCode:output_type -> wxsuite.sandbox.v1.ScanCardQRCodeResponse
+	112, // 201: wxsuite.sandbox.v1.SandboxService.ReviewCardSubMerchant:output_type -> wxsuite.sandbox.v1.ReviewCardSubMerchantResponse
+	114, // 202: wxsuite.sandbox.v1.SandboxService.ReviewPoi:output_type -> wxsuite.sandbox.v1.ReviewPoiResponse
+	116, // 203: wxsuite.sandbox.v1.SandboxService.ReviewStoreMerchant:output_type -> wxsuite.sandbox.v1.ReviewStoreMerchantResponse
+	118, // 204: wxsuite.sandbox.v1.SandboxService.ReviewStore:output_type -> wxsuite.sandbox.v1.ReviewStoreResponse
+	120, // 205: wxsuite.sandbox.v1.SandboxService.ScanMarketCode:output_type -> wxsuite.sandbox.v1.ScanMarketCodeResponse
+	122, // 206: wxsuite.sandbox.v1.SandboxService.GetMarketCodeKey:output_type -> wxsuite.sandbox.v1.GetMarketCodeKeyResponse
+	126, // 207: wxsuite.sandbox.v1.SandboxService.AuthorizeInvoice:output_type -> wxsuite.sandbox.v1.AuthorizeInvoiceResponse
+	128, // 208: wxsuite.sandbox.v1.SandboxService.GetInvoiceEncryptCode:output_type -> wxsuite.sandbox.v1.GetInvoiceEncryptCodeResponse
+	130, // 209: wxsuite.sandbox.v1.SandboxService.GetInvoiceStatus:output_type -> wxsuite.sandbox.v1.GetInvoiceStatusResponse
+	133, // 210: wxsuite.sandbox.v1.SandboxService.AddInvoiceTitleQR:output_type -> wxsuite.sandbox.v1.AddInvoiceTitleQRResponse
+	135, // 211: wxsuite.sandbox.v1.SandboxService.SubmitInvoiceTitle:output_type -> wxsuite.sandbox.v1.SubmitInvoiceTitleResponse
+	137, // 212: wxsuite.sandbox.v1.SandboxService.GetInvoicePappid:output_type -> wxsuite.sandbox.v1.GetInvoicePappidResponse
+	141, // 213: wxsuite.sandbox.v1.SandboxService.AddNontaxBill:output_type -> wxsuite.sandbox.v1.AddNontaxBillResponse
+	143, // 214: wxsuite.sandbox.v1.SandboxService.SetNontaxVehicleUser:output_type -> wxsuite.sandbox.v1.SetNontaxVehicleUserResponse
+	145, // 215: wxsuite.sandbox.v1.SandboxService.AddNontaxRealName:output_type -> wxsuite.sandbox.v1.AddNontaxRealNameResponse
+	147, // 216: wxsuite.sandbox.v1.SandboxService.SetNontaxNotifyURL:output_type -> wxsuite.sandbox.v1.SetNontaxNotifyURLResponse
+	149, // 217: wxsuite.sandbox.v1.SandboxService.PayNontaxOrder:output_type -> wxsuite.sandbox.v1.PayNontaxOrderResponse
+	152, // 218: wxsuite.sandbox.v1.SandboxService.ListNontaxNotifications:output_type -> wxsuite.sandbox.v1.ListNontaxNotificationsResponse
+	154, // 219: wxsuite.sandbox.v1.SandboxService.RecordUpstreamMessage:output_type -> wxsuite.sandbox.v1.RecordUpstreamMessageResponse
+	158, // 220: wxsuite.sandbox.v1.SandboxService.RecordArticleSummary:output_type -> wxsuite.sandbox.v1.RecordArticleSummaryResponse
+	162, // 221: wxsuite.sandbox.v1.SandboxService.RecordArticleTotal:output_type -> wxsuite.sandbox.v1.RecordArticleTotalResponse
+	165, // 222: wxsuite.sandbox.v1.SandboxService.RecordUserRead:output_type -> wxsuite.sandbox.v1.RecordUserReadResponse
+	168, // 223: wxsuite.sandbox.v1.SandboxService.RecordUserShare:output_type -> wxsuite.sandbox.v1.RecordUserShareResponse
+	172, // 224: wxsuite.sandbox.v1.SandboxService.RecordCardBizUinInfo:output_type -> wxsuite.sandbox.v1.RecordCardBizUinInfoResponse
+	175, // 225: wxsuite.sandbox.v1.SandboxService.RecordCardCardInfo:output_type -> wxsuite.sandbox.v1.RecordCardCardInfoResponse
+	178, // 226: wxsuite.sandbox.v1.SandboxService.RecordMemberCardInfo:output_type -> wxsuite.sandbox.v1.RecordMemberCardInfoResponse
+	181, // 227: wxsuite.sandbox.v1.SandboxService.RecordMemberCardDetail:output_type -> wxsuite.sandbox.v1.RecordMemberCardDetailResponse
+	184, // 228: wxsuite.sandbox.v1.SandboxService.RecordPublisherAdPos:output_type -> wxsuite.sandbox.v1.RecordPublisherAdPosResponse
+	187, // 229: wxsuite.sandbox.v1.SandboxService.RecordPublisherCps:output_type -> wxsuite.sandbox.v1.RecordPublisherCpsResponse
+	191, // 230: wxsuite.sandbox.v1.SandboxService.SetPublisherSettlement:output_type -> wxsuite.sandbox.v1.SetPublisherSettlementResponse
+	193, // 231: wxsuite.sandbox.v1.SandboxService.SetSmartImageResult:output_type -> wxsuite.sandbox.v1.SetSmartImageResultResponse
+	195, // 232: wxsuite.sandbox.v1.SandboxService.SetSmartVoiceTranscript:output_type -> wxsuite.sandbox.v1.SetSmartVoiceTranscriptResponse
+	197, // 233: wxsuite.sandbox.v1.SandboxService.SetSmartTranslation:output_type -> wxsuite.sandbox.v1.SetSmartTranslationResponse
+	199, // 234: wxsuite.sandbox.v1.SandboxService.SetSmartSemanticAnswer:output_type -> wxsuite.sandbox.v1.SetSmartSemanticAnswerResponse
+	201, // 235: wxsuite.sandbox.v1.SandboxService.AddGuideChatRecord:output_type -> wxsuite.sandbox.v1.AddGuideChatRecordResponse
+	153, // [153:236] is the sub-list for method output_type
+	70,  // [70:153] is the sub-list for method input_type
+	70,  // [70:70] is the sub-list for extension type_name
+	70,  // [70:70] is the sub-list for extension extendee
+	0,   // [0:70] is the sub-list for field type_name
 }
 
 func init() { file_wxsuite_sandbox_v1_sandbox_proto_init() }
@@ -6338,13 +13767,17 @@ func file_wxsuite_sandbox_v1_sandbox_proto_init() {
 		(*PushMessageRequest_Location)(nil),
 		(*PushMessageRequest_Link)(nil),
 	}
+	file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[122].OneofWrappers = []any{
+		(*AuthorizeInvoiceRequest_Personal)(nil),
+		(*AuthorizeInvoiceRequest_Business)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_wxsuite_sandbox_v1_sandbox_proto_rawDesc), len(file_wxsuite_sandbox_v1_sandbox_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   97,
+			NumMessages:   204,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -61,6 +61,47 @@ const (
 	SandboxService_ScanQRCode_FullMethodName                 = "/wxsuite.sandbox.v1.SandboxService/ScanQRCode"
 	SandboxService_SubscribeUser_FullMethodName              = "/wxsuite.sandbox.v1.SandboxService/SubscribeUser"
 	SandboxService_UnsubscribeUser_FullMethodName            = "/wxsuite.sandbox.v1.SandboxService/UnsubscribeUser"
+	SandboxService_ReviewCard_FullMethodName                 = "/wxsuite.sandbox.v1.SandboxService/ReviewCard"
+	SandboxService_GiveCard_FullMethodName                   = "/wxsuite.sandbox.v1.SandboxService/GiveCard"
+	SandboxService_DeleteUserCard_FullMethodName             = "/wxsuite.sandbox.v1.SandboxService/DeleteUserCard"
+	SandboxService_FillMemberCardForm_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/FillMemberCardForm"
+	SandboxService_GetCardStatus_FullMethodName              = "/wxsuite.sandbox.v1.SandboxService/GetCardStatus"
+	SandboxService_ScanCardQRCode_FullMethodName             = "/wxsuite.sandbox.v1.SandboxService/ScanCardQRCode"
+	SandboxService_ReviewCardSubMerchant_FullMethodName      = "/wxsuite.sandbox.v1.SandboxService/ReviewCardSubMerchant"
+	SandboxService_ReviewPoi_FullMethodName                  = "/wxsuite.sandbox.v1.SandboxService/ReviewPoi"
+	SandboxService_ReviewStoreMerchant_FullMethodName        = "/wxsuite.sandbox.v1.SandboxService/ReviewStoreMerchant"
+	SandboxService_ReviewStore_FullMethodName                = "/wxsuite.sandbox.v1.SandboxService/ReviewStore"
+	SandboxService_ScanMarketCode_FullMethodName             = "/wxsuite.sandbox.v1.SandboxService/ScanMarketCode"
+	SandboxService_GetMarketCodeKey_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/GetMarketCodeKey"
+	SandboxService_AuthorizeInvoice_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/AuthorizeInvoice"
+	SandboxService_GetInvoiceEncryptCode_FullMethodName      = "/wxsuite.sandbox.v1.SandboxService/GetInvoiceEncryptCode"
+	SandboxService_GetInvoiceStatus_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/GetInvoiceStatus"
+	SandboxService_AddInvoiceTitleQR_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/AddInvoiceTitleQR"
+	SandboxService_SubmitInvoiceTitle_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/SubmitInvoiceTitle"
+	SandboxService_GetInvoicePappid_FullMethodName           = "/wxsuite.sandbox.v1.SandboxService/GetInvoicePappid"
+	SandboxService_AddNontaxBill_FullMethodName              = "/wxsuite.sandbox.v1.SandboxService/AddNontaxBill"
+	SandboxService_SetNontaxVehicleUser_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/SetNontaxVehicleUser"
+	SandboxService_AddNontaxRealName_FullMethodName          = "/wxsuite.sandbox.v1.SandboxService/AddNontaxRealName"
+	SandboxService_SetNontaxNotifyURL_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/SetNontaxNotifyURL"
+	SandboxService_PayNontaxOrder_FullMethodName             = "/wxsuite.sandbox.v1.SandboxService/PayNontaxOrder"
+	SandboxService_ListNontaxNotifications_FullMethodName    = "/wxsuite.sandbox.v1.SandboxService/ListNontaxNotifications"
+	SandboxService_RecordUpstreamMessage_FullMethodName      = "/wxsuite.sandbox.v1.SandboxService/RecordUpstreamMessage"
+	SandboxService_RecordArticleSummary_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/RecordArticleSummary"
+	SandboxService_RecordArticleTotal_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/RecordArticleTotal"
+	SandboxService_RecordUserRead_FullMethodName             = "/wxsuite.sandbox.v1.SandboxService/RecordUserRead"
+	SandboxService_RecordUserShare_FullMethodName            = "/wxsuite.sandbox.v1.SandboxService/RecordUserShare"
+	SandboxService_RecordCardBizUinInfo_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/RecordCardBizUinInfo"
+	SandboxService_RecordCardCardInfo_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/RecordCardCardInfo"
+	SandboxService_RecordMemberCardInfo_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/RecordMemberCardInfo"
+	SandboxService_RecordMemberCardDetail_FullMethodName     = "/wxsuite.sandbox.v1.SandboxService/RecordMemberCardDetail"
+	SandboxService_RecordPublisherAdPos_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/RecordPublisherAdPos"
+	SandboxService_RecordPublisherCps_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/RecordPublisherCps"
+	SandboxService_SetPublisherSettlement_FullMethodName     = "/wxsuite.sandbox.v1.SandboxService/SetPublisherSettlement"
+	SandboxService_SetSmartImageResult_FullMethodName        = "/wxsuite.sandbox.v1.SandboxService/SetSmartImageResult"
+	SandboxService_SetSmartVoiceTranscript_FullMethodName    = "/wxsuite.sandbox.v1.SandboxService/SetSmartVoiceTranscript"
+	SandboxService_SetSmartTranslation_FullMethodName        = "/wxsuite.sandbox.v1.SandboxService/SetSmartTranslation"
+	SandboxService_SetSmartSemanticAnswer_FullMethodName     = "/wxsuite.sandbox.v1.SandboxService/SetSmartSemanticAnswer"
+	SandboxService_AddGuideChatRecord_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/AddGuideChatRecord"
 )
 
 // SandboxServiceClient is the client API for SandboxService service.
@@ -197,6 +238,137 @@ type SandboxServiceClient interface {
 	// event; the user stays known (user/info answers subscribe 0). A non-follower is
 	// FailedPrecondition, an unknown user NotFound.
 	UnsubscribeUser(ctx context.Context, in *UnsubscribeUserRequest, opts ...grpc.CallOption) (*UnsubscribeUserResponse, error)
+	// ReviewCard ends the platform's review of a card: approve moves it to
+	// CARD_STATUS_VERIFY_OK and pushes card_pass_check, otherwise CARD_STATUS_VERIFY_FAIL
+	// and card_not_pass_check with the refuse reason. An unknown card is NotFound.
+	ReviewCard(ctx context.Context, in *ReviewCardRequest, opts ...grpc.CallOption) (*ReviewCardResponse, error)
+	// GiveCard makes a simulated user receive a card, as scanning its QR code or opening
+	// its shelf page does (user_get_card pushed). An unknown card is NotFound; a card that
+	// cannot be received (not approved and the user not whitelisted, out of stock, over
+	// get_limit, no deposited code left) is FailedPrecondition.
+	GiveCard(ctx context.Context, in *GiveCardRequest, opts ...grpc.CallOption) (*GiveCardResponse, error)
+	// DeleteUserCard makes the holder of a code delete it from their card bag: the code
+	// turns DELETE and user_del_card is pushed. An unknown code is NotFound.
+	DeleteUserCard(ctx context.Context, in *DeleteUserCardRequest, opts ...grpc.CallOption) (*DeleteUserCardResponse, error)
+	// FillMemberCardForm makes a simulated user submit the activation form of a member
+	// card; it returns the activate_ticket card/membercard/activatetempinfo/get reads and
+	// pushes submit_membercard_user_info for each of the user's codes of the card.
+	FillMemberCardForm(ctx context.Context, in *FillMemberCardFormRequest, opts ...grpc.CallOption) (*FillMemberCardFormResponse, error)
+	// GetCardStatus returns a card's review status and the stock left. An unknown card is
+	// NotFound.
+	GetCardStatus(ctx context.Context, in *GetCardStatusRequest, opts ...grpc.CallOption) (*GetCardStatusResponse, error)
+	// ScanCardQRCode makes a simulated user scan a card QR code (card/qrcode/create) and
+	// receive the card at index pick of its list. A ticket that is unknown, expired,
+	// already scanned (is_unique_code) or bound to another user, or a pick outside the
+	// list, is FailedPrecondition, as is a card that cannot be received.
+	ScanCardQRCode(ctx context.Context, in *ScanCardQRCodeRequest, opts ...grpc.CallOption) (*ScanCardQRCodeResponse, error)
+	// ReviewCardSubMerchant ends the platform's review of a card sub-merchant (APPROVED or
+	// REJECTED) and pushes card_merchant_check_result. An unknown merchant is NotFound.
+	ReviewCardSubMerchant(ctx context.Context, in *ReviewCardSubMerchantRequest, opts ...grpc.CallOption) (*ReviewCardSubMerchantResponse, error)
+	// ReviewPoi ends the platform's review of a store (poi): approve sets available_state 3
+	// (or accepts a pending update), otherwise 4; poi_check_notify is pushed when the
+	// account has a callback URL. An unknown store, or one not under review, is
+	// InvalidArgument.
+	ReviewPoi(ctx context.Context, in *ReviewPoiRequest, opts ...grpc.CallOption) (*ReviewPoiResponse, error)
+	// ReviewStoreMerchant ends the review of the account's store mini-program application
+	// (get_merchant_audit_info status 1 or 3). No application under review is
+	// InvalidArgument.
+	ReviewStoreMerchant(ctx context.Context, in *ReviewStoreMerchantRequest, opts ...grpc.CallOption) (*ReviewStoreMerchantResponse, error)
+	// ReviewStore ends the review of a store of the store mini-program: a new store
+	// becomes status 1 (approve) or 3, a pending picture update is applied or dropped. An
+	// unknown store, or one with nothing under review, is InvalidArgument.
+	ReviewStore(ctx context.Context, in *ReviewStoreRequest, opts ...grpc.CallOption) (*ReviewStoreResponse, error)
+	// ScanMarketCode makes a simulated user scan an activated 一物一码 code (the
+	// 9-character code or the code_url) and returns the code_ticket the mini-program page
+	// receives (valid 30 minutes of simulated time).
+	ScanMarketCode(ctx context.Context, in *ScanMarketCodeRequest, opts ...grpc.CallOption) (*ScanMarketCodeResponse, error)
+	// GetMarketCodeKey returns the account's 32-byte 一物一码 package key, which decrypts
+	// the code packages of intp/marketcode/applycodedownload.
+	GetMarketCodeKey(ctx context.Context, in *GetMarketCodeKeyRequest, opts ...grpc.CallOption) (*GetMarketCodeKeyResponse, error)
+	// AuthorizeInvoice makes a simulated user answer an invoice (or fiscal bill)
+	// authorization page the account opened (getauthurl, getbillauthurl):
+	// user_authorize_invoice is pushed when the account has a callback URL. An unknown
+	// order is NotFound, one answered already FailedPrecondition.
+	AuthorizeInvoice(ctx context.Context, in *AuthorizeInvoiceRequest, opts ...grpc.CallOption) (*AuthorizeInvoiceResponse, error)
+	// GetInvoiceEncryptCode returns the encrypt_code a reimburser receives (chooseInvoice)
+	// for an invoice inserted into a user's card bag. An unknown card or code is NotFound.
+	GetInvoiceEncryptCode(ctx context.Context, in *GetInvoiceEncryptCodeRequest, opts ...grpc.CallOption) (*GetInvoiceEncryptCodeResponse, error)
+	// GetInvoiceStatus returns the reimburse_status of an inserted invoice. An unknown card
+	// or code is NotFound.
+	GetInvoiceStatus(ctx context.Context, in *GetInvoiceStatusRequest, opts ...grpc.CallOption) (*GetInvoiceStatusResponse, error)
+	// AddInvoiceTitleQR makes a simulated user show the QR code of an invoice title (我的发票
+	// 抬头) and returns the text the account's scanner reads; card/invoice/scantitle with
+	// it answers the title.
+	AddInvoiceTitleQR(ctx context.Context, in *AddInvoiceTitleQRRequest, opts ...grpc.CallOption) (*AddInvoiceTitleQRResponse, error)
+	// SubmitInvoiceTitle makes a simulated user submit a title through a
+	// getselecttitleurl link of the account: submit_invoice_title is pushed when the
+	// account has a callback URL. A link the account never got is NotFound.
+	SubmitInvoiceTitle(ctx context.Context, in *SubmitInvoiceTitleRequest, opts ...grpc.CallOption) (*SubmitInvoiceTitleResponse, error)
+	// GetInvoicePappid returns the s_pappid the sandbox gives the account as an invoicing
+	// platform (the same value on every call, as the platform's is).
+	GetInvoicePappid(ctx context.Context, in *GetInvoicePappidRequest, opts ...grpc.CallOption) (*GetInvoicePappidResponse, error)
+	// AddNontaxBill registers a receivable (应收信息) that nontax/queryfee answers and
+	// unifiedorder and micropay check amounts against, replacing one with the same region,
+	// department and notice number.
+	AddNontaxBill(ctx context.Context, in *AddNontaxBillRequest, opts ...grpc.CallOption) (*AddNontaxBillResponse, error)
+	// SetNontaxVehicleUser adds or replaces a vehicle owner of the vehicle-owner service
+	// (车主服务).
+	SetNontaxVehicleUser(ctx context.Context, in *SetNontaxVehicleUserRequest, opts ...grpc.CallOption) (*SetNontaxVehicleUserResponse, error)
+	// AddNontaxRealName records that a payer authorized the account to read their real
+	// name and returns the wx_realname_token the payer brings back (valid 10 minutes).
+	AddNontaxRealName(ctx context.Context, in *AddNontaxRealNameRequest, opts ...grpc.CallOption) (*AddNontaxRealNameResponse, error)
+	// SetNontaxNotifyURL sets where payment notifications of the account's non-tax orders
+	// go; an empty url turns them off.
+	SetNontaxNotifyURL(ctx context.Context, in *SetNontaxNotifyURLRequest, opts ...grpc.CallOption) (*SetNontaxNotifyURLResponse, error)
+	// PayNontaxOrder makes the payer pay an unpaid non-tax order in WeChat; a payment
+	// notification is sent when a notify URL is set. An unknown order, or one that is not
+	// unpaid, is InvalidArgument.
+	PayNontaxOrder(ctx context.Context, in *PayNontaxOrderRequest, opts ...grpc.CallOption) (*PayNontaxOrderResponse, error)
+	// ListNontaxNotifications lists the non-tax notifications sent for the account, oldest
+	// first (delivery is asynchronous: an entry appears once its answer came or failed).
+	ListNontaxNotifications(ctx context.Context, in *ListNontaxNotificationsRequest, opts ...grpc.CallOption) (*ListNontaxNotificationsResponse, error)
+	// RecordUpstreamMessage records that a user sent the account a message at a time, for
+	// datacube/getupstreammsg*, without pushing it (it seeds history).
+	RecordUpstreamMessage(ctx context.Context, in *RecordUpstreamMessageRequest, opts ...grpc.CallOption) (*RecordUpstreamMessageResponse, error)
+	// RecordArticleSummary appends datacube/getarticlesummary entries.
+	RecordArticleSummary(ctx context.Context, in *RecordArticleSummaryRequest, opts ...grpc.CallOption) (*RecordArticleSummaryResponse, error)
+	// RecordArticleTotal appends datacube/getarticletotal entries.
+	RecordArticleTotal(ctx context.Context, in *RecordArticleTotalRequest, opts ...grpc.CallOption) (*RecordArticleTotalResponse, error)
+	// RecordUserRead appends datacube/getuserread (and getuserreadhour) entries.
+	RecordUserRead(ctx context.Context, in *RecordUserReadRequest, opts ...grpc.CallOption) (*RecordUserReadResponse, error)
+	// RecordUserShare appends datacube/getusershare (and getusersharehour) entries.
+	RecordUserShare(ctx context.Context, in *RecordUserShareRequest, opts ...grpc.CallOption) (*RecordUserShareResponse, error)
+	// RecordCardBizUinInfo appends datacube/getcardbizuininfo entries.
+	RecordCardBizUinInfo(ctx context.Context, in *RecordCardBizUinInfoRequest, opts ...grpc.CallOption) (*RecordCardBizUinInfoResponse, error)
+	// RecordCardCardInfo appends datacube/getcardcardinfo entries.
+	RecordCardCardInfo(ctx context.Context, in *RecordCardCardInfoRequest, opts ...grpc.CallOption) (*RecordCardCardInfoResponse, error)
+	// RecordMemberCardInfo appends datacube/getcardmembercardinfo entries.
+	RecordMemberCardInfo(ctx context.Context, in *RecordMemberCardInfoRequest, opts ...grpc.CallOption) (*RecordMemberCardInfoResponse, error)
+	// RecordMemberCardDetail appends datacube/getcardmembercarddetail entries.
+	RecordMemberCardDetail(ctx context.Context, in *RecordMemberCardDetailRequest, opts ...grpc.CallOption) (*RecordMemberCardDetailResponse, error)
+	// RecordPublisherAdPos appends publisher_adpos_general entries and makes the account a
+	// publisher (流量主).
+	RecordPublisherAdPos(ctx context.Context, in *RecordPublisherAdPosRequest, opts ...grpc.CallOption) (*RecordPublisherAdPosResponse, error)
+	// RecordPublisherCps appends publisher_cps_general entries and makes the account a
+	// publisher.
+	RecordPublisherCps(ctx context.Context, in *RecordPublisherCpsRequest, opts ...grpc.CallOption) (*RecordPublisherCpsResponse, error)
+	// SetPublisherSettlement sets the head of publisher_settlement, appends settlements
+	// and makes the account a publisher.
+	SetPublisherSettlement(ctx context.Context, in *SetPublisherSettlementRequest, opts ...grpc.CallOption) (*SetPublisherSettlementResponse, error)
+	// SetSmartImageResult registers what a recogniser (cv/ocr/*, cv/img/*) finds in an
+	// image named by URL or by its bytes; an empty result_json removes the fixture.
+	SetSmartImageResult(ctx context.Context, in *SetSmartImageResultRequest, opts ...grpc.CallOption) (*SetSmartImageResultResponse, error)
+	// SetSmartVoiceTranscript registers the text recognised in an uploaded voice
+	// (queryrecoresultfortext).
+	SetSmartVoiceTranscript(ctx context.Context, in *SetSmartVoiceTranscriptRequest, opts ...grpc.CallOption) (*SetSmartVoiceTranscriptResponse, error)
+	// SetSmartTranslation registers the translation translatecontent answers for a text.
+	SetSmartTranslation(ctx context.Context, in *SetSmartTranslationRequest, opts ...grpc.CallOption) (*SetSmartTranslationResponse, error)
+	// SetSmartSemanticAnswer registers the semantic service's (semantic/semproxy/search)
+	// answer to a query; an empty answer_json removes the fixture.
+	SetSmartSemanticAnswer(ctx context.Context, in *SetSmartSemanticAnswerRequest, opts ...grpc.CallOption) (*SetSmartSemanticAnswerResponse, error)
+	// AddGuideChatRecord records a chat message between an advisor of the account and one
+	// of its buyers, for getguidebuyerchatrecord.
+	AddGuideChatRecord(ctx context.Context, in *AddGuideChatRecordRequest, opts ...grpc.CallOption) (*AddGuideChatRecordResponse, error)
 }
 
 type sandboxServiceClient struct {
@@ -627,6 +799,416 @@ func (c *sandboxServiceClient) UnsubscribeUser(ctx context.Context, in *Unsubscr
 	return out, nil
 }
 
+func (c *sandboxServiceClient) ReviewCard(ctx context.Context, in *ReviewCardRequest, opts ...grpc.CallOption) (*ReviewCardResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReviewCardResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ReviewCard_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) GiveCard(ctx context.Context, in *GiveCardRequest, opts ...grpc.CallOption) (*GiveCardResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GiveCardResponse)
+	err := c.cc.Invoke(ctx, SandboxService_GiveCard_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) DeleteUserCard(ctx context.Context, in *DeleteUserCardRequest, opts ...grpc.CallOption) (*DeleteUserCardResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteUserCardResponse)
+	err := c.cc.Invoke(ctx, SandboxService_DeleteUserCard_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) FillMemberCardForm(ctx context.Context, in *FillMemberCardFormRequest, opts ...grpc.CallOption) (*FillMemberCardFormResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FillMemberCardFormResponse)
+	err := c.cc.Invoke(ctx, SandboxService_FillMemberCardForm_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) GetCardStatus(ctx context.Context, in *GetCardStatusRequest, opts ...grpc.CallOption) (*GetCardStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetCardStatusResponse)
+	err := c.cc.Invoke(ctx, SandboxService_GetCardStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ScanCardQRCode(ctx context.Context, in *ScanCardQRCodeRequest, opts ...grpc.CallOption) (*ScanCardQRCodeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ScanCardQRCodeResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ScanCardQRCode_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ReviewCardSubMerchant(ctx context.Context, in *ReviewCardSubMerchantRequest, opts ...grpc.CallOption) (*ReviewCardSubMerchantResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReviewCardSubMerchantResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ReviewCardSubMerchant_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ReviewPoi(ctx context.Context, in *ReviewPoiRequest, opts ...grpc.CallOption) (*ReviewPoiResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReviewPoiResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ReviewPoi_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ReviewStoreMerchant(ctx context.Context, in *ReviewStoreMerchantRequest, opts ...grpc.CallOption) (*ReviewStoreMerchantResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReviewStoreMerchantResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ReviewStoreMerchant_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ReviewStore(ctx context.Context, in *ReviewStoreRequest, opts ...grpc.CallOption) (*ReviewStoreResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReviewStoreResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ReviewStore_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ScanMarketCode(ctx context.Context, in *ScanMarketCodeRequest, opts ...grpc.CallOption) (*ScanMarketCodeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ScanMarketCodeResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ScanMarketCode_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) GetMarketCodeKey(ctx context.Context, in *GetMarketCodeKeyRequest, opts ...grpc.CallOption) (*GetMarketCodeKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetMarketCodeKeyResponse)
+	err := c.cc.Invoke(ctx, SandboxService_GetMarketCodeKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) AuthorizeInvoice(ctx context.Context, in *AuthorizeInvoiceRequest, opts ...grpc.CallOption) (*AuthorizeInvoiceResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AuthorizeInvoiceResponse)
+	err := c.cc.Invoke(ctx, SandboxService_AuthorizeInvoice_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) GetInvoiceEncryptCode(ctx context.Context, in *GetInvoiceEncryptCodeRequest, opts ...grpc.CallOption) (*GetInvoiceEncryptCodeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetInvoiceEncryptCodeResponse)
+	err := c.cc.Invoke(ctx, SandboxService_GetInvoiceEncryptCode_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) GetInvoiceStatus(ctx context.Context, in *GetInvoiceStatusRequest, opts ...grpc.CallOption) (*GetInvoiceStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetInvoiceStatusResponse)
+	err := c.cc.Invoke(ctx, SandboxService_GetInvoiceStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) AddInvoiceTitleQR(ctx context.Context, in *AddInvoiceTitleQRRequest, opts ...grpc.CallOption) (*AddInvoiceTitleQRResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddInvoiceTitleQRResponse)
+	err := c.cc.Invoke(ctx, SandboxService_AddInvoiceTitleQR_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SubmitInvoiceTitle(ctx context.Context, in *SubmitInvoiceTitleRequest, opts ...grpc.CallOption) (*SubmitInvoiceTitleResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SubmitInvoiceTitleResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SubmitInvoiceTitle_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) GetInvoicePappid(ctx context.Context, in *GetInvoicePappidRequest, opts ...grpc.CallOption) (*GetInvoicePappidResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetInvoicePappidResponse)
+	err := c.cc.Invoke(ctx, SandboxService_GetInvoicePappid_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) AddNontaxBill(ctx context.Context, in *AddNontaxBillRequest, opts ...grpc.CallOption) (*AddNontaxBillResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddNontaxBillResponse)
+	err := c.cc.Invoke(ctx, SandboxService_AddNontaxBill_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetNontaxVehicleUser(ctx context.Context, in *SetNontaxVehicleUserRequest, opts ...grpc.CallOption) (*SetNontaxVehicleUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetNontaxVehicleUserResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetNontaxVehicleUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) AddNontaxRealName(ctx context.Context, in *AddNontaxRealNameRequest, opts ...grpc.CallOption) (*AddNontaxRealNameResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddNontaxRealNameResponse)
+	err := c.cc.Invoke(ctx, SandboxService_AddNontaxRealName_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetNontaxNotifyURL(ctx context.Context, in *SetNontaxNotifyURLRequest, opts ...grpc.CallOption) (*SetNontaxNotifyURLResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetNontaxNotifyURLResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetNontaxNotifyURL_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) PayNontaxOrder(ctx context.Context, in *PayNontaxOrderRequest, opts ...grpc.CallOption) (*PayNontaxOrderResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PayNontaxOrderResponse)
+	err := c.cc.Invoke(ctx, SandboxService_PayNontaxOrder_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) ListNontaxNotifications(ctx context.Context, in *ListNontaxNotificationsRequest, opts ...grpc.CallOption) (*ListNontaxNotificationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListNontaxNotificationsResponse)
+	err := c.cc.Invoke(ctx, SandboxService_ListNontaxNotifications_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) RecordUpstreamMessage(ctx context.Context, in *RecordUpstreamMessageRequest, opts ...grpc.CallOption) (*RecordUpstreamMessageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordUpstreamMessageResponse)
+	err := c.cc.Invoke(ctx, SandboxService_RecordUpstreamMessage_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) RecordArticleSummary(ctx context.Context, in *RecordArticleSummaryRequest, opts ...grpc.CallOption) (*RecordArticleSummaryResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordArticleSummaryResponse)
+	err := c.cc.Invoke(ctx, SandboxService_RecordArticleSummary_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) RecordArticleTotal(ctx context.Context, in *RecordArticleTotalRequest, opts ...grpc.CallOption) (*RecordArticleTotalResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordArticleTotalResponse)
+	err := c.cc.Invoke(ctx, SandboxService_RecordArticleTotal_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) RecordUserRead(ctx context.Context, in *RecordUserReadRequest, opts ...grpc.CallOption) (*RecordUserReadResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordUserReadResponse)
+	err := c.cc.Invoke(ctx, SandboxService_RecordUserRead_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) RecordUserShare(ctx context.Context, in *RecordUserShareRequest, opts ...grpc.CallOption) (*RecordUserShareResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordUserShareResponse)
+	err := c.cc.Invoke(ctx, SandboxService_RecordUserShare_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) RecordCardBizUinInfo(ctx context.Context, in *RecordCardBizUinInfoRequest, opts ...grpc.CallOption) (*RecordCardBizUinInfoResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordCardBizUinInfoResponse)
+	err := c.cc.Invoke(ctx, SandboxService_RecordCardBizUinInfo_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) RecordCardCardInfo(ctx context.Context, in *RecordCardCardInfoRequest, opts ...grpc.CallOption) (*RecordCardCardInfoResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordCardCardInfoResponse)
+	err := c.cc.Invoke(ctx, SandboxService_RecordCardCardInfo_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) RecordMemberCardInfo(ctx context.Context, in *RecordMemberCardInfoRequest, opts ...grpc.CallOption) (*RecordMemberCardInfoResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordMemberCardInfoResponse)
+	err := c.cc.Invoke(ctx, SandboxService_RecordMemberCardInfo_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) RecordMemberCardDetail(ctx context.Context, in *RecordMemberCardDetailRequest, opts ...grpc.CallOption) (*RecordMemberCardDetailResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordMemberCardDetailResponse)
+	err := c.cc.Invoke(ctx, SandboxService_RecordMemberCardDetail_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) RecordPublisherAdPos(ctx context.Context, in *RecordPublisherAdPosRequest, opts ...grpc.CallOption) (*RecordPublisherAdPosResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordPublisherAdPosResponse)
+	err := c.cc.Invoke(ctx, SandboxService_RecordPublisherAdPos_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) RecordPublisherCps(ctx context.Context, in *RecordPublisherCpsRequest, opts ...grpc.CallOption) (*RecordPublisherCpsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordPublisherCpsResponse)
+	err := c.cc.Invoke(ctx, SandboxService_RecordPublisherCps_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetPublisherSettlement(ctx context.Context, in *SetPublisherSettlementRequest, opts ...grpc.CallOption) (*SetPublisherSettlementResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetPublisherSettlementResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetPublisherSettlement_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetSmartImageResult(ctx context.Context, in *SetSmartImageResultRequest, opts ...grpc.CallOption) (*SetSmartImageResultResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetSmartImageResultResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetSmartImageResult_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetSmartVoiceTranscript(ctx context.Context, in *SetSmartVoiceTranscriptRequest, opts ...grpc.CallOption) (*SetSmartVoiceTranscriptResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetSmartVoiceTranscriptResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetSmartVoiceTranscript_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetSmartTranslation(ctx context.Context, in *SetSmartTranslationRequest, opts ...grpc.CallOption) (*SetSmartTranslationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetSmartTranslationResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetSmartTranslation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SetSmartSemanticAnswer(ctx context.Context, in *SetSmartSemanticAnswerRequest, opts ...grpc.CallOption) (*SetSmartSemanticAnswerResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetSmartSemanticAnswerResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SetSmartSemanticAnswer_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) AddGuideChatRecord(ctx context.Context, in *AddGuideChatRecordRequest, opts ...grpc.CallOption) (*AddGuideChatRecordResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddGuideChatRecordResponse)
+	err := c.cc.Invoke(ctx, SandboxService_AddGuideChatRecord_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SandboxServiceServer is the server API for SandboxService service.
 // All implementations must embed UnimplementedSandboxServiceServer
 // for forward compatibility.
@@ -761,6 +1343,137 @@ type SandboxServiceServer interface {
 	// event; the user stays known (user/info answers subscribe 0). A non-follower is
 	// FailedPrecondition, an unknown user NotFound.
 	UnsubscribeUser(context.Context, *UnsubscribeUserRequest) (*UnsubscribeUserResponse, error)
+	// ReviewCard ends the platform's review of a card: approve moves it to
+	// CARD_STATUS_VERIFY_OK and pushes card_pass_check, otherwise CARD_STATUS_VERIFY_FAIL
+	// and card_not_pass_check with the refuse reason. An unknown card is NotFound.
+	ReviewCard(context.Context, *ReviewCardRequest) (*ReviewCardResponse, error)
+	// GiveCard makes a simulated user receive a card, as scanning its QR code or opening
+	// its shelf page does (user_get_card pushed). An unknown card is NotFound; a card that
+	// cannot be received (not approved and the user not whitelisted, out of stock, over
+	// get_limit, no deposited code left) is FailedPrecondition.
+	GiveCard(context.Context, *GiveCardRequest) (*GiveCardResponse, error)
+	// DeleteUserCard makes the holder of a code delete it from their card bag: the code
+	// turns DELETE and user_del_card is pushed. An unknown code is NotFound.
+	DeleteUserCard(context.Context, *DeleteUserCardRequest) (*DeleteUserCardResponse, error)
+	// FillMemberCardForm makes a simulated user submit the activation form of a member
+	// card; it returns the activate_ticket card/membercard/activatetempinfo/get reads and
+	// pushes submit_membercard_user_info for each of the user's codes of the card.
+	FillMemberCardForm(context.Context, *FillMemberCardFormRequest) (*FillMemberCardFormResponse, error)
+	// GetCardStatus returns a card's review status and the stock left. An unknown card is
+	// NotFound.
+	GetCardStatus(context.Context, *GetCardStatusRequest) (*GetCardStatusResponse, error)
+	// ScanCardQRCode makes a simulated user scan a card QR code (card/qrcode/create) and
+	// receive the card at index pick of its list. A ticket that is unknown, expired,
+	// already scanned (is_unique_code) or bound to another user, or a pick outside the
+	// list, is FailedPrecondition, as is a card that cannot be received.
+	ScanCardQRCode(context.Context, *ScanCardQRCodeRequest) (*ScanCardQRCodeResponse, error)
+	// ReviewCardSubMerchant ends the platform's review of a card sub-merchant (APPROVED or
+	// REJECTED) and pushes card_merchant_check_result. An unknown merchant is NotFound.
+	ReviewCardSubMerchant(context.Context, *ReviewCardSubMerchantRequest) (*ReviewCardSubMerchantResponse, error)
+	// ReviewPoi ends the platform's review of a store (poi): approve sets available_state 3
+	// (or accepts a pending update), otherwise 4; poi_check_notify is pushed when the
+	// account has a callback URL. An unknown store, or one not under review, is
+	// InvalidArgument.
+	ReviewPoi(context.Context, *ReviewPoiRequest) (*ReviewPoiResponse, error)
+	// ReviewStoreMerchant ends the review of the account's store mini-program application
+	// (get_merchant_audit_info status 1 or 3). No application under review is
+	// InvalidArgument.
+	ReviewStoreMerchant(context.Context, *ReviewStoreMerchantRequest) (*ReviewStoreMerchantResponse, error)
+	// ReviewStore ends the review of a store of the store mini-program: a new store
+	// becomes status 1 (approve) or 3, a pending picture update is applied or dropped. An
+	// unknown store, or one with nothing under review, is InvalidArgument.
+	ReviewStore(context.Context, *ReviewStoreRequest) (*ReviewStoreResponse, error)
+	// ScanMarketCode makes a simulated user scan an activated 一物一码 code (the
+	// 9-character code or the code_url) and returns the code_ticket the mini-program page
+	// receives (valid 30 minutes of simulated time).
+	ScanMarketCode(context.Context, *ScanMarketCodeRequest) (*ScanMarketCodeResponse, error)
+	// GetMarketCodeKey returns the account's 32-byte 一物一码 package key, which decrypts
+	// the code packages of intp/marketcode/applycodedownload.
+	GetMarketCodeKey(context.Context, *GetMarketCodeKeyRequest) (*GetMarketCodeKeyResponse, error)
+	// AuthorizeInvoice makes a simulated user answer an invoice (or fiscal bill)
+	// authorization page the account opened (getauthurl, getbillauthurl):
+	// user_authorize_invoice is pushed when the account has a callback URL. An unknown
+	// order is NotFound, one answered already FailedPrecondition.
+	AuthorizeInvoice(context.Context, *AuthorizeInvoiceRequest) (*AuthorizeInvoiceResponse, error)
+	// GetInvoiceEncryptCode returns the encrypt_code a reimburser receives (chooseInvoice)
+	// for an invoice inserted into a user's card bag. An unknown card or code is NotFound.
+	GetInvoiceEncryptCode(context.Context, *GetInvoiceEncryptCodeRequest) (*GetInvoiceEncryptCodeResponse, error)
+	// GetInvoiceStatus returns the reimburse_status of an inserted invoice. An unknown card
+	// or code is NotFound.
+	GetInvoiceStatus(context.Context, *GetInvoiceStatusRequest) (*GetInvoiceStatusResponse, error)
+	// AddInvoiceTitleQR makes a simulated user show the QR code of an invoice title (我的发票
+	// 抬头) and returns the text the account's scanner reads; card/invoice/scantitle with
+	// it answers the title.
+	AddInvoiceTitleQR(context.Context, *AddInvoiceTitleQRRequest) (*AddInvoiceTitleQRResponse, error)
+	// SubmitInvoiceTitle makes a simulated user submit a title through a
+	// getselecttitleurl link of the account: submit_invoice_title is pushed when the
+	// account has a callback URL. A link the account never got is NotFound.
+	SubmitInvoiceTitle(context.Context, *SubmitInvoiceTitleRequest) (*SubmitInvoiceTitleResponse, error)
+	// GetInvoicePappid returns the s_pappid the sandbox gives the account as an invoicing
+	// platform (the same value on every call, as the platform's is).
+	GetInvoicePappid(context.Context, *GetInvoicePappidRequest) (*GetInvoicePappidResponse, error)
+	// AddNontaxBill registers a receivable (应收信息) that nontax/queryfee answers and
+	// unifiedorder and micropay check amounts against, replacing one with the same region,
+	// department and notice number.
+	AddNontaxBill(context.Context, *AddNontaxBillRequest) (*AddNontaxBillResponse, error)
+	// SetNontaxVehicleUser adds or replaces a vehicle owner of the vehicle-owner service
+	// (车主服务).
+	SetNontaxVehicleUser(context.Context, *SetNontaxVehicleUserRequest) (*SetNontaxVehicleUserResponse, error)
+	// AddNontaxRealName records that a payer authorized the account to read their real
+	// name and returns the wx_realname_token the payer brings back (valid 10 minutes).
+	AddNontaxRealName(context.Context, *AddNontaxRealNameRequest) (*AddNontaxRealNameResponse, error)
+	// SetNontaxNotifyURL sets where payment notifications of the account's non-tax orders
+	// go; an empty url turns them off.
+	SetNontaxNotifyURL(context.Context, *SetNontaxNotifyURLRequest) (*SetNontaxNotifyURLResponse, error)
+	// PayNontaxOrder makes the payer pay an unpaid non-tax order in WeChat; a payment
+	// notification is sent when a notify URL is set. An unknown order, or one that is not
+	// unpaid, is InvalidArgument.
+	PayNontaxOrder(context.Context, *PayNontaxOrderRequest) (*PayNontaxOrderResponse, error)
+	// ListNontaxNotifications lists the non-tax notifications sent for the account, oldest
+	// first (delivery is asynchronous: an entry appears once its answer came or failed).
+	ListNontaxNotifications(context.Context, *ListNontaxNotificationsRequest) (*ListNontaxNotificationsResponse, error)
+	// RecordUpstreamMessage records that a user sent the account a message at a time, for
+	// datacube/getupstreammsg*, without pushing it (it seeds history).
+	RecordUpstreamMessage(context.Context, *RecordUpstreamMessageRequest) (*RecordUpstreamMessageResponse, error)
+	// RecordArticleSummary appends datacube/getarticlesummary entries.
+	RecordArticleSummary(context.Context, *RecordArticleSummaryRequest) (*RecordArticleSummaryResponse, error)
+	// RecordArticleTotal appends datacube/getarticletotal entries.
+	RecordArticleTotal(context.Context, *RecordArticleTotalRequest) (*RecordArticleTotalResponse, error)
+	// RecordUserRead appends datacube/getuserread (and getuserreadhour) entries.
+	RecordUserRead(context.Context, *RecordUserReadRequest) (*RecordUserReadResponse, error)
+	// RecordUserShare appends datacube/getusershare (and getusersharehour) entries.
+	RecordUserShare(context.Context, *RecordUserShareRequest) (*RecordUserShareResponse, error)
+	// RecordCardBizUinInfo appends datacube/getcardbizuininfo entries.
+	RecordCardBizUinInfo(context.Context, *RecordCardBizUinInfoRequest) (*RecordCardBizUinInfoResponse, error)
+	// RecordCardCardInfo appends datacube/getcardcardinfo entries.
+	RecordCardCardInfo(context.Context, *RecordCardCardInfoRequest) (*RecordCardCardInfoResponse, error)
+	// RecordMemberCardInfo appends datacube/getcardmembercardinfo entries.
+	RecordMemberCardInfo(context.Context, *RecordMemberCardInfoRequest) (*RecordMemberCardInfoResponse, error)
+	// RecordMemberCardDetail appends datacube/getcardmembercarddetail entries.
+	RecordMemberCardDetail(context.Context, *RecordMemberCardDetailRequest) (*RecordMemberCardDetailResponse, error)
+	// RecordPublisherAdPos appends publisher_adpos_general entries and makes the account a
+	// publisher (流量主).
+	RecordPublisherAdPos(context.Context, *RecordPublisherAdPosRequest) (*RecordPublisherAdPosResponse, error)
+	// RecordPublisherCps appends publisher_cps_general entries and makes the account a
+	// publisher.
+	RecordPublisherCps(context.Context, *RecordPublisherCpsRequest) (*RecordPublisherCpsResponse, error)
+	// SetPublisherSettlement sets the head of publisher_settlement, appends settlements
+	// and makes the account a publisher.
+	SetPublisherSettlement(context.Context, *SetPublisherSettlementRequest) (*SetPublisherSettlementResponse, error)
+	// SetSmartImageResult registers what a recogniser (cv/ocr/*, cv/img/*) finds in an
+	// image named by URL or by its bytes; an empty result_json removes the fixture.
+	SetSmartImageResult(context.Context, *SetSmartImageResultRequest) (*SetSmartImageResultResponse, error)
+	// SetSmartVoiceTranscript registers the text recognised in an uploaded voice
+	// (queryrecoresultfortext).
+	SetSmartVoiceTranscript(context.Context, *SetSmartVoiceTranscriptRequest) (*SetSmartVoiceTranscriptResponse, error)
+	// SetSmartTranslation registers the translation translatecontent answers for a text.
+	SetSmartTranslation(context.Context, *SetSmartTranslationRequest) (*SetSmartTranslationResponse, error)
+	// SetSmartSemanticAnswer registers the semantic service's (semantic/semproxy/search)
+	// answer to a query; an empty answer_json removes the fixture.
+	SetSmartSemanticAnswer(context.Context, *SetSmartSemanticAnswerRequest) (*SetSmartSemanticAnswerResponse, error)
+	// AddGuideChatRecord records a chat message between an advisor of the account and one
+	// of its buyers, for getguidebuyerchatrecord.
+	AddGuideChatRecord(context.Context, *AddGuideChatRecordRequest) (*AddGuideChatRecordResponse, error)
 	mustEmbedUnimplementedSandboxServiceServer()
 }
 
@@ -896,6 +1609,129 @@ func (UnimplementedSandboxServiceServer) SubscribeUser(context.Context, *Subscri
 }
 func (UnimplementedSandboxServiceServer) UnsubscribeUser(context.Context, *UnsubscribeUserRequest) (*UnsubscribeUserResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UnsubscribeUser not implemented")
+}
+func (UnimplementedSandboxServiceServer) ReviewCard(context.Context, *ReviewCardRequest) (*ReviewCardResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReviewCard not implemented")
+}
+func (UnimplementedSandboxServiceServer) GiveCard(context.Context, *GiveCardRequest) (*GiveCardResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GiveCard not implemented")
+}
+func (UnimplementedSandboxServiceServer) DeleteUserCard(context.Context, *DeleteUserCardRequest) (*DeleteUserCardResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteUserCard not implemented")
+}
+func (UnimplementedSandboxServiceServer) FillMemberCardForm(context.Context, *FillMemberCardFormRequest) (*FillMemberCardFormResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method FillMemberCardForm not implemented")
+}
+func (UnimplementedSandboxServiceServer) GetCardStatus(context.Context, *GetCardStatusRequest) (*GetCardStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCardStatus not implemented")
+}
+func (UnimplementedSandboxServiceServer) ScanCardQRCode(context.Context, *ScanCardQRCodeRequest) (*ScanCardQRCodeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ScanCardQRCode not implemented")
+}
+func (UnimplementedSandboxServiceServer) ReviewCardSubMerchant(context.Context, *ReviewCardSubMerchantRequest) (*ReviewCardSubMerchantResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReviewCardSubMerchant not implemented")
+}
+func (UnimplementedSandboxServiceServer) ReviewPoi(context.Context, *ReviewPoiRequest) (*ReviewPoiResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReviewPoi not implemented")
+}
+func (UnimplementedSandboxServiceServer) ReviewStoreMerchant(context.Context, *ReviewStoreMerchantRequest) (*ReviewStoreMerchantResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReviewStoreMerchant not implemented")
+}
+func (UnimplementedSandboxServiceServer) ReviewStore(context.Context, *ReviewStoreRequest) (*ReviewStoreResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReviewStore not implemented")
+}
+func (UnimplementedSandboxServiceServer) ScanMarketCode(context.Context, *ScanMarketCodeRequest) (*ScanMarketCodeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ScanMarketCode not implemented")
+}
+func (UnimplementedSandboxServiceServer) GetMarketCodeKey(context.Context, *GetMarketCodeKeyRequest) (*GetMarketCodeKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetMarketCodeKey not implemented")
+}
+func (UnimplementedSandboxServiceServer) AuthorizeInvoice(context.Context, *AuthorizeInvoiceRequest) (*AuthorizeInvoiceResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AuthorizeInvoice not implemented")
+}
+func (UnimplementedSandboxServiceServer) GetInvoiceEncryptCode(context.Context, *GetInvoiceEncryptCodeRequest) (*GetInvoiceEncryptCodeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetInvoiceEncryptCode not implemented")
+}
+func (UnimplementedSandboxServiceServer) GetInvoiceStatus(context.Context, *GetInvoiceStatusRequest) (*GetInvoiceStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetInvoiceStatus not implemented")
+}
+func (UnimplementedSandboxServiceServer) AddInvoiceTitleQR(context.Context, *AddInvoiceTitleQRRequest) (*AddInvoiceTitleQRResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AddInvoiceTitleQR not implemented")
+}
+func (UnimplementedSandboxServiceServer) SubmitInvoiceTitle(context.Context, *SubmitInvoiceTitleRequest) (*SubmitInvoiceTitleResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SubmitInvoiceTitle not implemented")
+}
+func (UnimplementedSandboxServiceServer) GetInvoicePappid(context.Context, *GetInvoicePappidRequest) (*GetInvoicePappidResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetInvoicePappid not implemented")
+}
+func (UnimplementedSandboxServiceServer) AddNontaxBill(context.Context, *AddNontaxBillRequest) (*AddNontaxBillResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AddNontaxBill not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetNontaxVehicleUser(context.Context, *SetNontaxVehicleUserRequest) (*SetNontaxVehicleUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetNontaxVehicleUser not implemented")
+}
+func (UnimplementedSandboxServiceServer) AddNontaxRealName(context.Context, *AddNontaxRealNameRequest) (*AddNontaxRealNameResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AddNontaxRealName not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetNontaxNotifyURL(context.Context, *SetNontaxNotifyURLRequest) (*SetNontaxNotifyURLResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetNontaxNotifyURL not implemented")
+}
+func (UnimplementedSandboxServiceServer) PayNontaxOrder(context.Context, *PayNontaxOrderRequest) (*PayNontaxOrderResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PayNontaxOrder not implemented")
+}
+func (UnimplementedSandboxServiceServer) ListNontaxNotifications(context.Context, *ListNontaxNotificationsRequest) (*ListNontaxNotificationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListNontaxNotifications not implemented")
+}
+func (UnimplementedSandboxServiceServer) RecordUpstreamMessage(context.Context, *RecordUpstreamMessageRequest) (*RecordUpstreamMessageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordUpstreamMessage not implemented")
+}
+func (UnimplementedSandboxServiceServer) RecordArticleSummary(context.Context, *RecordArticleSummaryRequest) (*RecordArticleSummaryResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordArticleSummary not implemented")
+}
+func (UnimplementedSandboxServiceServer) RecordArticleTotal(context.Context, *RecordArticleTotalRequest) (*RecordArticleTotalResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordArticleTotal not implemented")
+}
+func (UnimplementedSandboxServiceServer) RecordUserRead(context.Context, *RecordUserReadRequest) (*RecordUserReadResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordUserRead not implemented")
+}
+func (UnimplementedSandboxServiceServer) RecordUserShare(context.Context, *RecordUserShareRequest) (*RecordUserShareResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordUserShare not implemented")
+}
+func (UnimplementedSandboxServiceServer) RecordCardBizUinInfo(context.Context, *RecordCardBizUinInfoRequest) (*RecordCardBizUinInfoResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordCardBizUinInfo not implemented")
+}
+func (UnimplementedSandboxServiceServer) RecordCardCardInfo(context.Context, *RecordCardCardInfoRequest) (*RecordCardCardInfoResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordCardCardInfo not implemented")
+}
+func (UnimplementedSandboxServiceServer) RecordMemberCardInfo(context.Context, *RecordMemberCardInfoRequest) (*RecordMemberCardInfoResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordMemberCardInfo not implemented")
+}
+func (UnimplementedSandboxServiceServer) RecordMemberCardDetail(context.Context, *RecordMemberCardDetailRequest) (*RecordMemberCardDetailResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordMemberCardDetail not implemented")
+}
+func (UnimplementedSandboxServiceServer) RecordPublisherAdPos(context.Context, *RecordPublisherAdPosRequest) (*RecordPublisherAdPosResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordPublisherAdPos not implemented")
+}
+func (UnimplementedSandboxServiceServer) RecordPublisherCps(context.Context, *RecordPublisherCpsRequest) (*RecordPublisherCpsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordPublisherCps not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetPublisherSettlement(context.Context, *SetPublisherSettlementRequest) (*SetPublisherSettlementResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetPublisherSettlement not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetSmartImageResult(context.Context, *SetSmartImageResultRequest) (*SetSmartImageResultResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetSmartImageResult not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetSmartVoiceTranscript(context.Context, *SetSmartVoiceTranscriptRequest) (*SetSmartVoiceTranscriptResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetSmartVoiceTranscript not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetSmartTranslation(context.Context, *SetSmartTranslationRequest) (*SetSmartTranslationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetSmartTranslation not implemented")
+}
+func (UnimplementedSandboxServiceServer) SetSmartSemanticAnswer(context.Context, *SetSmartSemanticAnswerRequest) (*SetSmartSemanticAnswerResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetSmartSemanticAnswer not implemented")
+}
+func (UnimplementedSandboxServiceServer) AddGuideChatRecord(context.Context, *AddGuideChatRecordRequest) (*AddGuideChatRecordResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AddGuideChatRecord not implemented")
 }
 func (UnimplementedSandboxServiceServer) mustEmbedUnimplementedSandboxServiceServer() {}
 func (UnimplementedSandboxServiceServer) testEmbeddedByValue()                        {}
@@ -1674,6 +2510,744 @@ func _SandboxService_UnsubscribeUser_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SandboxService_ReviewCard_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReviewCardRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ReviewCard(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ReviewCard_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ReviewCard(ctx, req.(*ReviewCardRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_GiveCard_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GiveCardRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).GiveCard(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_GiveCard_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).GiveCard(ctx, req.(*GiveCardRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_DeleteUserCard_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteUserCardRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).DeleteUserCard(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_DeleteUserCard_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).DeleteUserCard(ctx, req.(*DeleteUserCardRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_FillMemberCardForm_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FillMemberCardFormRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).FillMemberCardForm(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_FillMemberCardForm_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).FillMemberCardForm(ctx, req.(*FillMemberCardFormRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_GetCardStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCardStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).GetCardStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_GetCardStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).GetCardStatus(ctx, req.(*GetCardStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ScanCardQRCode_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ScanCardQRCodeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ScanCardQRCode(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ScanCardQRCode_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ScanCardQRCode(ctx, req.(*ScanCardQRCodeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ReviewCardSubMerchant_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReviewCardSubMerchantRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ReviewCardSubMerchant(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ReviewCardSubMerchant_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ReviewCardSubMerchant(ctx, req.(*ReviewCardSubMerchantRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ReviewPoi_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReviewPoiRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ReviewPoi(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ReviewPoi_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ReviewPoi(ctx, req.(*ReviewPoiRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ReviewStoreMerchant_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReviewStoreMerchantRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ReviewStoreMerchant(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ReviewStoreMerchant_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ReviewStoreMerchant(ctx, req.(*ReviewStoreMerchantRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ReviewStore_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReviewStoreRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ReviewStore(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ReviewStore_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ReviewStore(ctx, req.(*ReviewStoreRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ScanMarketCode_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ScanMarketCodeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ScanMarketCode(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ScanMarketCode_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ScanMarketCode(ctx, req.(*ScanMarketCodeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_GetMarketCodeKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetMarketCodeKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).GetMarketCodeKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_GetMarketCodeKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).GetMarketCodeKey(ctx, req.(*GetMarketCodeKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_AuthorizeInvoice_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AuthorizeInvoiceRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).AuthorizeInvoice(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_AuthorizeInvoice_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).AuthorizeInvoice(ctx, req.(*AuthorizeInvoiceRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_GetInvoiceEncryptCode_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetInvoiceEncryptCodeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).GetInvoiceEncryptCode(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_GetInvoiceEncryptCode_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).GetInvoiceEncryptCode(ctx, req.(*GetInvoiceEncryptCodeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_GetInvoiceStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetInvoiceStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).GetInvoiceStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_GetInvoiceStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).GetInvoiceStatus(ctx, req.(*GetInvoiceStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_AddInvoiceTitleQR_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddInvoiceTitleQRRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).AddInvoiceTitleQR(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_AddInvoiceTitleQR_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).AddInvoiceTitleQR(ctx, req.(*AddInvoiceTitleQRRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SubmitInvoiceTitle_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SubmitInvoiceTitleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SubmitInvoiceTitle(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SubmitInvoiceTitle_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SubmitInvoiceTitle(ctx, req.(*SubmitInvoiceTitleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_GetInvoicePappid_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetInvoicePappidRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).GetInvoicePappid(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_GetInvoicePappid_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).GetInvoicePappid(ctx, req.(*GetInvoicePappidRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_AddNontaxBill_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddNontaxBillRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).AddNontaxBill(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_AddNontaxBill_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).AddNontaxBill(ctx, req.(*AddNontaxBillRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetNontaxVehicleUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetNontaxVehicleUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetNontaxVehicleUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetNontaxVehicleUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetNontaxVehicleUser(ctx, req.(*SetNontaxVehicleUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_AddNontaxRealName_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddNontaxRealNameRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).AddNontaxRealName(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_AddNontaxRealName_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).AddNontaxRealName(ctx, req.(*AddNontaxRealNameRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetNontaxNotifyURL_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetNontaxNotifyURLRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetNontaxNotifyURL(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetNontaxNotifyURL_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetNontaxNotifyURL(ctx, req.(*SetNontaxNotifyURLRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_PayNontaxOrder_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PayNontaxOrderRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).PayNontaxOrder(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_PayNontaxOrder_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).PayNontaxOrder(ctx, req.(*PayNontaxOrderRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_ListNontaxNotifications_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListNontaxNotificationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).ListNontaxNotifications(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_ListNontaxNotifications_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).ListNontaxNotifications(ctx, req.(*ListNontaxNotificationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_RecordUpstreamMessage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordUpstreamMessageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).RecordUpstreamMessage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_RecordUpstreamMessage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).RecordUpstreamMessage(ctx, req.(*RecordUpstreamMessageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_RecordArticleSummary_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordArticleSummaryRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).RecordArticleSummary(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_RecordArticleSummary_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).RecordArticleSummary(ctx, req.(*RecordArticleSummaryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_RecordArticleTotal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordArticleTotalRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).RecordArticleTotal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_RecordArticleTotal_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).RecordArticleTotal(ctx, req.(*RecordArticleTotalRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_RecordUserRead_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordUserReadRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).RecordUserRead(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_RecordUserRead_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).RecordUserRead(ctx, req.(*RecordUserReadRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_RecordUserShare_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordUserShareRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).RecordUserShare(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_RecordUserShare_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).RecordUserShare(ctx, req.(*RecordUserShareRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_RecordCardBizUinInfo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordCardBizUinInfoRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).RecordCardBizUinInfo(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_RecordCardBizUinInfo_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).RecordCardBizUinInfo(ctx, req.(*RecordCardBizUinInfoRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_RecordCardCardInfo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordCardCardInfoRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).RecordCardCardInfo(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_RecordCardCardInfo_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).RecordCardCardInfo(ctx, req.(*RecordCardCardInfoRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_RecordMemberCardInfo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordMemberCardInfoRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).RecordMemberCardInfo(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_RecordMemberCardInfo_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).RecordMemberCardInfo(ctx, req.(*RecordMemberCardInfoRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_RecordMemberCardDetail_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordMemberCardDetailRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).RecordMemberCardDetail(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_RecordMemberCardDetail_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).RecordMemberCardDetail(ctx, req.(*RecordMemberCardDetailRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_RecordPublisherAdPos_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordPublisherAdPosRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).RecordPublisherAdPos(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_RecordPublisherAdPos_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).RecordPublisherAdPos(ctx, req.(*RecordPublisherAdPosRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_RecordPublisherCps_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordPublisherCpsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).RecordPublisherCps(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_RecordPublisherCps_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).RecordPublisherCps(ctx, req.(*RecordPublisherCpsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetPublisherSettlement_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetPublisherSettlementRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetPublisherSettlement(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetPublisherSettlement_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetPublisherSettlement(ctx, req.(*SetPublisherSettlementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetSmartImageResult_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetSmartImageResultRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetSmartImageResult(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetSmartImageResult_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetSmartImageResult(ctx, req.(*SetSmartImageResultRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetSmartVoiceTranscript_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetSmartVoiceTranscriptRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetSmartVoiceTranscript(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetSmartVoiceTranscript_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetSmartVoiceTranscript(ctx, req.(*SetSmartVoiceTranscriptRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetSmartTranslation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetSmartTranslationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetSmartTranslation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetSmartTranslation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetSmartTranslation(ctx, req.(*SetSmartTranslationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SetSmartSemanticAnswer_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetSmartSemanticAnswerRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SetSmartSemanticAnswer(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SetSmartSemanticAnswer_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SetSmartSemanticAnswer(ctx, req.(*SetSmartSemanticAnswerRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_AddGuideChatRecord_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddGuideChatRecordRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).AddGuideChatRecord(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_AddGuideChatRecord_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).AddGuideChatRecord(ctx, req.(*AddGuideChatRecordRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SandboxService_ServiceDesc is the grpc.ServiceDesc for SandboxService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1848,6 +3422,170 @@ var SandboxService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UnsubscribeUser",
 			Handler:    _SandboxService_UnsubscribeUser_Handler,
+		},
+		{
+			MethodName: "ReviewCard",
+			Handler:    _SandboxService_ReviewCard_Handler,
+		},
+		{
+			MethodName: "GiveCard",
+			Handler:    _SandboxService_GiveCard_Handler,
+		},
+		{
+			MethodName: "DeleteUserCard",
+			Handler:    _SandboxService_DeleteUserCard_Handler,
+		},
+		{
+			MethodName: "FillMemberCardForm",
+			Handler:    _SandboxService_FillMemberCardForm_Handler,
+		},
+		{
+			MethodName: "GetCardStatus",
+			Handler:    _SandboxService_GetCardStatus_Handler,
+		},
+		{
+			MethodName: "ScanCardQRCode",
+			Handler:    _SandboxService_ScanCardQRCode_Handler,
+		},
+		{
+			MethodName: "ReviewCardSubMerchant",
+			Handler:    _SandboxService_ReviewCardSubMerchant_Handler,
+		},
+		{
+			MethodName: "ReviewPoi",
+			Handler:    _SandboxService_ReviewPoi_Handler,
+		},
+		{
+			MethodName: "ReviewStoreMerchant",
+			Handler:    _SandboxService_ReviewStoreMerchant_Handler,
+		},
+		{
+			MethodName: "ReviewStore",
+			Handler:    _SandboxService_ReviewStore_Handler,
+		},
+		{
+			MethodName: "ScanMarketCode",
+			Handler:    _SandboxService_ScanMarketCode_Handler,
+		},
+		{
+			MethodName: "GetMarketCodeKey",
+			Handler:    _SandboxService_GetMarketCodeKey_Handler,
+		},
+		{
+			MethodName: "AuthorizeInvoice",
+			Handler:    _SandboxService_AuthorizeInvoice_Handler,
+		},
+		{
+			MethodName: "GetInvoiceEncryptCode",
+			Handler:    _SandboxService_GetInvoiceEncryptCode_Handler,
+		},
+		{
+			MethodName: "GetInvoiceStatus",
+			Handler:    _SandboxService_GetInvoiceStatus_Handler,
+		},
+		{
+			MethodName: "AddInvoiceTitleQR",
+			Handler:    _SandboxService_AddInvoiceTitleQR_Handler,
+		},
+		{
+			MethodName: "SubmitInvoiceTitle",
+			Handler:    _SandboxService_SubmitInvoiceTitle_Handler,
+		},
+		{
+			MethodName: "GetInvoicePappid",
+			Handler:    _SandboxService_GetInvoicePappid_Handler,
+		},
+		{
+			MethodName: "AddNontaxBill",
+			Handler:    _SandboxService_AddNontaxBill_Handler,
+		},
+		{
+			MethodName: "SetNontaxVehicleUser",
+			Handler:    _SandboxService_SetNontaxVehicleUser_Handler,
+		},
+		{
+			MethodName: "AddNontaxRealName",
+			Handler:    _SandboxService_AddNontaxRealName_Handler,
+		},
+		{
+			MethodName: "SetNontaxNotifyURL",
+			Handler:    _SandboxService_SetNontaxNotifyURL_Handler,
+		},
+		{
+			MethodName: "PayNontaxOrder",
+			Handler:    _SandboxService_PayNontaxOrder_Handler,
+		},
+		{
+			MethodName: "ListNontaxNotifications",
+			Handler:    _SandboxService_ListNontaxNotifications_Handler,
+		},
+		{
+			MethodName: "RecordUpstreamMessage",
+			Handler:    _SandboxService_RecordUpstreamMessage_Handler,
+		},
+		{
+			MethodName: "RecordArticleSummary",
+			Handler:    _SandboxService_RecordArticleSummary_Handler,
+		},
+		{
+			MethodName: "RecordArticleTotal",
+			Handler:    _SandboxService_RecordArticleTotal_Handler,
+		},
+		{
+			MethodName: "RecordUserRead",
+			Handler:    _SandboxService_RecordUserRead_Handler,
+		},
+		{
+			MethodName: "RecordUserShare",
+			Handler:    _SandboxService_RecordUserShare_Handler,
+		},
+		{
+			MethodName: "RecordCardBizUinInfo",
+			Handler:    _SandboxService_RecordCardBizUinInfo_Handler,
+		},
+		{
+			MethodName: "RecordCardCardInfo",
+			Handler:    _SandboxService_RecordCardCardInfo_Handler,
+		},
+		{
+			MethodName: "RecordMemberCardInfo",
+			Handler:    _SandboxService_RecordMemberCardInfo_Handler,
+		},
+		{
+			MethodName: "RecordMemberCardDetail",
+			Handler:    _SandboxService_RecordMemberCardDetail_Handler,
+		},
+		{
+			MethodName: "RecordPublisherAdPos",
+			Handler:    _SandboxService_RecordPublisherAdPos_Handler,
+		},
+		{
+			MethodName: "RecordPublisherCps",
+			Handler:    _SandboxService_RecordPublisherCps_Handler,
+		},
+		{
+			MethodName: "SetPublisherSettlement",
+			Handler:    _SandboxService_SetPublisherSettlement_Handler,
+		},
+		{
+			MethodName: "SetSmartImageResult",
+			Handler:    _SandboxService_SetSmartImageResult_Handler,
+		},
+		{
+			MethodName: "SetSmartVoiceTranscript",
+			Handler:    _SandboxService_SetSmartVoiceTranscript_Handler,
+		},
+		{
+			MethodName: "SetSmartTranslation",
+			Handler:    _SandboxService_SetSmartTranslation_Handler,
+		},
+		{
+			MethodName: "SetSmartSemanticAnswer",
+			Handler:    _SandboxService_SetSmartSemanticAnswer_Handler,
+		},
+		{
+			MethodName: "AddGuideChatRecord",
+			Handler:    _SandboxService_AddGuideChatRecord_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

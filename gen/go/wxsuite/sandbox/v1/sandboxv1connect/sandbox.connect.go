@@ -155,6 +155,128 @@ const (
 	// SandboxServiceUnsubscribeUserProcedure is the fully-qualified name of the SandboxService's
 	// UnsubscribeUser RPC.
 	SandboxServiceUnsubscribeUserProcedure = "/wxsuite.sandbox.v1.SandboxService/UnsubscribeUser"
+	// SandboxServiceReviewCardProcedure is the fully-qualified name of the SandboxService's ReviewCard
+	// RPC.
+	SandboxServiceReviewCardProcedure = "/wxsuite.sandbox.v1.SandboxService/ReviewCard"
+	// SandboxServiceGiveCardProcedure is the fully-qualified name of the SandboxService's GiveCard RPC.
+	SandboxServiceGiveCardProcedure = "/wxsuite.sandbox.v1.SandboxService/GiveCard"
+	// SandboxServiceDeleteUserCardProcedure is the fully-qualified name of the SandboxService's
+	// DeleteUserCard RPC.
+	SandboxServiceDeleteUserCardProcedure = "/wxsuite.sandbox.v1.SandboxService/DeleteUserCard"
+	// SandboxServiceFillMemberCardFormProcedure is the fully-qualified name of the SandboxService's
+	// FillMemberCardForm RPC.
+	SandboxServiceFillMemberCardFormProcedure = "/wxsuite.sandbox.v1.SandboxService/FillMemberCardForm"
+	// SandboxServiceGetCardStatusProcedure is the fully-qualified name of the SandboxService's
+	// GetCardStatus RPC.
+	SandboxServiceGetCardStatusProcedure = "/wxsuite.sandbox.v1.SandboxService/GetCardStatus"
+	// SandboxServiceScanCardQRCodeProcedure is the fully-qualified name of the SandboxService's
+	// ScanCardQRCode RPC.
+	SandboxServiceScanCardQRCodeProcedure = "/wxsuite.sandbox.v1.SandboxService/ScanCardQRCode"
+	// SandboxServiceReviewCardSubMerchantProcedure is the fully-qualified name of the SandboxService's
+	// ReviewCardSubMerchant RPC.
+	SandboxServiceReviewCardSubMerchantProcedure = "/wxsuite.sandbox.v1.SandboxService/ReviewCardSubMerchant"
+	// SandboxServiceReviewPoiProcedure is the fully-qualified name of the SandboxService's ReviewPoi
+	// RPC.
+	SandboxServiceReviewPoiProcedure = "/wxsuite.sandbox.v1.SandboxService/ReviewPoi"
+	// SandboxServiceReviewStoreMerchantProcedure is the fully-qualified name of the SandboxService's
+	// ReviewStoreMerchant RPC.
+	SandboxServiceReviewStoreMerchantProcedure = "/wxsuite.sandbox.v1.SandboxService/ReviewStoreMerchant"
+	// SandboxServiceReviewStoreProcedure is the fully-qualified name of the SandboxService's
+	// ReviewStore RPC.
+	SandboxServiceReviewStoreProcedure = "/wxsuite.sandbox.v1.SandboxService/ReviewStore"
+	// SandboxServiceScanMarketCodeProcedure is the fully-qualified name of the SandboxService's
+	// ScanMarketCode RPC.
+	SandboxServiceScanMarketCodeProcedure = "/wxsuite.sandbox.v1.SandboxService/ScanMarketCode"
+	// SandboxServiceGetMarketCodeKeyProcedure is the fully-qualified name of the SandboxService's
+	// GetMarketCodeKey RPC.
+	SandboxServiceGetMarketCodeKeyProcedure = "/wxsuite.sandbox.v1.SandboxService/GetMarketCodeKey"
+	// SandboxServiceAuthorizeInvoiceProcedure is the fully-qualified name of the SandboxService's
+	// AuthorizeInvoice RPC.
+	SandboxServiceAuthorizeInvoiceProcedure = "/wxsuite.sandbox.v1.SandboxService/AuthorizeInvoice"
+	// SandboxServiceGetInvoiceEncryptCodeProcedure is the fully-qualified name of the SandboxService's
+	// GetInvoiceEncryptCode RPC.
+	SandboxServiceGetInvoiceEncryptCodeProcedure = "/wxsuite.sandbox.v1.SandboxService/GetInvoiceEncryptCode"
+	// SandboxServiceGetInvoiceStatusProcedure is the fully-qualified name of the SandboxService's
+	// GetInvoiceStatus RPC.
+	SandboxServiceGetInvoiceStatusProcedure = "/wxsuite.sandbox.v1.SandboxService/GetInvoiceStatus"
+	// SandboxServiceAddInvoiceTitleQRProcedure is the fully-qualified name of the SandboxService's
+	// AddInvoiceTitleQR RPC.
+	SandboxServiceAddInvoiceTitleQRProcedure = "/wxsuite.sandbox.v1.SandboxService/AddInvoiceTitleQR"
+	// SandboxServiceSubmitInvoiceTitleProcedure is the fully-qualified name of the SandboxService's
+	// SubmitInvoiceTitle RPC.
+	SandboxServiceSubmitInvoiceTitleProcedure = "/wxsuite.sandbox.v1.SandboxService/SubmitInvoiceTitle"
+	// SandboxServiceGetInvoicePappidProcedure is the fully-qualified name of the SandboxService's
+	// GetInvoicePappid RPC.
+	SandboxServiceGetInvoicePappidProcedure = "/wxsuite.sandbox.v1.SandboxService/GetInvoicePappid"
+	// SandboxServiceAddNontaxBillProcedure is the fully-qualified name of the SandboxService's
+	// AddNontaxBill RPC.
+	SandboxServiceAddNontaxBillProcedure = "/wxsuite.sandbox.v1.SandboxService/AddNontaxBill"
+	// SandboxServiceSetNontaxVehicleUserProcedure is the fully-qualified name of the SandboxService's
+	// SetNontaxVehicleUser RPC.
+	SandboxServiceSetNontaxVehicleUserProcedure = "/wxsuite.sandbox.v1.SandboxService/SetNontaxVehicleUser"
+	// SandboxServiceAddNontaxRealNameProcedure is the fully-qualified name of the SandboxService's
+	// AddNontaxRealName RPC.
+	SandboxServiceAddNontaxRealNameProcedure = "/wxsuite.sandbox.v1.SandboxService/AddNontaxRealName"
+	// SandboxServiceSetNontaxNotifyURLProcedure is the fully-qualified name of the SandboxService's
+	// SetNontaxNotifyURL RPC.
+	SandboxServiceSetNontaxNotifyURLProcedure = "/wxsuite.sandbox.v1.SandboxService/SetNontaxNotifyURL"
+	// SandboxServicePayNontaxOrderProcedure is the fully-qualified name of the SandboxService's
+	// PayNontaxOrder RPC.
+	SandboxServicePayNontaxOrderProcedure = "/wxsuite.sandbox.v1.SandboxService/PayNontaxOrder"
+	// SandboxServiceListNontaxNotificationsProcedure is the fully-qualified name of the
+	// SandboxService's ListNontaxNotifications RPC.
+	SandboxServiceListNontaxNotificationsProcedure = "/wxsuite.sandbox.v1.SandboxService/ListNontaxNotifications"
+	// SandboxServiceRecordUpstreamMessageProcedure is the fully-qualified name of the SandboxService's
+	// RecordUpstreamMessage RPC.
+	SandboxServiceRecordUpstreamMessageProcedure = "/wxsuite.sandbox.v1.SandboxService/RecordUpstreamMessage"
+	// SandboxServiceRecordArticleSummaryProcedure is the fully-qualified name of the SandboxService's
+	// RecordArticleSummary RPC.
+	SandboxServiceRecordArticleSummaryProcedure = "/wxsuite.sandbox.v1.SandboxService/RecordArticleSummary"
+	// SandboxServiceRecordArticleTotalProcedure is the fully-qualified name of the SandboxService's
+	// RecordArticleTotal RPC.
+	SandboxServiceRecordArticleTotalProcedure = "/wxsuite.sandbox.v1.SandboxService/RecordArticleTotal"
+	// SandboxServiceRecordUserReadProcedure is the fully-qualified name of the SandboxService's
+	// RecordUserRead RPC.
+	SandboxServiceRecordUserReadProcedure = "/wxsuite.sandbox.v1.SandboxService/RecordUserRead"
+	// SandboxServiceRecordUserShareProcedure is the fully-qualified name of the SandboxService's
+	// RecordUserShare RPC.
+	SandboxServiceRecordUserShareProcedure = "/wxsuite.sandbox.v1.SandboxService/RecordUserShare"
+	// SandboxServiceRecordCardBizUinInfoProcedure is the fully-qualified name of the SandboxService's
+	// RecordCardBizUinInfo RPC.
+	SandboxServiceRecordCardBizUinInfoProcedure = "/wxsuite.sandbox.v1.SandboxService/RecordCardBizUinInfo"
+	// SandboxServiceRecordCardCardInfoProcedure is the fully-qualified name of the SandboxService's
+	// RecordCardCardInfo RPC.
+	SandboxServiceRecordCardCardInfoProcedure = "/wxsuite.sandbox.v1.SandboxService/RecordCardCardInfo"
+	// SandboxServiceRecordMemberCardInfoProcedure is the fully-qualified name of the SandboxService's
+	// RecordMemberCardInfo RPC.
+	SandboxServiceRecordMemberCardInfoProcedure = "/wxsuite.sandbox.v1.SandboxService/RecordMemberCardInfo"
+	// SandboxServiceRecordMemberCardDetailProcedure is the fully-qualified name of the SandboxService's
+	// RecordMemberCardDetail RPC.
+	SandboxServiceRecordMemberCardDetailProcedure = "/wxsuite.sandbox.v1.SandboxService/RecordMemberCardDetail"
+	// SandboxServiceRecordPublisherAdPosProcedure is the fully-qualified name of the SandboxService's
+	// RecordPublisherAdPos RPC.
+	SandboxServiceRecordPublisherAdPosProcedure = "/wxsuite.sandbox.v1.SandboxService/RecordPublisherAdPos"
+	// SandboxServiceRecordPublisherCpsProcedure is the fully-qualified name of the SandboxService's
+	// RecordPublisherCps RPC.
+	SandboxServiceRecordPublisherCpsProcedure = "/wxsuite.sandbox.v1.SandboxService/RecordPublisherCps"
+	// SandboxServiceSetPublisherSettlementProcedure is the fully-qualified name of the SandboxService's
+	// SetPublisherSettlement RPC.
+	SandboxServiceSetPublisherSettlementProcedure = "/wxsuite.sandbox.v1.SandboxService/SetPublisherSettlement"
+	// SandboxServiceSetSmartImageResultProcedure is the fully-qualified name of the SandboxService's
+	// SetSmartImageResult RPC.
+	SandboxServiceSetSmartImageResultProcedure = "/wxsuite.sandbox.v1.SandboxService/SetSmartImageResult"
+	// SandboxServiceSetSmartVoiceTranscriptProcedure is the fully-qualified name of the
+	// SandboxService's SetSmartVoiceTranscript RPC.
+	SandboxServiceSetSmartVoiceTranscriptProcedure = "/wxsuite.sandbox.v1.SandboxService/SetSmartVoiceTranscript"
+	// SandboxServiceSetSmartTranslationProcedure is the fully-qualified name of the SandboxService's
+	// SetSmartTranslation RPC.
+	SandboxServiceSetSmartTranslationProcedure = "/wxsuite.sandbox.v1.SandboxService/SetSmartTranslation"
+	// SandboxServiceSetSmartSemanticAnswerProcedure is the fully-qualified name of the SandboxService's
+	// SetSmartSemanticAnswer RPC.
+	SandboxServiceSetSmartSemanticAnswerProcedure = "/wxsuite.sandbox.v1.SandboxService/SetSmartSemanticAnswer"
+	// SandboxServiceAddGuideChatRecordProcedure is the fully-qualified name of the SandboxService's
+	// AddGuideChatRecord RPC.
+	SandboxServiceAddGuideChatRecordProcedure = "/wxsuite.sandbox.v1.SandboxService/AddGuideChatRecord"
 )
 
 // SandboxServiceClient is a client for the wxsuite.sandbox.v1.SandboxService service.
@@ -285,6 +407,137 @@ type SandboxServiceClient interface {
 	// event; the user stays known (user/info answers subscribe 0). A non-follower is
 	// FailedPrecondition, an unknown user NotFound.
 	UnsubscribeUser(context.Context, *v1.UnsubscribeUserRequest) (*v1.UnsubscribeUserResponse, error)
+	// ReviewCard ends the platform's review of a card: approve moves it to
+	// CARD_STATUS_VERIFY_OK and pushes card_pass_check, otherwise CARD_STATUS_VERIFY_FAIL
+	// and card_not_pass_check with the refuse reason. An unknown card is NotFound.
+	ReviewCard(context.Context, *v1.ReviewCardRequest) (*v1.ReviewCardResponse, error)
+	// GiveCard makes a simulated user receive a card, as scanning its QR code or opening
+	// its shelf page does (user_get_card pushed). An unknown card is NotFound; a card that
+	// cannot be received (not approved and the user not whitelisted, out of stock, over
+	// get_limit, no deposited code left) is FailedPrecondition.
+	GiveCard(context.Context, *v1.GiveCardRequest) (*v1.GiveCardResponse, error)
+	// DeleteUserCard makes the holder of a code delete it from their card bag: the code
+	// turns DELETE and user_del_card is pushed. An unknown code is NotFound.
+	DeleteUserCard(context.Context, *v1.DeleteUserCardRequest) (*v1.DeleteUserCardResponse, error)
+	// FillMemberCardForm makes a simulated user submit the activation form of a member
+	// card; it returns the activate_ticket card/membercard/activatetempinfo/get reads and
+	// pushes submit_membercard_user_info for each of the user's codes of the card.
+	FillMemberCardForm(context.Context, *v1.FillMemberCardFormRequest) (*v1.FillMemberCardFormResponse, error)
+	// GetCardStatus returns a card's review status and the stock left. An unknown card is
+	// NotFound.
+	GetCardStatus(context.Context, *v1.GetCardStatusRequest) (*v1.GetCardStatusResponse, error)
+	// ScanCardQRCode makes a simulated user scan a card QR code (card/qrcode/create) and
+	// receive the card at index pick of its list. A ticket that is unknown, expired,
+	// already scanned (is_unique_code) or bound to another user, or a pick outside the
+	// list, is FailedPrecondition, as is a card that cannot be received.
+	ScanCardQRCode(context.Context, *v1.ScanCardQRCodeRequest) (*v1.ScanCardQRCodeResponse, error)
+	// ReviewCardSubMerchant ends the platform's review of a card sub-merchant (APPROVED or
+	// REJECTED) and pushes card_merchant_check_result. An unknown merchant is NotFound.
+	ReviewCardSubMerchant(context.Context, *v1.ReviewCardSubMerchantRequest) (*v1.ReviewCardSubMerchantResponse, error)
+	// ReviewPoi ends the platform's review of a store (poi): approve sets available_state 3
+	// (or accepts a pending update), otherwise 4; poi_check_notify is pushed when the
+	// account has a callback URL. An unknown store, or one not under review, is
+	// InvalidArgument.
+	ReviewPoi(context.Context, *v1.ReviewPoiRequest) (*v1.ReviewPoiResponse, error)
+	// ReviewStoreMerchant ends the review of the account's store mini-program application
+	// (get_merchant_audit_info status 1 or 3). No application under review is
+	// InvalidArgument.
+	ReviewStoreMerchant(context.Context, *v1.ReviewStoreMerchantRequest) (*v1.ReviewStoreMerchantResponse, error)
+	// ReviewStore ends the review of a store of the store mini-program: a new store
+	// becomes status 1 (approve) or 3, a pending picture update is applied or dropped. An
+	// unknown store, or one with nothing under review, is InvalidArgument.
+	ReviewStore(context.Context, *v1.ReviewStoreRequest) (*v1.ReviewStoreResponse, error)
+	// ScanMarketCode makes a simulated user scan an activated 一物一码 code (the
+	// 9-character code or the code_url) and returns the code_ticket the mini-program page
+	// receives (valid 30 minutes of simulated time).
+	ScanMarketCode(context.Context, *v1.ScanMarketCodeRequest) (*v1.ScanMarketCodeResponse, error)
+	// GetMarketCodeKey returns the account's 32-byte 一物一码 package key, which decrypts
+	// the code packages of intp/marketcode/applycodedownload.
+	GetMarketCodeKey(context.Context, *v1.GetMarketCodeKeyRequest) (*v1.GetMarketCodeKeyResponse, error)
+	// AuthorizeInvoice makes a simulated user answer an invoice (or fiscal bill)
+	// authorization page the account opened (getauthurl, getbillauthurl):
+	// user_authorize_invoice is pushed when the account has a callback URL. An unknown
+	// order is NotFound, one answered already FailedPrecondition.
+	AuthorizeInvoice(context.Context, *v1.AuthorizeInvoiceRequest) (*v1.AuthorizeInvoiceResponse, error)
+	// GetInvoiceEncryptCode returns the encrypt_code a reimburser receives (chooseInvoice)
+	// for an invoice inserted into a user's card bag. An unknown card or code is NotFound.
+	GetInvoiceEncryptCode(context.Context, *v1.GetInvoiceEncryptCodeRequest) (*v1.GetInvoiceEncryptCodeResponse, error)
+	// GetInvoiceStatus returns the reimburse_status of an inserted invoice. An unknown card
+	// or code is NotFound.
+	GetInvoiceStatus(context.Context, *v1.GetInvoiceStatusRequest) (*v1.GetInvoiceStatusResponse, error)
+	// AddInvoiceTitleQR makes a simulated user show the QR code of an invoice title (我的发票
+	// 抬头) and returns the text the account's scanner reads; card/invoice/scantitle with
+	// it answers the title.
+	AddInvoiceTitleQR(context.Context, *v1.AddInvoiceTitleQRRequest) (*v1.AddInvoiceTitleQRResponse, error)
+	// SubmitInvoiceTitle makes a simulated user submit a title through a
+	// getselecttitleurl link of the account: submit_invoice_title is pushed when the
+	// account has a callback URL. A link the account never got is NotFound.
+	SubmitInvoiceTitle(context.Context, *v1.SubmitInvoiceTitleRequest) (*v1.SubmitInvoiceTitleResponse, error)
+	// GetInvoicePappid returns the s_pappid the sandbox gives the account as an invoicing
+	// platform (the same value on every call, as the platform's is).
+	GetInvoicePappid(context.Context, *v1.GetInvoicePappidRequest) (*v1.GetInvoicePappidResponse, error)
+	// AddNontaxBill registers a receivable (应收信息) that nontax/queryfee answers and
+	// unifiedorder and micropay check amounts against, replacing one with the same region,
+	// department and notice number.
+	AddNontaxBill(context.Context, *v1.AddNontaxBillRequest) (*v1.AddNontaxBillResponse, error)
+	// SetNontaxVehicleUser adds or replaces a vehicle owner of the vehicle-owner service
+	// (车主服务).
+	SetNontaxVehicleUser(context.Context, *v1.SetNontaxVehicleUserRequest) (*v1.SetNontaxVehicleUserResponse, error)
+	// AddNontaxRealName records that a payer authorized the account to read their real
+	// name and returns the wx_realname_token the payer brings back (valid 10 minutes).
+	AddNontaxRealName(context.Context, *v1.AddNontaxRealNameRequest) (*v1.AddNontaxRealNameResponse, error)
+	// SetNontaxNotifyURL sets where payment notifications of the account's non-tax orders
+	// go; an empty url turns them off.
+	SetNontaxNotifyURL(context.Context, *v1.SetNontaxNotifyURLRequest) (*v1.SetNontaxNotifyURLResponse, error)
+	// PayNontaxOrder makes the payer pay an unpaid non-tax order in WeChat; a payment
+	// notification is sent when a notify URL is set. An unknown order, or one that is not
+	// unpaid, is InvalidArgument.
+	PayNontaxOrder(context.Context, *v1.PayNontaxOrderRequest) (*v1.PayNontaxOrderResponse, error)
+	// ListNontaxNotifications lists the non-tax notifications sent for the account, oldest
+	// first (delivery is asynchronous: an entry appears once its answer came or failed).
+	ListNontaxNotifications(context.Context, *v1.ListNontaxNotificationsRequest) (*v1.ListNontaxNotificationsResponse, error)
+	// RecordUpstreamMessage records that a user sent the account a message at a time, for
+	// datacube/getupstreammsg*, without pushing it (it seeds history).
+	RecordUpstreamMessage(context.Context, *v1.RecordUpstreamMessageRequest) (*v1.RecordUpstreamMessageResponse, error)
+	// RecordArticleSummary appends datacube/getarticlesummary entries.
+	RecordArticleSummary(context.Context, *v1.RecordArticleSummaryRequest) (*v1.RecordArticleSummaryResponse, error)
+	// RecordArticleTotal appends datacube/getarticletotal entries.
+	RecordArticleTotal(context.Context, *v1.RecordArticleTotalRequest) (*v1.RecordArticleTotalResponse, error)
+	// RecordUserRead appends datacube/getuserread (and getuserreadhour) entries.
+	RecordUserRead(context.Context, *v1.RecordUserReadRequest) (*v1.RecordUserReadResponse, error)
+	// RecordUserShare appends datacube/getusershare (and getusersharehour) entries.
+	RecordUserShare(context.Context, *v1.RecordUserShareRequest) (*v1.RecordUserShareResponse, error)
+	// RecordCardBizUinInfo appends datacube/getcardbizuininfo entries.
+	RecordCardBizUinInfo(context.Context, *v1.RecordCardBizUinInfoRequest) (*v1.RecordCardBizUinInfoResponse, error)
+	// RecordCardCardInfo appends datacube/getcardcardinfo entries.
+	RecordCardCardInfo(context.Context, *v1.RecordCardCardInfoRequest) (*v1.RecordCardCardInfoResponse, error)
+	// RecordMemberCardInfo appends datacube/getcardmembercardinfo entries.
+	RecordMemberCardInfo(context.Context, *v1.RecordMemberCardInfoRequest) (*v1.RecordMemberCardInfoResponse, error)
+	// RecordMemberCardDetail appends datacube/getcardmembercarddetail entries.
+	RecordMemberCardDetail(context.Context, *v1.RecordMemberCardDetailRequest) (*v1.RecordMemberCardDetailResponse, error)
+	// RecordPublisherAdPos appends publisher_adpos_general entries and makes the account a
+	// publisher (流量主).
+	RecordPublisherAdPos(context.Context, *v1.RecordPublisherAdPosRequest) (*v1.RecordPublisherAdPosResponse, error)
+	// RecordPublisherCps appends publisher_cps_general entries and makes the account a
+	// publisher.
+	RecordPublisherCps(context.Context, *v1.RecordPublisherCpsRequest) (*v1.RecordPublisherCpsResponse, error)
+	// SetPublisherSettlement sets the head of publisher_settlement, appends settlements
+	// and makes the account a publisher.
+	SetPublisherSettlement(context.Context, *v1.SetPublisherSettlementRequest) (*v1.SetPublisherSettlementResponse, error)
+	// SetSmartImageResult registers what a recogniser (cv/ocr/*, cv/img/*) finds in an
+	// image named by URL or by its bytes; an empty result_json removes the fixture.
+	SetSmartImageResult(context.Context, *v1.SetSmartImageResultRequest) (*v1.SetSmartImageResultResponse, error)
+	// SetSmartVoiceTranscript registers the text recognised in an uploaded voice
+	// (queryrecoresultfortext).
+	SetSmartVoiceTranscript(context.Context, *v1.SetSmartVoiceTranscriptRequest) (*v1.SetSmartVoiceTranscriptResponse, error)
+	// SetSmartTranslation registers the translation translatecontent answers for a text.
+	SetSmartTranslation(context.Context, *v1.SetSmartTranslationRequest) (*v1.SetSmartTranslationResponse, error)
+	// SetSmartSemanticAnswer registers the semantic service's (semantic/semproxy/search)
+	// answer to a query; an empty answer_json removes the fixture.
+	SetSmartSemanticAnswer(context.Context, *v1.SetSmartSemanticAnswerRequest) (*v1.SetSmartSemanticAnswerResponse, error)
+	// AddGuideChatRecord records a chat message between an advisor of the account and one
+	// of its buyers, for getguidebuyerchatrecord.
+	AddGuideChatRecord(context.Context, *v1.AddGuideChatRecordRequest) (*v1.AddGuideChatRecordResponse, error)
 }
 
 // NewSandboxServiceClient constructs a client for the wxsuite.sandbox.v1.SandboxService service. By
@@ -550,6 +803,252 @@ func NewSandboxServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithSchema(sandboxServiceMethods.ByName("UnsubscribeUser")),
 			connect.WithClientOptions(opts...),
 		),
+		reviewCard: connect.NewClient[v1.ReviewCardRequest, v1.ReviewCardResponse](
+			httpClient,
+			baseURL+SandboxServiceReviewCardProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ReviewCard")),
+			connect.WithClientOptions(opts...),
+		),
+		giveCard: connect.NewClient[v1.GiveCardRequest, v1.GiveCardResponse](
+			httpClient,
+			baseURL+SandboxServiceGiveCardProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("GiveCard")),
+			connect.WithClientOptions(opts...),
+		),
+		deleteUserCard: connect.NewClient[v1.DeleteUserCardRequest, v1.DeleteUserCardResponse](
+			httpClient,
+			baseURL+SandboxServiceDeleteUserCardProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("DeleteUserCard")),
+			connect.WithClientOptions(opts...),
+		),
+		fillMemberCardForm: connect.NewClient[v1.FillMemberCardFormRequest, v1.FillMemberCardFormResponse](
+			httpClient,
+			baseURL+SandboxServiceFillMemberCardFormProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("FillMemberCardForm")),
+			connect.WithClientOptions(opts...),
+		),
+		getCardStatus: connect.NewClient[v1.GetCardStatusRequest, v1.GetCardStatusResponse](
+			httpClient,
+			baseURL+SandboxServiceGetCardStatusProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("GetCardStatus")),
+			connect.WithClientOptions(opts...),
+		),
+		scanCardQRCode: connect.NewClient[v1.ScanCardQRCodeRequest, v1.ScanCardQRCodeResponse](
+			httpClient,
+			baseURL+SandboxServiceScanCardQRCodeProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ScanCardQRCode")),
+			connect.WithClientOptions(opts...),
+		),
+		reviewCardSubMerchant: connect.NewClient[v1.ReviewCardSubMerchantRequest, v1.ReviewCardSubMerchantResponse](
+			httpClient,
+			baseURL+SandboxServiceReviewCardSubMerchantProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ReviewCardSubMerchant")),
+			connect.WithClientOptions(opts...),
+		),
+		reviewPoi: connect.NewClient[v1.ReviewPoiRequest, v1.ReviewPoiResponse](
+			httpClient,
+			baseURL+SandboxServiceReviewPoiProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ReviewPoi")),
+			connect.WithClientOptions(opts...),
+		),
+		reviewStoreMerchant: connect.NewClient[v1.ReviewStoreMerchantRequest, v1.ReviewStoreMerchantResponse](
+			httpClient,
+			baseURL+SandboxServiceReviewStoreMerchantProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ReviewStoreMerchant")),
+			connect.WithClientOptions(opts...),
+		),
+		reviewStore: connect.NewClient[v1.ReviewStoreRequest, v1.ReviewStoreResponse](
+			httpClient,
+			baseURL+SandboxServiceReviewStoreProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ReviewStore")),
+			connect.WithClientOptions(opts...),
+		),
+		scanMarketCode: connect.NewClient[v1.ScanMarketCodeRequest, v1.ScanMarketCodeResponse](
+			httpClient,
+			baseURL+SandboxServiceScanMarketCodeProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ScanMarketCode")),
+			connect.WithClientOptions(opts...),
+		),
+		getMarketCodeKey: connect.NewClient[v1.GetMarketCodeKeyRequest, v1.GetMarketCodeKeyResponse](
+			httpClient,
+			baseURL+SandboxServiceGetMarketCodeKeyProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("GetMarketCodeKey")),
+			connect.WithClientOptions(opts...),
+		),
+		authorizeInvoice: connect.NewClient[v1.AuthorizeInvoiceRequest, v1.AuthorizeInvoiceResponse](
+			httpClient,
+			baseURL+SandboxServiceAuthorizeInvoiceProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("AuthorizeInvoice")),
+			connect.WithClientOptions(opts...),
+		),
+		getInvoiceEncryptCode: connect.NewClient[v1.GetInvoiceEncryptCodeRequest, v1.GetInvoiceEncryptCodeResponse](
+			httpClient,
+			baseURL+SandboxServiceGetInvoiceEncryptCodeProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("GetInvoiceEncryptCode")),
+			connect.WithClientOptions(opts...),
+		),
+		getInvoiceStatus: connect.NewClient[v1.GetInvoiceStatusRequest, v1.GetInvoiceStatusResponse](
+			httpClient,
+			baseURL+SandboxServiceGetInvoiceStatusProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("GetInvoiceStatus")),
+			connect.WithClientOptions(opts...),
+		),
+		addInvoiceTitleQR: connect.NewClient[v1.AddInvoiceTitleQRRequest, v1.AddInvoiceTitleQRResponse](
+			httpClient,
+			baseURL+SandboxServiceAddInvoiceTitleQRProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("AddInvoiceTitleQR")),
+			connect.WithClientOptions(opts...),
+		),
+		submitInvoiceTitle: connect.NewClient[v1.SubmitInvoiceTitleRequest, v1.SubmitInvoiceTitleResponse](
+			httpClient,
+			baseURL+SandboxServiceSubmitInvoiceTitleProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SubmitInvoiceTitle")),
+			connect.WithClientOptions(opts...),
+		),
+		getInvoicePappid: connect.NewClient[v1.GetInvoicePappidRequest, v1.GetInvoicePappidResponse](
+			httpClient,
+			baseURL+SandboxServiceGetInvoicePappidProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("GetInvoicePappid")),
+			connect.WithClientOptions(opts...),
+		),
+		addNontaxBill: connect.NewClient[v1.AddNontaxBillRequest, v1.AddNontaxBillResponse](
+			httpClient,
+			baseURL+SandboxServiceAddNontaxBillProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("AddNontaxBill")),
+			connect.WithClientOptions(opts...),
+		),
+		setNontaxVehicleUser: connect.NewClient[v1.SetNontaxVehicleUserRequest, v1.SetNontaxVehicleUserResponse](
+			httpClient,
+			baseURL+SandboxServiceSetNontaxVehicleUserProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetNontaxVehicleUser")),
+			connect.WithClientOptions(opts...),
+		),
+		addNontaxRealName: connect.NewClient[v1.AddNontaxRealNameRequest, v1.AddNontaxRealNameResponse](
+			httpClient,
+			baseURL+SandboxServiceAddNontaxRealNameProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("AddNontaxRealName")),
+			connect.WithClientOptions(opts...),
+		),
+		setNontaxNotifyURL: connect.NewClient[v1.SetNontaxNotifyURLRequest, v1.SetNontaxNotifyURLResponse](
+			httpClient,
+			baseURL+SandboxServiceSetNontaxNotifyURLProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetNontaxNotifyURL")),
+			connect.WithClientOptions(opts...),
+		),
+		payNontaxOrder: connect.NewClient[v1.PayNontaxOrderRequest, v1.PayNontaxOrderResponse](
+			httpClient,
+			baseURL+SandboxServicePayNontaxOrderProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("PayNontaxOrder")),
+			connect.WithClientOptions(opts...),
+		),
+		listNontaxNotifications: connect.NewClient[v1.ListNontaxNotificationsRequest, v1.ListNontaxNotificationsResponse](
+			httpClient,
+			baseURL+SandboxServiceListNontaxNotificationsProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("ListNontaxNotifications")),
+			connect.WithClientOptions(opts...),
+		),
+		recordUpstreamMessage: connect.NewClient[v1.RecordUpstreamMessageRequest, v1.RecordUpstreamMessageResponse](
+			httpClient,
+			baseURL+SandboxServiceRecordUpstreamMessageProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("RecordUpstreamMessage")),
+			connect.WithClientOptions(opts...),
+		),
+		recordArticleSummary: connect.NewClient[v1.RecordArticleSummaryRequest, v1.RecordArticleSummaryResponse](
+			httpClient,
+			baseURL+SandboxServiceRecordArticleSummaryProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("RecordArticleSummary")),
+			connect.WithClientOptions(opts...),
+		),
+		recordArticleTotal: connect.NewClient[v1.RecordArticleTotalRequest, v1.RecordArticleTotalResponse](
+			httpClient,
+			baseURL+SandboxServiceRecordArticleTotalProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("RecordArticleTotal")),
+			connect.WithClientOptions(opts...),
+		),
+		recordUserRead: connect.NewClient[v1.RecordUserReadRequest, v1.RecordUserReadResponse](
+			httpClient,
+			baseURL+SandboxServiceRecordUserReadProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("RecordUserRead")),
+			connect.WithClientOptions(opts...),
+		),
+		recordUserShare: connect.NewClient[v1.RecordUserShareRequest, v1.RecordUserShareResponse](
+			httpClient,
+			baseURL+SandboxServiceRecordUserShareProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("RecordUserShare")),
+			connect.WithClientOptions(opts...),
+		),
+		recordCardBizUinInfo: connect.NewClient[v1.RecordCardBizUinInfoRequest, v1.RecordCardBizUinInfoResponse](
+			httpClient,
+			baseURL+SandboxServiceRecordCardBizUinInfoProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("RecordCardBizUinInfo")),
+			connect.WithClientOptions(opts...),
+		),
+		recordCardCardInfo: connect.NewClient[v1.RecordCardCardInfoRequest, v1.RecordCardCardInfoResponse](
+			httpClient,
+			baseURL+SandboxServiceRecordCardCardInfoProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("RecordCardCardInfo")),
+			connect.WithClientOptions(opts...),
+		),
+		recordMemberCardInfo: connect.NewClient[v1.RecordMemberCardInfoRequest, v1.RecordMemberCardInfoResponse](
+			httpClient,
+			baseURL+SandboxServiceRecordMemberCardInfoProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("RecordMemberCardInfo")),
+			connect.WithClientOptions(opts...),
+		),
+		recordMemberCardDetail: connect.NewClient[v1.RecordMemberCardDetailRequest, v1.RecordMemberCardDetailResponse](
+			httpClient,
+			baseURL+SandboxServiceRecordMemberCardDetailProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("RecordMemberCardDetail")),
+			connect.WithClientOptions(opts...),
+		),
+		recordPublisherAdPos: connect.NewClient[v1.RecordPublisherAdPosRequest, v1.RecordPublisherAdPosResponse](
+			httpClient,
+			baseURL+SandboxServiceRecordPublisherAdPosProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("RecordPublisherAdPos")),
+			connect.WithClientOptions(opts...),
+		),
+		recordPublisherCps: connect.NewClient[v1.RecordPublisherCpsRequest, v1.RecordPublisherCpsResponse](
+			httpClient,
+			baseURL+SandboxServiceRecordPublisherCpsProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("RecordPublisherCps")),
+			connect.WithClientOptions(opts...),
+		),
+		setPublisherSettlement: connect.NewClient[v1.SetPublisherSettlementRequest, v1.SetPublisherSettlementResponse](
+			httpClient,
+			baseURL+SandboxServiceSetPublisherSettlementProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetPublisherSettlement")),
+			connect.WithClientOptions(opts...),
+		),
+		setSmartImageResult: connect.NewClient[v1.SetSmartImageResultRequest, v1.SetSmartImageResultResponse](
+			httpClient,
+			baseURL+SandboxServiceSetSmartImageResultProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetSmartImageResult")),
+			connect.WithClientOptions(opts...),
+		),
+		setSmartVoiceTranscript: connect.NewClient[v1.SetSmartVoiceTranscriptRequest, v1.SetSmartVoiceTranscriptResponse](
+			httpClient,
+			baseURL+SandboxServiceSetSmartVoiceTranscriptProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetSmartVoiceTranscript")),
+			connect.WithClientOptions(opts...),
+		),
+		setSmartTranslation: connect.NewClient[v1.SetSmartTranslationRequest, v1.SetSmartTranslationResponse](
+			httpClient,
+			baseURL+SandboxServiceSetSmartTranslationProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetSmartTranslation")),
+			connect.WithClientOptions(opts...),
+		),
+		setSmartSemanticAnswer: connect.NewClient[v1.SetSmartSemanticAnswerRequest, v1.SetSmartSemanticAnswerResponse](
+			httpClient,
+			baseURL+SandboxServiceSetSmartSemanticAnswerProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SetSmartSemanticAnswer")),
+			connect.WithClientOptions(opts...),
+		),
+		addGuideChatRecord: connect.NewClient[v1.AddGuideChatRecordRequest, v1.AddGuideChatRecordResponse](
+			httpClient,
+			baseURL+SandboxServiceAddGuideChatRecordProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("AddGuideChatRecord")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -597,6 +1096,47 @@ type sandboxServiceClient struct {
 	scanQRCode                 *connect.Client[v1.ScanQRCodeRequest, v1.ScanQRCodeResponse]
 	subscribeUser              *connect.Client[v1.SubscribeUserRequest, v1.SubscribeUserResponse]
 	unsubscribeUser            *connect.Client[v1.UnsubscribeUserRequest, v1.UnsubscribeUserResponse]
+	reviewCard                 *connect.Client[v1.ReviewCardRequest, v1.ReviewCardResponse]
+	giveCard                   *connect.Client[v1.GiveCardRequest, v1.GiveCardResponse]
+	deleteUserCard             *connect.Client[v1.DeleteUserCardRequest, v1.DeleteUserCardResponse]
+	fillMemberCardForm         *connect.Client[v1.FillMemberCardFormRequest, v1.FillMemberCardFormResponse]
+	getCardStatus              *connect.Client[v1.GetCardStatusRequest, v1.GetCardStatusResponse]
+	scanCardQRCode             *connect.Client[v1.ScanCardQRCodeRequest, v1.ScanCardQRCodeResponse]
+	reviewCardSubMerchant      *connect.Client[v1.ReviewCardSubMerchantRequest, v1.ReviewCardSubMerchantResponse]
+	reviewPoi                  *connect.Client[v1.ReviewPoiRequest, v1.ReviewPoiResponse]
+	reviewStoreMerchant        *connect.Client[v1.ReviewStoreMerchantRequest, v1.ReviewStoreMerchantResponse]
+	reviewStore                *connect.Client[v1.ReviewStoreRequest, v1.ReviewStoreResponse]
+	scanMarketCode             *connect.Client[v1.ScanMarketCodeRequest, v1.ScanMarketCodeResponse]
+	getMarketCodeKey           *connect.Client[v1.GetMarketCodeKeyRequest, v1.GetMarketCodeKeyResponse]
+	authorizeInvoice           *connect.Client[v1.AuthorizeInvoiceRequest, v1.AuthorizeInvoiceResponse]
+	getInvoiceEncryptCode      *connect.Client[v1.GetInvoiceEncryptCodeRequest, v1.GetInvoiceEncryptCodeResponse]
+	getInvoiceStatus           *connect.Client[v1.GetInvoiceStatusRequest, v1.GetInvoiceStatusResponse]
+	addInvoiceTitleQR          *connect.Client[v1.AddInvoiceTitleQRRequest, v1.AddInvoiceTitleQRResponse]
+	submitInvoiceTitle         *connect.Client[v1.SubmitInvoiceTitleRequest, v1.SubmitInvoiceTitleResponse]
+	getInvoicePappid           *connect.Client[v1.GetInvoicePappidRequest, v1.GetInvoicePappidResponse]
+	addNontaxBill              *connect.Client[v1.AddNontaxBillRequest, v1.AddNontaxBillResponse]
+	setNontaxVehicleUser       *connect.Client[v1.SetNontaxVehicleUserRequest, v1.SetNontaxVehicleUserResponse]
+	addNontaxRealName          *connect.Client[v1.AddNontaxRealNameRequest, v1.AddNontaxRealNameResponse]
+	setNontaxNotifyURL         *connect.Client[v1.SetNontaxNotifyURLRequest, v1.SetNontaxNotifyURLResponse]
+	payNontaxOrder             *connect.Client[v1.PayNontaxOrderRequest, v1.PayNontaxOrderResponse]
+	listNontaxNotifications    *connect.Client[v1.ListNontaxNotificationsRequest, v1.ListNontaxNotificationsResponse]
+	recordUpstreamMessage      *connect.Client[v1.RecordUpstreamMessageRequest, v1.RecordUpstreamMessageResponse]
+	recordArticleSummary       *connect.Client[v1.RecordArticleSummaryRequest, v1.RecordArticleSummaryResponse]
+	recordArticleTotal         *connect.Client[v1.RecordArticleTotalRequest, v1.RecordArticleTotalResponse]
+	recordUserRead             *connect.Client[v1.RecordUserReadRequest, v1.RecordUserReadResponse]
+	recordUserShare            *connect.Client[v1.RecordUserShareRequest, v1.RecordUserShareResponse]
+	recordCardBizUinInfo       *connect.Client[v1.RecordCardBizUinInfoRequest, v1.RecordCardBizUinInfoResponse]
+	recordCardCardInfo         *connect.Client[v1.RecordCardCardInfoRequest, v1.RecordCardCardInfoResponse]
+	recordMemberCardInfo       *connect.Client[v1.RecordMemberCardInfoRequest, v1.RecordMemberCardInfoResponse]
+	recordMemberCardDetail     *connect.Client[v1.RecordMemberCardDetailRequest, v1.RecordMemberCardDetailResponse]
+	recordPublisherAdPos       *connect.Client[v1.RecordPublisherAdPosRequest, v1.RecordPublisherAdPosResponse]
+	recordPublisherCps         *connect.Client[v1.RecordPublisherCpsRequest, v1.RecordPublisherCpsResponse]
+	setPublisherSettlement     *connect.Client[v1.SetPublisherSettlementRequest, v1.SetPublisherSettlementResponse]
+	setSmartImageResult        *connect.Client[v1.SetSmartImageResultRequest, v1.SetSmartImageResultResponse]
+	setSmartVoiceTranscript    *connect.Client[v1.SetSmartVoiceTranscriptRequest, v1.SetSmartVoiceTranscriptResponse]
+	setSmartTranslation        *connect.Client[v1.SetSmartTranslationRequest, v1.SetSmartTranslationResponse]
+	setSmartSemanticAnswer     *connect.Client[v1.SetSmartSemanticAnswerRequest, v1.SetSmartSemanticAnswerResponse]
+	addGuideChatRecord         *connect.Client[v1.AddGuideChatRecordRequest, v1.AddGuideChatRecordResponse]
 }
 
 // CreateAccount calls wxsuite.sandbox.v1.SandboxService.CreateAccount.
@@ -977,6 +1517,375 @@ func (c *sandboxServiceClient) UnsubscribeUser(ctx context.Context, req *v1.Unsu
 	return nil, err
 }
 
+// ReviewCard calls wxsuite.sandbox.v1.SandboxService.ReviewCard.
+func (c *sandboxServiceClient) ReviewCard(ctx context.Context, req *v1.ReviewCardRequest) (*v1.ReviewCardResponse, error) {
+	response, err := c.reviewCard.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GiveCard calls wxsuite.sandbox.v1.SandboxService.GiveCard.
+func (c *sandboxServiceClient) GiveCard(ctx context.Context, req *v1.GiveCardRequest) (*v1.GiveCardResponse, error) {
+	response, err := c.giveCard.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// DeleteUserCard calls wxsuite.sandbox.v1.SandboxService.DeleteUserCard.
+func (c *sandboxServiceClient) DeleteUserCard(ctx context.Context, req *v1.DeleteUserCardRequest) (*v1.DeleteUserCardResponse, error) {
+	response, err := c.deleteUserCard.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// FillMemberCardForm calls wxsuite.sandbox.v1.SandboxService.FillMemberCardForm.
+func (c *sandboxServiceClient) FillMemberCardForm(ctx context.Context, req *v1.FillMemberCardFormRequest) (*v1.FillMemberCardFormResponse, error) {
+	response, err := c.fillMemberCardForm.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GetCardStatus calls wxsuite.sandbox.v1.SandboxService.GetCardStatus.
+func (c *sandboxServiceClient) GetCardStatus(ctx context.Context, req *v1.GetCardStatusRequest) (*v1.GetCardStatusResponse, error) {
+	response, err := c.getCardStatus.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ScanCardQRCode calls wxsuite.sandbox.v1.SandboxService.ScanCardQRCode.
+func (c *sandboxServiceClient) ScanCardQRCode(ctx context.Context, req *v1.ScanCardQRCodeRequest) (*v1.ScanCardQRCodeResponse, error) {
+	response, err := c.scanCardQRCode.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ReviewCardSubMerchant calls wxsuite.sandbox.v1.SandboxService.ReviewCardSubMerchant.
+func (c *sandboxServiceClient) ReviewCardSubMerchant(ctx context.Context, req *v1.ReviewCardSubMerchantRequest) (*v1.ReviewCardSubMerchantResponse, error) {
+	response, err := c.reviewCardSubMerchant.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ReviewPoi calls wxsuite.sandbox.v1.SandboxService.ReviewPoi.
+func (c *sandboxServiceClient) ReviewPoi(ctx context.Context, req *v1.ReviewPoiRequest) (*v1.ReviewPoiResponse, error) {
+	response, err := c.reviewPoi.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ReviewStoreMerchant calls wxsuite.sandbox.v1.SandboxService.ReviewStoreMerchant.
+func (c *sandboxServiceClient) ReviewStoreMerchant(ctx context.Context, req *v1.ReviewStoreMerchantRequest) (*v1.ReviewStoreMerchantResponse, error) {
+	response, err := c.reviewStoreMerchant.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ReviewStore calls wxsuite.sandbox.v1.SandboxService.ReviewStore.
+func (c *sandboxServiceClient) ReviewStore(ctx context.Context, req *v1.ReviewStoreRequest) (*v1.ReviewStoreResponse, error) {
+	response, err := c.reviewStore.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ScanMarketCode calls wxsuite.sandbox.v1.SandboxService.ScanMarketCode.
+func (c *sandboxServiceClient) ScanMarketCode(ctx context.Context, req *v1.ScanMarketCodeRequest) (*v1.ScanMarketCodeResponse, error) {
+	response, err := c.scanMarketCode.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GetMarketCodeKey calls wxsuite.sandbox.v1.SandboxService.GetMarketCodeKey.
+func (c *sandboxServiceClient) GetMarketCodeKey(ctx context.Context, req *v1.GetMarketCodeKeyRequest) (*v1.GetMarketCodeKeyResponse, error) {
+	response, err := c.getMarketCodeKey.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// AuthorizeInvoice calls wxsuite.sandbox.v1.SandboxService.AuthorizeInvoice.
+func (c *sandboxServiceClient) AuthorizeInvoice(ctx context.Context, req *v1.AuthorizeInvoiceRequest) (*v1.AuthorizeInvoiceResponse, error) {
+	response, err := c.authorizeInvoice.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GetInvoiceEncryptCode calls wxsuite.sandbox.v1.SandboxService.GetInvoiceEncryptCode.
+func (c *sandboxServiceClient) GetInvoiceEncryptCode(ctx context.Context, req *v1.GetInvoiceEncryptCodeRequest) (*v1.GetInvoiceEncryptCodeResponse, error) {
+	response, err := c.getInvoiceEncryptCode.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GetInvoiceStatus calls wxsuite.sandbox.v1.SandboxService.GetInvoiceStatus.
+func (c *sandboxServiceClient) GetInvoiceStatus(ctx context.Context, req *v1.GetInvoiceStatusRequest) (*v1.GetInvoiceStatusResponse, error) {
+	response, err := c.getInvoiceStatus.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// AddInvoiceTitleQR calls wxsuite.sandbox.v1.SandboxService.AddInvoiceTitleQR.
+func (c *sandboxServiceClient) AddInvoiceTitleQR(ctx context.Context, req *v1.AddInvoiceTitleQRRequest) (*v1.AddInvoiceTitleQRResponse, error) {
+	response, err := c.addInvoiceTitleQR.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SubmitInvoiceTitle calls wxsuite.sandbox.v1.SandboxService.SubmitInvoiceTitle.
+func (c *sandboxServiceClient) SubmitInvoiceTitle(ctx context.Context, req *v1.SubmitInvoiceTitleRequest) (*v1.SubmitInvoiceTitleResponse, error) {
+	response, err := c.submitInvoiceTitle.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// GetInvoicePappid calls wxsuite.sandbox.v1.SandboxService.GetInvoicePappid.
+func (c *sandboxServiceClient) GetInvoicePappid(ctx context.Context, req *v1.GetInvoicePappidRequest) (*v1.GetInvoicePappidResponse, error) {
+	response, err := c.getInvoicePappid.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// AddNontaxBill calls wxsuite.sandbox.v1.SandboxService.AddNontaxBill.
+func (c *sandboxServiceClient) AddNontaxBill(ctx context.Context, req *v1.AddNontaxBillRequest) (*v1.AddNontaxBillResponse, error) {
+	response, err := c.addNontaxBill.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetNontaxVehicleUser calls wxsuite.sandbox.v1.SandboxService.SetNontaxVehicleUser.
+func (c *sandboxServiceClient) SetNontaxVehicleUser(ctx context.Context, req *v1.SetNontaxVehicleUserRequest) (*v1.SetNontaxVehicleUserResponse, error) {
+	response, err := c.setNontaxVehicleUser.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// AddNontaxRealName calls wxsuite.sandbox.v1.SandboxService.AddNontaxRealName.
+func (c *sandboxServiceClient) AddNontaxRealName(ctx context.Context, req *v1.AddNontaxRealNameRequest) (*v1.AddNontaxRealNameResponse, error) {
+	response, err := c.addNontaxRealName.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetNontaxNotifyURL calls wxsuite.sandbox.v1.SandboxService.SetNontaxNotifyURL.
+func (c *sandboxServiceClient) SetNontaxNotifyURL(ctx context.Context, req *v1.SetNontaxNotifyURLRequest) (*v1.SetNontaxNotifyURLResponse, error) {
+	response, err := c.setNontaxNotifyURL.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// PayNontaxOrder calls wxsuite.sandbox.v1.SandboxService.PayNontaxOrder.
+func (c *sandboxServiceClient) PayNontaxOrder(ctx context.Context, req *v1.PayNontaxOrderRequest) (*v1.PayNontaxOrderResponse, error) {
+	response, err := c.payNontaxOrder.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ListNontaxNotifications calls wxsuite.sandbox.v1.SandboxService.ListNontaxNotifications.
+func (c *sandboxServiceClient) ListNontaxNotifications(ctx context.Context, req *v1.ListNontaxNotificationsRequest) (*v1.ListNontaxNotificationsResponse, error) {
+	response, err := c.listNontaxNotifications.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RecordUpstreamMessage calls wxsuite.sandbox.v1.SandboxService.RecordUpstreamMessage.
+func (c *sandboxServiceClient) RecordUpstreamMessage(ctx context.Context, req *v1.RecordUpstreamMessageRequest) (*v1.RecordUpstreamMessageResponse, error) {
+	response, err := c.recordUpstreamMessage.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RecordArticleSummary calls wxsuite.sandbox.v1.SandboxService.RecordArticleSummary.
+func (c *sandboxServiceClient) RecordArticleSummary(ctx context.Context, req *v1.RecordArticleSummaryRequest) (*v1.RecordArticleSummaryResponse, error) {
+	response, err := c.recordArticleSummary.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RecordArticleTotal calls wxsuite.sandbox.v1.SandboxService.RecordArticleTotal.
+func (c *sandboxServiceClient) RecordArticleTotal(ctx context.Context, req *v1.RecordArticleTotalRequest) (*v1.RecordArticleTotalResponse, error) {
+	response, err := c.recordArticleTotal.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RecordUserRead calls wxsuite.sandbox.v1.SandboxService.RecordUserRead.
+func (c *sandboxServiceClient) RecordUserRead(ctx context.Context, req *v1.RecordUserReadRequest) (*v1.RecordUserReadResponse, error) {
+	response, err := c.recordUserRead.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RecordUserShare calls wxsuite.sandbox.v1.SandboxService.RecordUserShare.
+func (c *sandboxServiceClient) RecordUserShare(ctx context.Context, req *v1.RecordUserShareRequest) (*v1.RecordUserShareResponse, error) {
+	response, err := c.recordUserShare.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RecordCardBizUinInfo calls wxsuite.sandbox.v1.SandboxService.RecordCardBizUinInfo.
+func (c *sandboxServiceClient) RecordCardBizUinInfo(ctx context.Context, req *v1.RecordCardBizUinInfoRequest) (*v1.RecordCardBizUinInfoResponse, error) {
+	response, err := c.recordCardBizUinInfo.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RecordCardCardInfo calls wxsuite.sandbox.v1.SandboxService.RecordCardCardInfo.
+func (c *sandboxServiceClient) RecordCardCardInfo(ctx context.Context, req *v1.RecordCardCardInfoRequest) (*v1.RecordCardCardInfoResponse, error) {
+	response, err := c.recordCardCardInfo.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RecordMemberCardInfo calls wxsuite.sandbox.v1.SandboxService.RecordMemberCardInfo.
+func (c *sandboxServiceClient) RecordMemberCardInfo(ctx context.Context, req *v1.RecordMemberCardInfoRequest) (*v1.RecordMemberCardInfoResponse, error) {
+	response, err := c.recordMemberCardInfo.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RecordMemberCardDetail calls wxsuite.sandbox.v1.SandboxService.RecordMemberCardDetail.
+func (c *sandboxServiceClient) RecordMemberCardDetail(ctx context.Context, req *v1.RecordMemberCardDetailRequest) (*v1.RecordMemberCardDetailResponse, error) {
+	response, err := c.recordMemberCardDetail.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RecordPublisherAdPos calls wxsuite.sandbox.v1.SandboxService.RecordPublisherAdPos.
+func (c *sandboxServiceClient) RecordPublisherAdPos(ctx context.Context, req *v1.RecordPublisherAdPosRequest) (*v1.RecordPublisherAdPosResponse, error) {
+	response, err := c.recordPublisherAdPos.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RecordPublisherCps calls wxsuite.sandbox.v1.SandboxService.RecordPublisherCps.
+func (c *sandboxServiceClient) RecordPublisherCps(ctx context.Context, req *v1.RecordPublisherCpsRequest) (*v1.RecordPublisherCpsResponse, error) {
+	response, err := c.recordPublisherCps.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetPublisherSettlement calls wxsuite.sandbox.v1.SandboxService.SetPublisherSettlement.
+func (c *sandboxServiceClient) SetPublisherSettlement(ctx context.Context, req *v1.SetPublisherSettlementRequest) (*v1.SetPublisherSettlementResponse, error) {
+	response, err := c.setPublisherSettlement.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetSmartImageResult calls wxsuite.sandbox.v1.SandboxService.SetSmartImageResult.
+func (c *sandboxServiceClient) SetSmartImageResult(ctx context.Context, req *v1.SetSmartImageResultRequest) (*v1.SetSmartImageResultResponse, error) {
+	response, err := c.setSmartImageResult.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetSmartVoiceTranscript calls wxsuite.sandbox.v1.SandboxService.SetSmartVoiceTranscript.
+func (c *sandboxServiceClient) SetSmartVoiceTranscript(ctx context.Context, req *v1.SetSmartVoiceTranscriptRequest) (*v1.SetSmartVoiceTranscriptResponse, error) {
+	response, err := c.setSmartVoiceTranscript.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetSmartTranslation calls wxsuite.sandbox.v1.SandboxService.SetSmartTranslation.
+func (c *sandboxServiceClient) SetSmartTranslation(ctx context.Context, req *v1.SetSmartTranslationRequest) (*v1.SetSmartTranslationResponse, error) {
+	response, err := c.setSmartTranslation.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SetSmartSemanticAnswer calls wxsuite.sandbox.v1.SandboxService.SetSmartSemanticAnswer.
+func (c *sandboxServiceClient) SetSmartSemanticAnswer(ctx context.Context, req *v1.SetSmartSemanticAnswerRequest) (*v1.SetSmartSemanticAnswerResponse, error) {
+	response, err := c.setSmartSemanticAnswer.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// AddGuideChatRecord calls wxsuite.sandbox.v1.SandboxService.AddGuideChatRecord.
+func (c *sandboxServiceClient) AddGuideChatRecord(ctx context.Context, req *v1.AddGuideChatRecordRequest) (*v1.AddGuideChatRecordResponse, error) {
+	response, err := c.addGuideChatRecord.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // SandboxServiceHandler is an implementation of the wxsuite.sandbox.v1.SandboxService service.
 type SandboxServiceHandler interface {
 	// CreateAccount adds (or replaces) a simulated official account.
@@ -1105,6 +2014,137 @@ type SandboxServiceHandler interface {
 	// event; the user stays known (user/info answers subscribe 0). A non-follower is
 	// FailedPrecondition, an unknown user NotFound.
 	UnsubscribeUser(context.Context, *v1.UnsubscribeUserRequest) (*v1.UnsubscribeUserResponse, error)
+	// ReviewCard ends the platform's review of a card: approve moves it to
+	// CARD_STATUS_VERIFY_OK and pushes card_pass_check, otherwise CARD_STATUS_VERIFY_FAIL
+	// and card_not_pass_check with the refuse reason. An unknown card is NotFound.
+	ReviewCard(context.Context, *v1.ReviewCardRequest) (*v1.ReviewCardResponse, error)
+	// GiveCard makes a simulated user receive a card, as scanning its QR code or opening
+	// its shelf page does (user_get_card pushed). An unknown card is NotFound; a card that
+	// cannot be received (not approved and the user not whitelisted, out of stock, over
+	// get_limit, no deposited code left) is FailedPrecondition.
+	GiveCard(context.Context, *v1.GiveCardRequest) (*v1.GiveCardResponse, error)
+	// DeleteUserCard makes the holder of a code delete it from their card bag: the code
+	// turns DELETE and user_del_card is pushed. An unknown code is NotFound.
+	DeleteUserCard(context.Context, *v1.DeleteUserCardRequest) (*v1.DeleteUserCardResponse, error)
+	// FillMemberCardForm makes a simulated user submit the activation form of a member
+	// card; it returns the activate_ticket card/membercard/activatetempinfo/get reads and
+	// pushes submit_membercard_user_info for each of the user's codes of the card.
+	FillMemberCardForm(context.Context, *v1.FillMemberCardFormRequest) (*v1.FillMemberCardFormResponse, error)
+	// GetCardStatus returns a card's review status and the stock left. An unknown card is
+	// NotFound.
+	GetCardStatus(context.Context, *v1.GetCardStatusRequest) (*v1.GetCardStatusResponse, error)
+	// ScanCardQRCode makes a simulated user scan a card QR code (card/qrcode/create) and
+	// receive the card at index pick of its list. A ticket that is unknown, expired,
+	// already scanned (is_unique_code) or bound to another user, or a pick outside the
+	// list, is FailedPrecondition, as is a card that cannot be received.
+	ScanCardQRCode(context.Context, *v1.ScanCardQRCodeRequest) (*v1.ScanCardQRCodeResponse, error)
+	// ReviewCardSubMerchant ends the platform's review of a card sub-merchant (APPROVED or
+	// REJECTED) and pushes card_merchant_check_result. An unknown merchant is NotFound.
+	ReviewCardSubMerchant(context.Context, *v1.ReviewCardSubMerchantRequest) (*v1.ReviewCardSubMerchantResponse, error)
+	// ReviewPoi ends the platform's review of a store (poi): approve sets available_state 3
+	// (or accepts a pending update), otherwise 4; poi_check_notify is pushed when the
+	// account has a callback URL. An unknown store, or one not under review, is
+	// InvalidArgument.
+	ReviewPoi(context.Context, *v1.ReviewPoiRequest) (*v1.ReviewPoiResponse, error)
+	// ReviewStoreMerchant ends the review of the account's store mini-program application
+	// (get_merchant_audit_info status 1 or 3). No application under review is
+	// InvalidArgument.
+	ReviewStoreMerchant(context.Context, *v1.ReviewStoreMerchantRequest) (*v1.ReviewStoreMerchantResponse, error)
+	// ReviewStore ends the review of a store of the store mini-program: a new store
+	// becomes status 1 (approve) or 3, a pending picture update is applied or dropped. An
+	// unknown store, or one with nothing under review, is InvalidArgument.
+	ReviewStore(context.Context, *v1.ReviewStoreRequest) (*v1.ReviewStoreResponse, error)
+	// ScanMarketCode makes a simulated user scan an activated 一物一码 code (the
+	// 9-character code or the code_url) and returns the code_ticket the mini-program page
+	// receives (valid 30 minutes of simulated time).
+	ScanMarketCode(context.Context, *v1.ScanMarketCodeRequest) (*v1.ScanMarketCodeResponse, error)
+	// GetMarketCodeKey returns the account's 32-byte 一物一码 package key, which decrypts
+	// the code packages of intp/marketcode/applycodedownload.
+	GetMarketCodeKey(context.Context, *v1.GetMarketCodeKeyRequest) (*v1.GetMarketCodeKeyResponse, error)
+	// AuthorizeInvoice makes a simulated user answer an invoice (or fiscal bill)
+	// authorization page the account opened (getauthurl, getbillauthurl):
+	// user_authorize_invoice is pushed when the account has a callback URL. An unknown
+	// order is NotFound, one answered already FailedPrecondition.
+	AuthorizeInvoice(context.Context, *v1.AuthorizeInvoiceRequest) (*v1.AuthorizeInvoiceResponse, error)
+	// GetInvoiceEncryptCode returns the encrypt_code a reimburser receives (chooseInvoice)
+	// for an invoice inserted into a user's card bag. An unknown card or code is NotFound.
+	GetInvoiceEncryptCode(context.Context, *v1.GetInvoiceEncryptCodeRequest) (*v1.GetInvoiceEncryptCodeResponse, error)
+	// GetInvoiceStatus returns the reimburse_status of an inserted invoice. An unknown card
+	// or code is NotFound.
+	GetInvoiceStatus(context.Context, *v1.GetInvoiceStatusRequest) (*v1.GetInvoiceStatusResponse, error)
+	// AddInvoiceTitleQR makes a simulated user show the QR code of an invoice title (我的发票
+	// 抬头) and returns the text the account's scanner reads; card/invoice/scantitle with
+	// it answers the title.
+	AddInvoiceTitleQR(context.Context, *v1.AddInvoiceTitleQRRequest) (*v1.AddInvoiceTitleQRResponse, error)
+	// SubmitInvoiceTitle makes a simulated user submit a title through a
+	// getselecttitleurl link of the account: submit_invoice_title is pushed when the
+	// account has a callback URL. A link the account never got is NotFound.
+	SubmitInvoiceTitle(context.Context, *v1.SubmitInvoiceTitleRequest) (*v1.SubmitInvoiceTitleResponse, error)
+	// GetInvoicePappid returns the s_pappid the sandbox gives the account as an invoicing
+	// platform (the same value on every call, as the platform's is).
+	GetInvoicePappid(context.Context, *v1.GetInvoicePappidRequest) (*v1.GetInvoicePappidResponse, error)
+	// AddNontaxBill registers a receivable (应收信息) that nontax/queryfee answers and
+	// unifiedorder and micropay check amounts against, replacing one with the same region,
+	// department and notice number.
+	AddNontaxBill(context.Context, *v1.AddNontaxBillRequest) (*v1.AddNontaxBillResponse, error)
+	// SetNontaxVehicleUser adds or replaces a vehicle owner of the vehicle-owner service
+	// (车主服务).
+	SetNontaxVehicleUser(context.Context, *v1.SetNontaxVehicleUserRequest) (*v1.SetNontaxVehicleUserResponse, error)
+	// AddNontaxRealName records that a payer authorized the account to read their real
+	// name and returns the wx_realname_token the payer brings back (valid 10 minutes).
+	AddNontaxRealName(context.Context, *v1.AddNontaxRealNameRequest) (*v1.AddNontaxRealNameResponse, error)
+	// SetNontaxNotifyURL sets where payment notifications of the account's non-tax orders
+	// go; an empty url turns them off.
+	SetNontaxNotifyURL(context.Context, *v1.SetNontaxNotifyURLRequest) (*v1.SetNontaxNotifyURLResponse, error)
+	// PayNontaxOrder makes the payer pay an unpaid non-tax order in WeChat; a payment
+	// notification is sent when a notify URL is set. An unknown order, or one that is not
+	// unpaid, is InvalidArgument.
+	PayNontaxOrder(context.Context, *v1.PayNontaxOrderRequest) (*v1.PayNontaxOrderResponse, error)
+	// ListNontaxNotifications lists the non-tax notifications sent for the account, oldest
+	// first (delivery is asynchronous: an entry appears once its answer came or failed).
+	ListNontaxNotifications(context.Context, *v1.ListNontaxNotificationsRequest) (*v1.ListNontaxNotificationsResponse, error)
+	// RecordUpstreamMessage records that a user sent the account a message at a time, for
+	// datacube/getupstreammsg*, without pushing it (it seeds history).
+	RecordUpstreamMessage(context.Context, *v1.RecordUpstreamMessageRequest) (*v1.RecordUpstreamMessageResponse, error)
+	// RecordArticleSummary appends datacube/getarticlesummary entries.
+	RecordArticleSummary(context.Context, *v1.RecordArticleSummaryRequest) (*v1.RecordArticleSummaryResponse, error)
+	// RecordArticleTotal appends datacube/getarticletotal entries.
+	RecordArticleTotal(context.Context, *v1.RecordArticleTotalRequest) (*v1.RecordArticleTotalResponse, error)
+	// RecordUserRead appends datacube/getuserread (and getuserreadhour) entries.
+	RecordUserRead(context.Context, *v1.RecordUserReadRequest) (*v1.RecordUserReadResponse, error)
+	// RecordUserShare appends datacube/getusershare (and getusersharehour) entries.
+	RecordUserShare(context.Context, *v1.RecordUserShareRequest) (*v1.RecordUserShareResponse, error)
+	// RecordCardBizUinInfo appends datacube/getcardbizuininfo entries.
+	RecordCardBizUinInfo(context.Context, *v1.RecordCardBizUinInfoRequest) (*v1.RecordCardBizUinInfoResponse, error)
+	// RecordCardCardInfo appends datacube/getcardcardinfo entries.
+	RecordCardCardInfo(context.Context, *v1.RecordCardCardInfoRequest) (*v1.RecordCardCardInfoResponse, error)
+	// RecordMemberCardInfo appends datacube/getcardmembercardinfo entries.
+	RecordMemberCardInfo(context.Context, *v1.RecordMemberCardInfoRequest) (*v1.RecordMemberCardInfoResponse, error)
+	// RecordMemberCardDetail appends datacube/getcardmembercarddetail entries.
+	RecordMemberCardDetail(context.Context, *v1.RecordMemberCardDetailRequest) (*v1.RecordMemberCardDetailResponse, error)
+	// RecordPublisherAdPos appends publisher_adpos_general entries and makes the account a
+	// publisher (流量主).
+	RecordPublisherAdPos(context.Context, *v1.RecordPublisherAdPosRequest) (*v1.RecordPublisherAdPosResponse, error)
+	// RecordPublisherCps appends publisher_cps_general entries and makes the account a
+	// publisher.
+	RecordPublisherCps(context.Context, *v1.RecordPublisherCpsRequest) (*v1.RecordPublisherCpsResponse, error)
+	// SetPublisherSettlement sets the head of publisher_settlement, appends settlements
+	// and makes the account a publisher.
+	SetPublisherSettlement(context.Context, *v1.SetPublisherSettlementRequest) (*v1.SetPublisherSettlementResponse, error)
+	// SetSmartImageResult registers what a recogniser (cv/ocr/*, cv/img/*) finds in an
+	// image named by URL or by its bytes; an empty result_json removes the fixture.
+	SetSmartImageResult(context.Context, *v1.SetSmartImageResultRequest) (*v1.SetSmartImageResultResponse, error)
+	// SetSmartVoiceTranscript registers the text recognised in an uploaded voice
+	// (queryrecoresultfortext).
+	SetSmartVoiceTranscript(context.Context, *v1.SetSmartVoiceTranscriptRequest) (*v1.SetSmartVoiceTranscriptResponse, error)
+	// SetSmartTranslation registers the translation translatecontent answers for a text.
+	SetSmartTranslation(context.Context, *v1.SetSmartTranslationRequest) (*v1.SetSmartTranslationResponse, error)
+	// SetSmartSemanticAnswer registers the semantic service's (semantic/semproxy/search)
+	// answer to a query; an empty answer_json removes the fixture.
+	SetSmartSemanticAnswer(context.Context, *v1.SetSmartSemanticAnswerRequest) (*v1.SetSmartSemanticAnswerResponse, error)
+	// AddGuideChatRecord records a chat message between an advisor of the account and one
+	// of its buyers, for getguidebuyerchatrecord.
+	AddGuideChatRecord(context.Context, *v1.AddGuideChatRecordRequest) (*v1.AddGuideChatRecordResponse, error)
 }
 
 // NewSandboxServiceHandler builds an HTTP handler from the service implementation. It returns the
@@ -1366,6 +2406,252 @@ func NewSandboxServiceHandler(svc SandboxServiceHandler, opts ...connect.Handler
 		connect.WithSchema(sandboxServiceMethods.ByName("UnsubscribeUser")),
 		connect.WithHandlerOptions(opts...),
 	)
+	sandboxServiceReviewCardHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceReviewCardProcedure,
+		svc.ReviewCard,
+		connect.WithSchema(sandboxServiceMethods.ByName("ReviewCard")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceGiveCardHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceGiveCardProcedure,
+		svc.GiveCard,
+		connect.WithSchema(sandboxServiceMethods.ByName("GiveCard")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceDeleteUserCardHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceDeleteUserCardProcedure,
+		svc.DeleteUserCard,
+		connect.WithSchema(sandboxServiceMethods.ByName("DeleteUserCard")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceFillMemberCardFormHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceFillMemberCardFormProcedure,
+		svc.FillMemberCardForm,
+		connect.WithSchema(sandboxServiceMethods.ByName("FillMemberCardForm")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceGetCardStatusHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceGetCardStatusProcedure,
+		svc.GetCardStatus,
+		connect.WithSchema(sandboxServiceMethods.ByName("GetCardStatus")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceScanCardQRCodeHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceScanCardQRCodeProcedure,
+		svc.ScanCardQRCode,
+		connect.WithSchema(sandboxServiceMethods.ByName("ScanCardQRCode")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceReviewCardSubMerchantHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceReviewCardSubMerchantProcedure,
+		svc.ReviewCardSubMerchant,
+		connect.WithSchema(sandboxServiceMethods.ByName("ReviewCardSubMerchant")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceReviewPoiHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceReviewPoiProcedure,
+		svc.ReviewPoi,
+		connect.WithSchema(sandboxServiceMethods.ByName("ReviewPoi")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceReviewStoreMerchantHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceReviewStoreMerchantProcedure,
+		svc.ReviewStoreMerchant,
+		connect.WithSchema(sandboxServiceMethods.ByName("ReviewStoreMerchant")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceReviewStoreHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceReviewStoreProcedure,
+		svc.ReviewStore,
+		connect.WithSchema(sandboxServiceMethods.ByName("ReviewStore")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceScanMarketCodeHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceScanMarketCodeProcedure,
+		svc.ScanMarketCode,
+		connect.WithSchema(sandboxServiceMethods.ByName("ScanMarketCode")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceGetMarketCodeKeyHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceGetMarketCodeKeyProcedure,
+		svc.GetMarketCodeKey,
+		connect.WithSchema(sandboxServiceMethods.ByName("GetMarketCodeKey")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceAuthorizeInvoiceHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceAuthorizeInvoiceProcedure,
+		svc.AuthorizeInvoice,
+		connect.WithSchema(sandboxServiceMethods.ByName("AuthorizeInvoice")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceGetInvoiceEncryptCodeHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceGetInvoiceEncryptCodeProcedure,
+		svc.GetInvoiceEncryptCode,
+		connect.WithSchema(sandboxServiceMethods.ByName("GetInvoiceEncryptCode")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceGetInvoiceStatusHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceGetInvoiceStatusProcedure,
+		svc.GetInvoiceStatus,
+		connect.WithSchema(sandboxServiceMethods.ByName("GetInvoiceStatus")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceAddInvoiceTitleQRHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceAddInvoiceTitleQRProcedure,
+		svc.AddInvoiceTitleQR,
+		connect.WithSchema(sandboxServiceMethods.ByName("AddInvoiceTitleQR")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSubmitInvoiceTitleHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSubmitInvoiceTitleProcedure,
+		svc.SubmitInvoiceTitle,
+		connect.WithSchema(sandboxServiceMethods.ByName("SubmitInvoiceTitle")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceGetInvoicePappidHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceGetInvoicePappidProcedure,
+		svc.GetInvoicePappid,
+		connect.WithSchema(sandboxServiceMethods.ByName("GetInvoicePappid")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceAddNontaxBillHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceAddNontaxBillProcedure,
+		svc.AddNontaxBill,
+		connect.WithSchema(sandboxServiceMethods.ByName("AddNontaxBill")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetNontaxVehicleUserHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetNontaxVehicleUserProcedure,
+		svc.SetNontaxVehicleUser,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetNontaxVehicleUser")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceAddNontaxRealNameHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceAddNontaxRealNameProcedure,
+		svc.AddNontaxRealName,
+		connect.WithSchema(sandboxServiceMethods.ByName("AddNontaxRealName")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetNontaxNotifyURLHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetNontaxNotifyURLProcedure,
+		svc.SetNontaxNotifyURL,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetNontaxNotifyURL")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServicePayNontaxOrderHandler := connect.NewUnaryHandlerSimple(
+		SandboxServicePayNontaxOrderProcedure,
+		svc.PayNontaxOrder,
+		connect.WithSchema(sandboxServiceMethods.ByName("PayNontaxOrder")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceListNontaxNotificationsHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceListNontaxNotificationsProcedure,
+		svc.ListNontaxNotifications,
+		connect.WithSchema(sandboxServiceMethods.ByName("ListNontaxNotifications")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceRecordUpstreamMessageHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceRecordUpstreamMessageProcedure,
+		svc.RecordUpstreamMessage,
+		connect.WithSchema(sandboxServiceMethods.ByName("RecordUpstreamMessage")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceRecordArticleSummaryHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceRecordArticleSummaryProcedure,
+		svc.RecordArticleSummary,
+		connect.WithSchema(sandboxServiceMethods.ByName("RecordArticleSummary")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceRecordArticleTotalHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceRecordArticleTotalProcedure,
+		svc.RecordArticleTotal,
+		connect.WithSchema(sandboxServiceMethods.ByName("RecordArticleTotal")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceRecordUserReadHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceRecordUserReadProcedure,
+		svc.RecordUserRead,
+		connect.WithSchema(sandboxServiceMethods.ByName("RecordUserRead")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceRecordUserShareHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceRecordUserShareProcedure,
+		svc.RecordUserShare,
+		connect.WithSchema(sandboxServiceMethods.ByName("RecordUserShare")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceRecordCardBizUinInfoHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceRecordCardBizUinInfoProcedure,
+		svc.RecordCardBizUinInfo,
+		connect.WithSchema(sandboxServiceMethods.ByName("RecordCardBizUinInfo")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceRecordCardCardInfoHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceRecordCardCardInfoProcedure,
+		svc.RecordCardCardInfo,
+		connect.WithSchema(sandboxServiceMethods.ByName("RecordCardCardInfo")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceRecordMemberCardInfoHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceRecordMemberCardInfoProcedure,
+		svc.RecordMemberCardInfo,
+		connect.WithSchema(sandboxServiceMethods.ByName("RecordMemberCardInfo")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceRecordMemberCardDetailHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceRecordMemberCardDetailProcedure,
+		svc.RecordMemberCardDetail,
+		connect.WithSchema(sandboxServiceMethods.ByName("RecordMemberCardDetail")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceRecordPublisherAdPosHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceRecordPublisherAdPosProcedure,
+		svc.RecordPublisherAdPos,
+		connect.WithSchema(sandboxServiceMethods.ByName("RecordPublisherAdPos")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceRecordPublisherCpsHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceRecordPublisherCpsProcedure,
+		svc.RecordPublisherCps,
+		connect.WithSchema(sandboxServiceMethods.ByName("RecordPublisherCps")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetPublisherSettlementHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetPublisherSettlementProcedure,
+		svc.SetPublisherSettlement,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetPublisherSettlement")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetSmartImageResultHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetSmartImageResultProcedure,
+		svc.SetSmartImageResult,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetSmartImageResult")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetSmartVoiceTranscriptHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetSmartVoiceTranscriptProcedure,
+		svc.SetSmartVoiceTranscript,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetSmartVoiceTranscript")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetSmartTranslationHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetSmartTranslationProcedure,
+		svc.SetSmartTranslation,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetSmartTranslation")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSetSmartSemanticAnswerHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSetSmartSemanticAnswerProcedure,
+		svc.SetSmartSemanticAnswer,
+		connect.WithSchema(sandboxServiceMethods.ByName("SetSmartSemanticAnswer")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceAddGuideChatRecordHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceAddGuideChatRecordProcedure,
+		svc.AddGuideChatRecord,
+		connect.WithSchema(sandboxServiceMethods.ByName("AddGuideChatRecord")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/wxsuite.sandbox.v1.SandboxService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case SandboxServiceCreateAccountProcedure:
@@ -1452,6 +2738,88 @@ func NewSandboxServiceHandler(svc SandboxServiceHandler, opts ...connect.Handler
 			sandboxServiceSubscribeUserHandler.ServeHTTP(w, r)
 		case SandboxServiceUnsubscribeUserProcedure:
 			sandboxServiceUnsubscribeUserHandler.ServeHTTP(w, r)
+		case SandboxServiceReviewCardProcedure:
+			sandboxServiceReviewCardHandler.ServeHTTP(w, r)
+		case SandboxServiceGiveCardProcedure:
+			sandboxServiceGiveCardHandler.ServeHTTP(w, r)
+		case SandboxServiceDeleteUserCardProcedure:
+			sandboxServiceDeleteUserCardHandler.ServeHTTP(w, r)
+		case SandboxServiceFillMemberCardFormProcedure:
+			sandboxServiceFillMemberCardFormHandler.ServeHTTP(w, r)
+		case SandboxServiceGetCardStatusProcedure:
+			sandboxServiceGetCardStatusHandler.ServeHTTP(w, r)
+		case SandboxServiceScanCardQRCodeProcedure:
+			sandboxServiceScanCardQRCodeHandler.ServeHTTP(w, r)
+		case SandboxServiceReviewCardSubMerchantProcedure:
+			sandboxServiceReviewCardSubMerchantHandler.ServeHTTP(w, r)
+		case SandboxServiceReviewPoiProcedure:
+			sandboxServiceReviewPoiHandler.ServeHTTP(w, r)
+		case SandboxServiceReviewStoreMerchantProcedure:
+			sandboxServiceReviewStoreMerchantHandler.ServeHTTP(w, r)
+		case SandboxServiceReviewStoreProcedure:
+			sandboxServiceReviewStoreHandler.ServeHTTP(w, r)
+		case SandboxServiceScanMarketCodeProcedure:
+			sandboxServiceScanMarketCodeHandler.ServeHTTP(w, r)
+		case SandboxServiceGetMarketCodeKeyProcedure:
+			sandboxServiceGetMarketCodeKeyHandler.ServeHTTP(w, r)
+		case SandboxServiceAuthorizeInvoiceProcedure:
+			sandboxServiceAuthorizeInvoiceHandler.ServeHTTP(w, r)
+		case SandboxServiceGetInvoiceEncryptCodeProcedure:
+			sandboxServiceGetInvoiceEncryptCodeHandler.ServeHTTP(w, r)
+		case SandboxServiceGetInvoiceStatusProcedure:
+			sandboxServiceGetInvoiceStatusHandler.ServeHTTP(w, r)
+		case SandboxServiceAddInvoiceTitleQRProcedure:
+			sandboxServiceAddInvoiceTitleQRHandler.ServeHTTP(w, r)
+		case SandboxServiceSubmitInvoiceTitleProcedure:
+			sandboxServiceSubmitInvoiceTitleHandler.ServeHTTP(w, r)
+		case SandboxServiceGetInvoicePappidProcedure:
+			sandboxServiceGetInvoicePappidHandler.ServeHTTP(w, r)
+		case SandboxServiceAddNontaxBillProcedure:
+			sandboxServiceAddNontaxBillHandler.ServeHTTP(w, r)
+		case SandboxServiceSetNontaxVehicleUserProcedure:
+			sandboxServiceSetNontaxVehicleUserHandler.ServeHTTP(w, r)
+		case SandboxServiceAddNontaxRealNameProcedure:
+			sandboxServiceAddNontaxRealNameHandler.ServeHTTP(w, r)
+		case SandboxServiceSetNontaxNotifyURLProcedure:
+			sandboxServiceSetNontaxNotifyURLHandler.ServeHTTP(w, r)
+		case SandboxServicePayNontaxOrderProcedure:
+			sandboxServicePayNontaxOrderHandler.ServeHTTP(w, r)
+		case SandboxServiceListNontaxNotificationsProcedure:
+			sandboxServiceListNontaxNotificationsHandler.ServeHTTP(w, r)
+		case SandboxServiceRecordUpstreamMessageProcedure:
+			sandboxServiceRecordUpstreamMessageHandler.ServeHTTP(w, r)
+		case SandboxServiceRecordArticleSummaryProcedure:
+			sandboxServiceRecordArticleSummaryHandler.ServeHTTP(w, r)
+		case SandboxServiceRecordArticleTotalProcedure:
+			sandboxServiceRecordArticleTotalHandler.ServeHTTP(w, r)
+		case SandboxServiceRecordUserReadProcedure:
+			sandboxServiceRecordUserReadHandler.ServeHTTP(w, r)
+		case SandboxServiceRecordUserShareProcedure:
+			sandboxServiceRecordUserShareHandler.ServeHTTP(w, r)
+		case SandboxServiceRecordCardBizUinInfoProcedure:
+			sandboxServiceRecordCardBizUinInfoHandler.ServeHTTP(w, r)
+		case SandboxServiceRecordCardCardInfoProcedure:
+			sandboxServiceRecordCardCardInfoHandler.ServeHTTP(w, r)
+		case SandboxServiceRecordMemberCardInfoProcedure:
+			sandboxServiceRecordMemberCardInfoHandler.ServeHTTP(w, r)
+		case SandboxServiceRecordMemberCardDetailProcedure:
+			sandboxServiceRecordMemberCardDetailHandler.ServeHTTP(w, r)
+		case SandboxServiceRecordPublisherAdPosProcedure:
+			sandboxServiceRecordPublisherAdPosHandler.ServeHTTP(w, r)
+		case SandboxServiceRecordPublisherCpsProcedure:
+			sandboxServiceRecordPublisherCpsHandler.ServeHTTP(w, r)
+		case SandboxServiceSetPublisherSettlementProcedure:
+			sandboxServiceSetPublisherSettlementHandler.ServeHTTP(w, r)
+		case SandboxServiceSetSmartImageResultProcedure:
+			sandboxServiceSetSmartImageResultHandler.ServeHTTP(w, r)
+		case SandboxServiceSetSmartVoiceTranscriptProcedure:
+			sandboxServiceSetSmartVoiceTranscriptHandler.ServeHTTP(w, r)
+		case SandboxServiceSetSmartTranslationProcedure:
+			sandboxServiceSetSmartTranslationHandler.ServeHTTP(w, r)
+		case SandboxServiceSetSmartSemanticAnswerProcedure:
+			sandboxServiceSetSmartSemanticAnswerHandler.ServeHTTP(w, r)
+		case SandboxServiceAddGuideChatRecordProcedure:
+			sandboxServiceAddGuideChatRecordHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -1627,4 +2995,168 @@ func (UnimplementedSandboxServiceHandler) SubscribeUser(context.Context, *v1.Sub
 
 func (UnimplementedSandboxServiceHandler) UnsubscribeUser(context.Context, *v1.UnsubscribeUserRequest) (*v1.UnsubscribeUserResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.UnsubscribeUser is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ReviewCard(context.Context, *v1.ReviewCardRequest) (*v1.ReviewCardResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ReviewCard is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) GiveCard(context.Context, *v1.GiveCardRequest) (*v1.GiveCardResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.GiveCard is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) DeleteUserCard(context.Context, *v1.DeleteUserCardRequest) (*v1.DeleteUserCardResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.DeleteUserCard is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) FillMemberCardForm(context.Context, *v1.FillMemberCardFormRequest) (*v1.FillMemberCardFormResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.FillMemberCardForm is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) GetCardStatus(context.Context, *v1.GetCardStatusRequest) (*v1.GetCardStatusResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.GetCardStatus is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ScanCardQRCode(context.Context, *v1.ScanCardQRCodeRequest) (*v1.ScanCardQRCodeResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ScanCardQRCode is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ReviewCardSubMerchant(context.Context, *v1.ReviewCardSubMerchantRequest) (*v1.ReviewCardSubMerchantResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ReviewCardSubMerchant is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ReviewPoi(context.Context, *v1.ReviewPoiRequest) (*v1.ReviewPoiResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ReviewPoi is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ReviewStoreMerchant(context.Context, *v1.ReviewStoreMerchantRequest) (*v1.ReviewStoreMerchantResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ReviewStoreMerchant is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ReviewStore(context.Context, *v1.ReviewStoreRequest) (*v1.ReviewStoreResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ReviewStore is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ScanMarketCode(context.Context, *v1.ScanMarketCodeRequest) (*v1.ScanMarketCodeResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ScanMarketCode is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) GetMarketCodeKey(context.Context, *v1.GetMarketCodeKeyRequest) (*v1.GetMarketCodeKeyResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.GetMarketCodeKey is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) AuthorizeInvoice(context.Context, *v1.AuthorizeInvoiceRequest) (*v1.AuthorizeInvoiceResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.AuthorizeInvoice is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) GetInvoiceEncryptCode(context.Context, *v1.GetInvoiceEncryptCodeRequest) (*v1.GetInvoiceEncryptCodeResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.GetInvoiceEncryptCode is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) GetInvoiceStatus(context.Context, *v1.GetInvoiceStatusRequest) (*v1.GetInvoiceStatusResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.GetInvoiceStatus is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) AddInvoiceTitleQR(context.Context, *v1.AddInvoiceTitleQRRequest) (*v1.AddInvoiceTitleQRResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.AddInvoiceTitleQR is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SubmitInvoiceTitle(context.Context, *v1.SubmitInvoiceTitleRequest) (*v1.SubmitInvoiceTitleResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SubmitInvoiceTitle is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) GetInvoicePappid(context.Context, *v1.GetInvoicePappidRequest) (*v1.GetInvoicePappidResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.GetInvoicePappid is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) AddNontaxBill(context.Context, *v1.AddNontaxBillRequest) (*v1.AddNontaxBillResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.AddNontaxBill is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetNontaxVehicleUser(context.Context, *v1.SetNontaxVehicleUserRequest) (*v1.SetNontaxVehicleUserResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetNontaxVehicleUser is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) AddNontaxRealName(context.Context, *v1.AddNontaxRealNameRequest) (*v1.AddNontaxRealNameResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.AddNontaxRealName is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetNontaxNotifyURL(context.Context, *v1.SetNontaxNotifyURLRequest) (*v1.SetNontaxNotifyURLResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetNontaxNotifyURL is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) PayNontaxOrder(context.Context, *v1.PayNontaxOrderRequest) (*v1.PayNontaxOrderResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.PayNontaxOrder is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) ListNontaxNotifications(context.Context, *v1.ListNontaxNotificationsRequest) (*v1.ListNontaxNotificationsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.ListNontaxNotifications is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) RecordUpstreamMessage(context.Context, *v1.RecordUpstreamMessageRequest) (*v1.RecordUpstreamMessageResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.RecordUpstreamMessage is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) RecordArticleSummary(context.Context, *v1.RecordArticleSummaryRequest) (*v1.RecordArticleSummaryResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.RecordArticleSummary is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) RecordArticleTotal(context.Context, *v1.RecordArticleTotalRequest) (*v1.RecordArticleTotalResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.RecordArticleTotal is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) RecordUserRead(context.Context, *v1.RecordUserReadRequest) (*v1.RecordUserReadResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.RecordUserRead is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) RecordUserShare(context.Context, *v1.RecordUserShareRequest) (*v1.RecordUserShareResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.RecordUserShare is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) RecordCardBizUinInfo(context.Context, *v1.RecordCardBizUinInfoRequest) (*v1.RecordCardBizUinInfoResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.RecordCardBizUinInfo is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) RecordCardCardInfo(context.Context, *v1.RecordCardCardInfoRequest) (*v1.RecordCardCardInfoResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.RecordCardCardInfo is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) RecordMemberCardInfo(context.Context, *v1.RecordMemberCardInfoRequest) (*v1.RecordMemberCardInfoResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.RecordMemberCardInfo is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) RecordMemberCardDetail(context.Context, *v1.RecordMemberCardDetailRequest) (*v1.RecordMemberCardDetailResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.RecordMemberCardDetail is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) RecordPublisherAdPos(context.Context, *v1.RecordPublisherAdPosRequest) (*v1.RecordPublisherAdPosResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.RecordPublisherAdPos is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) RecordPublisherCps(context.Context, *v1.RecordPublisherCpsRequest) (*v1.RecordPublisherCpsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.RecordPublisherCps is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetPublisherSettlement(context.Context, *v1.SetPublisherSettlementRequest) (*v1.SetPublisherSettlementResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetPublisherSettlement is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetSmartImageResult(context.Context, *v1.SetSmartImageResultRequest) (*v1.SetSmartImageResultResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetSmartImageResult is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetSmartVoiceTranscript(context.Context, *v1.SetSmartVoiceTranscriptRequest) (*v1.SetSmartVoiceTranscriptResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetSmartVoiceTranscript is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetSmartTranslation(context.Context, *v1.SetSmartTranslationRequest) (*v1.SetSmartTranslationResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetSmartTranslation is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SetSmartSemanticAnswer(context.Context, *v1.SetSmartSemanticAnswerRequest) (*v1.SetSmartSemanticAnswerResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SetSmartSemanticAnswer is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) AddGuideChatRecord(context.Context, *v1.AddGuideChatRecordRequest) (*v1.AddGuideChatRecordResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.AddGuideChatRecord is not implemented"))
 }
