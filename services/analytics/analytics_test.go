@@ -1,7 +1,6 @@
 package analytics_test
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -24,6 +23,7 @@ import (
 	analyticsv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/analytics/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/analytics/v1/analyticsv1connect"
 	"github.com/wxsuite/wxsuite/internal/platform"
+	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
 	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
@@ -538,16 +538,6 @@ const (
 	otherKey  = "wxsk_test_analytics_other_0123456789abcdefg"
 )
 
-// bearer sends an API key on every Connect call.
-func bearer(key string) connect.Option {
-	return connect.WithInterceptors(connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
-		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-			req.Header().Set("Authorization", "Bearer "+key)
-			return next(ctx, req)
-		}
-	}))
-}
-
 func TestScopes(t *testing.T) {
 	t.Parallel()
 	e := newEnvAuth(t, fmt.Sprintf(`auth:
@@ -556,8 +546,8 @@ func TestScopes(t *testing.T) {
     - {id: other, key: %q, app_ids: ["*"], scopes: [audience.read]}`, readerKey, otherKey), "")
 	ctx := t.Context()
 	req := &analyticsv1.GetUserCumulateRequest{AppId: e.appID, BeginDate: "2025-03-09", EndDate: "2025-03-09"}
-	reader := analyticsv1connect.NewAnalyticsServiceClient(http.DefaultClient, e.url, bearer(readerKey))
-	other := analyticsv1connect.NewAnalyticsServiceClient(http.DefaultClient, e.url, bearer(otherKey))
+	reader := analyticsv1connect.NewAnalyticsServiceClient(http.DefaultClient, e.url, authtest.Bearer(readerKey))
+	other := analyticsv1connect.NewAnalyticsServiceClient(http.DefaultClient, e.url, authtest.Bearer(otherKey))
 	if _, err := reader.GetUserCumulate(ctx, req); err != nil {
 		t.Errorf("reader: %v", err)
 	}

@@ -3,7 +3,6 @@ package audience_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -31,6 +30,7 @@ import (
 	messagingv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1/messagingv1connect"
 	"github.com/wxsuite/wxsuite/internal/platform"
+	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
 	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
@@ -708,16 +708,6 @@ const (
 	writerKey = "wxsk_test_audience_writer_0123456789abcdef"
 )
 
-// bearer sends an API key on every Connect call.
-func bearer(key string) connect.Option {
-	return connect.WithInterceptors(connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
-		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-			req.Header().Set("Authorization", "Bearer "+key)
-			return next(ctx, req)
-		}
-	}))
-}
-
 // TestScopes checks the policies through the real auth layer: audience.read reads,
 // audience.write changes, nothing without a key.
 func TestScopes(t *testing.T) {
@@ -727,8 +717,8 @@ func TestScopes(t *testing.T) {
     - {id: reader, key: %q, app_ids: ["*"], scopes: [audience.read]}
     - {id: writer, key: %q, app_ids: ["*"], scopes: [audience.write]}`, readerKey, writerKey))
 	ctx := t.Context()
-	reader := audiencev1connect.NewTagServiceClient(http.DefaultClient, e.url, bearer(readerKey))
-	writer := audiencev1connect.NewTagServiceClient(http.DefaultClient, e.url, bearer(writerKey))
+	reader := audiencev1connect.NewTagServiceClient(http.DefaultClient, e.url, authtest.Bearer(readerKey))
+	writer := audiencev1connect.NewTagServiceClient(http.DefaultClient, e.url, authtest.Bearer(writerKey))
 	if _, err := reader.ListTags(ctx, &audiencev1.ListTagsRequest{AppId: e.appID}); err != nil {
 		t.Errorf("reader ListTags: %v", err)
 	}

@@ -26,6 +26,7 @@ import (
 	cardv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/card/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/card/v1/cardv1connect"
 	"github.com/wxsuite/wxsuite/internal/platform"
+	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
 	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
@@ -951,16 +952,6 @@ const (
 	writerKey = "wxsk_test_card_writer_0123456789abcdef"
 )
 
-// bearer sends an API key on every Connect call.
-func bearer(key string) connect.Option {
-	return connect.WithInterceptors(connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
-		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-			req.Header().Set("Authorization", "Bearer "+key)
-			return next(ctx, req)
-		}
-	}))
-}
-
 // TestScopes checks the policies through the real auth layer for every service family:
 // card.read reads, card.write changes, nothing without a key.
 func TestScopes(t *testing.T) {
@@ -1033,17 +1024,17 @@ func TestScopes(t *testing.T) {
 	}
 	for _, p := range pairs {
 		if p.read != nil {
-			if err := p.read(bearer(readerKey)); !allowed(err) {
+			if err := p.read(authtest.Bearer(readerKey)); !allowed(err) {
 				t.Errorf("%s: reader read: %v", p.name, err)
 			}
-			if err := p.read(bearer(writerKey)); connect.CodeOf(err) != connect.CodePermissionDenied {
+			if err := p.read(authtest.Bearer(writerKey)); connect.CodeOf(err) != connect.CodePermissionDenied {
 				t.Errorf("%s: writer read: %v", p.name, err)
 			}
 		}
-		if err := p.write(bearer(writerKey)); !allowed(err) {
+		if err := p.write(authtest.Bearer(writerKey)); !allowed(err) {
 			t.Errorf("%s: writer write: %v", p.name, err)
 		}
-		if err := p.write(bearer(readerKey)); connect.CodeOf(err) != connect.CodePermissionDenied {
+		if err := p.write(authtest.Bearer(readerKey)); connect.CodeOf(err) != connect.CodePermissionDenied {
 			t.Errorf("%s: reader write: %v", p.name, err)
 		}
 		if err := p.write(connect.WithInterceptors()); connect.CodeOf(err) != connect.CodeUnauthenticated {

@@ -2,7 +2,6 @@ package guide_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -27,6 +26,7 @@ import (
 	guidev1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/guide/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/guide/v1/guidev1connect"
 	"github.com/wxsuite/wxsuite/internal/platform"
+	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
 	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
@@ -823,16 +823,6 @@ const (
 	writerKey = "wxsk_test_guide_writer_0123456789abcdef"
 )
 
-// bearer sends an API key on every Connect call.
-func bearer(key string) connect.Option {
-	return connect.WithInterceptors(connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
-		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-			req.Header().Set("Authorization", "Bearer "+key)
-			return next(ctx, req)
-		}
-	}))
-}
-
 // TestScopes checks the policies through the real auth layer for every service:
 // guide.read reads, guide.write changes, nothing without a key.
 func TestScopes(t *testing.T) {
@@ -892,16 +882,16 @@ func TestScopes(t *testing.T) {
 		}},
 	}
 	for _, p := range pairs {
-		if err := p.read(bearer(writerKey)); connect.CodeOf(err) != connect.CodePermissionDenied {
+		if err := p.read(authtest.Bearer(writerKey)); connect.CodeOf(err) != connect.CodePermissionDenied {
 			t.Errorf("%s: writer read: %v", p.name, err)
 		}
-		if err := p.write(bearer(readerKey)); connect.CodeOf(err) != connect.CodePermissionDenied {
+		if err := p.write(authtest.Bearer(readerKey)); connect.CodeOf(err) != connect.CodePermissionDenied {
 			t.Errorf("%s: reader write: %v", p.name, err)
 		}
-		if err := p.read(bearer(readerKey)); connect.CodeOf(err) == connect.CodePermissionDenied || connect.CodeOf(err) == connect.CodeUnauthenticated {
+		if err := p.read(authtest.Bearer(readerKey)); connect.CodeOf(err) == connect.CodePermissionDenied || connect.CodeOf(err) == connect.CodeUnauthenticated {
 			t.Errorf("%s: reader read refused: %v", p.name, err)
 		}
-		if err := p.write(bearer(writerKey)); connect.CodeOf(err) == connect.CodePermissionDenied || connect.CodeOf(err) == connect.CodeUnauthenticated {
+		if err := p.write(authtest.Bearer(writerKey)); connect.CodeOf(err) == connect.CodePermissionDenied || connect.CodeOf(err) == connect.CodeUnauthenticated {
 			t.Errorf("%s: writer write refused: %v", p.name, err)
 		}
 		if err := p.read(connect.WithReadMaxBytes(1 << 20)); connect.CodeOf(err) != connect.CodeUnauthenticated {

@@ -29,6 +29,7 @@ import (
 	messagingv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1/messagingv1connect"
 	"github.com/wxsuite/wxsuite/internal/platform"
+	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
 	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
@@ -766,16 +767,6 @@ const (
 	writerKey = "wxsk_test_invoice_writer_0123456789abcdef"
 )
 
-// bearer sends an API key on every Connect call.
-func bearer(key string) connect.Option {
-	return connect.WithInterceptors(connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
-		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-			req.Header().Set("Authorization", "Bearer "+key)
-			return next(ctx, req)
-		}
-	}))
-}
-
 // TestScopes checks the policies of every service family through the real auth layer:
 // invoice.read reads, invoice.write changes.
 func TestScopes(t *testing.T) {
@@ -825,18 +816,18 @@ func TestScopes(t *testing.T) {
 	denied := func(err error) bool { return connect.CodeOf(err) == connect.CodePermissionDenied }
 	for _, p := range pairs {
 		if p.read != nil {
-			if err := p.read(ctx, bearer(readerKey)); denied(err) || connect.CodeOf(err) == connect.CodeUnauthenticated {
+			if err := p.read(ctx, authtest.Bearer(readerKey)); denied(err) || connect.CodeOf(err) == connect.CodeUnauthenticated {
 				t.Errorf("%s: reader refused a read: %v", p.name, err)
 			}
-			if err := p.read(ctx, bearer(writerKey)); !denied(err) {
+			if err := p.read(ctx, authtest.Bearer(writerKey)); !denied(err) {
 				t.Errorf("%s: writer read: %v", p.name, err)
 			}
 		}
 		if p.write != nil {
-			if err := p.write(ctx, bearer(writerKey)); denied(err) || connect.CodeOf(err) == connect.CodeUnauthenticated {
+			if err := p.write(ctx, authtest.Bearer(writerKey)); denied(err) || connect.CodeOf(err) == connect.CodeUnauthenticated {
 				t.Errorf("%s: writer refused a change: %v", p.name, err)
 			}
-			if err := p.write(ctx, bearer(readerKey)); !denied(err) {
+			if err := p.write(ctx, authtest.Bearer(readerKey)); !denied(err) {
 				t.Errorf("%s: reader changed: %v", p.name, err)
 			}
 		}

@@ -1,7 +1,6 @@
 package nontax_test
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -27,6 +26,7 @@ import (
 	nontaxv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/nontax/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/nontax/v1/nontaxv1connect"
 	"github.com/wxsuite/wxsuite/internal/platform"
+	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
 	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
@@ -590,16 +590,6 @@ const (
 	writerKey = "wxsk_test_nontax_writer_0123456789abcdef"
 )
 
-// bearer sends an API key on every Connect call.
-func bearer(key string) connect.Option {
-	return connect.WithInterceptors(connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
-		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-			req.Header().Set("Authorization", "Bearer "+key)
-			return next(ctx, req)
-		}
-	}))
-}
-
 // TestScopes checks the policies through the real auth layer for each service.
 func TestScopes(t *testing.T) {
 	t.Parallel()
@@ -621,8 +611,8 @@ func TestScopes(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	rPay := nontaxv1connect.NewNontaxPaymentServiceClient(hc, e.url, bearer(readerKey))
-	wPay := nontaxv1connect.NewNontaxPaymentServiceClient(hc, e.url, bearer(writerKey))
+	rPay := nontaxv1connect.NewNontaxPaymentServiceClient(hc, e.url, authtest.Bearer(readerKey))
+	wPay := nontaxv1connect.NewNontaxPaymentServiceClient(hc, e.url, authtest.Bearer(writerKey))
 	_, err := rPay.GetOrder(ctx, &nontaxv1.GetOrderRequest{AppId: e.appID, OrderId: "x"})
 	allowed("reader GetOrder", err)
 	_, err = rPay.Refund(ctx, &nontaxv1.RefundRequest{AppId: e.appID, OrderId: "x", Reason: "r"})
@@ -630,15 +620,15 @@ func TestScopes(t *testing.T) {
 	_, err = wPay.GetOrder(ctx, &nontaxv1.GetOrderRequest{AppId: e.appID, OrderId: "x"})
 	denied("writer GetOrder", err)
 
-	rVeh := nontaxv1connect.NewNontaxVehicleServiceClient(hc, e.url, bearer(readerKey))
-	wVeh := nontaxv1connect.NewNontaxVehicleServiceClient(hc, e.url, bearer(writerKey))
+	rVeh := nontaxv1connect.NewNontaxVehicleServiceClient(hc, e.url, authtest.Bearer(readerKey))
+	wVeh := nontaxv1connect.NewNontaxVehicleServiceClient(hc, e.url, authtest.Bearer(writerKey))
 	_, err = rVeh.ApplyVehiclePayment(ctx, &nontaxv1.ApplyVehiclePaymentRequest{AppId: e.appID})
 	denied("reader ApplyVehiclePayment", err)
 	_, err = wVeh.QueryVehicleState(ctx, &nontaxv1.QueryVehicleStateRequest{AppId: e.appID})
 	denied("writer QueryVehicleState", err)
 
-	rID := nontaxv1connect.NewNontaxIdentityServiceClient(hc, e.url, bearer(readerKey))
-	wID := nontaxv1connect.NewNontaxIdentityServiceClient(hc, e.url, bearer(writerKey))
+	rID := nontaxv1connect.NewNontaxIdentityServiceClient(hc, e.url, authtest.Bearer(readerKey))
+	wID := nontaxv1connect.NewNontaxIdentityServiceClient(hc, e.url, authtest.Bearer(writerKey))
 	_, err = rID.GetUserClientIP(ctx, &nontaxv1.GetUserClientIPRequest{AppId: e.appID})
 	allowed("reader GetUserClientIP", err)
 	_, err = wID.GetRealName(ctx, &nontaxv1.GetRealNameRequest{AppId: e.appID, WxRealnameToken: "x"})

@@ -1,7 +1,6 @@
 package stores_test
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -27,6 +26,7 @@ import (
 	messagingv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1/messagingv1connect"
 	"github.com/wxsuite/wxsuite/internal/platform"
+	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
 	"github.com/wxsuite/wxsuite/internal/platform/config"
 	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
 	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
@@ -441,16 +441,6 @@ const (
 	writerKey = "wxsk_test_stores_writer_0123456789abcdef"
 )
 
-// bearer sends an API key on every Connect call.
-func bearer(key string) connect.Option {
-	return connect.WithInterceptors(connect.UnaryInterceptorFunc(func(next connect.UnaryFunc) connect.UnaryFunc {
-		return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
-			req.Header().Set("Authorization", "Bearer "+key)
-			return next(ctx, req)
-		}
-	}))
-}
-
 // TestScopes checks the policies through the real auth layer for each service: card.read
 // reads, card.write changes.
 func TestScopes(t *testing.T) {
@@ -460,8 +450,8 @@ func TestScopes(t *testing.T) {
     - {id: reader, key: %q, app_ids: ["*"], scopes: [card.read]}
     - {id: writer, key: %q, app_ids: ["*"], scopes: [card.write]}`, readerKey, writerKey))
 	ctx := t.Context()
-	readPois := cardv1connect.NewPoiServiceClient(http.DefaultClient, e.url, bearer(readerKey))
-	writePois := cardv1connect.NewPoiServiceClient(http.DefaultClient, e.url, bearer(writerKey))
+	readPois := cardv1connect.NewPoiServiceClient(http.DefaultClient, e.url, authtest.Bearer(readerKey))
+	writePois := cardv1connect.NewPoiServiceClient(http.DefaultClient, e.url, authtest.Bearer(writerKey))
 	if _, err := readPois.ListPoiCategories(ctx, &cardv1.ListPoiCategoriesRequest{AppId: e.appID}); err != nil {
 		t.Errorf("reader ListPoiCategories: %v", err)
 	}
@@ -471,15 +461,15 @@ func TestScopes(t *testing.T) {
 	if _, err := writePois.ListPoiCategories(ctx, &cardv1.ListPoiCategoriesRequest{AppId: e.appID}); connect.CodeOf(err) != connect.CodePermissionDenied {
 		t.Errorf("writer ListPoiCategories: %v", err)
 	}
-	readStores := cardv1connect.NewStoreServiceClient(http.DefaultClient, e.url, bearer(readerKey))
+	readStores := cardv1connect.NewStoreServiceClient(http.DefaultClient, e.url, authtest.Bearer(readerKey))
 	if _, err := readStores.ListStoreDistricts(ctx, &cardv1.ListStoreDistrictsRequest{AppId: e.appID}); err != nil {
 		t.Errorf("reader ListStoreDistricts: %v", err)
 	}
 	if _, err := readStores.DeleteStore(ctx, &cardv1.DeleteStoreRequest{AppId: e.appID, PoiId: "1"}); connect.CodeOf(err) != connect.CodePermissionDenied {
 		t.Errorf("reader DeleteStore: %v", err)
 	}
-	readCodes := cardv1connect.NewMarketCodeServiceClient(http.DefaultClient, e.url, bearer(readerKey))
-	writeCodes := cardv1connect.NewMarketCodeServiceClient(http.DefaultClient, e.url, bearer(writerKey))
+	readCodes := cardv1connect.NewMarketCodeServiceClient(http.DefaultClient, e.url, authtest.Bearer(readerKey))
+	writeCodes := cardv1connect.NewMarketCodeServiceClient(http.DefaultClient, e.url, authtest.Bearer(writerKey))
 	if _, err := readCodes.ApplyMarketCode(ctx, &cardv1.ApplyMarketCodeRequest{AppId: e.appID, CodeCount: 10000, IsvApplicationId: "x"}); connect.CodeOf(err) != connect.CodePermissionDenied {
 		t.Errorf("reader ApplyMarketCode: %v", err)
 	}
