@@ -302,7 +302,11 @@ func TestCardDefinitions(t *testing.T) {
 
 	// BatchGetCards over REST and Connect.
 	other := e.createCard(t, grouponDef("单人套餐", 5))
-	code, body := e.rest(t, http.MethodGet, "/v1/apps/"+e.appID+"/cards?count=10", "")
+	code, body := e.rest(t, http.MethodGet, "/v1/apps/"+e.appID+"/cards", "") // count 0: a full page
+	if code != http.StatusOK || !strings.Contains(body, id) || !strings.Contains(body, other) {
+		t.Errorf("REST BatchGetCards without count = %d %s", code, body)
+	}
+	code, body = e.rest(t, http.MethodGet, "/v1/apps/"+e.appID+"/cards?count=10", "")
 	if code != http.StatusOK || !strings.Contains(body, id) || !strings.Contains(body, other) {
 		t.Errorf("REST BatchGetCards = %d %s", code, body)
 	}
@@ -793,8 +797,8 @@ func TestValidation(t *testing.T) {
 			_, err := e.cards.DeleteCard(ctx, &cardv1.DeleteCardRequest{AppId: app, CardId: "p 1"})
 			return err
 		}, "card_id"},
-		{"batch count 0", func(ctx context.Context) error {
-			_, err := e.cards.BatchGetCards(ctx, &cardv1.BatchGetCardsRequest{AppId: app})
+		{"batch count over 50", func(ctx context.Context) error {
+			_, err := e.cards.BatchGetCards(ctx, &cardv1.BatchGetCardsRequest{AppId: app, Count: 51})
 			return err
 		}, "count"},
 		{"batch bad status", func(ctx context.Context) error {

@@ -336,7 +336,11 @@ func (s *Service) BatchGetCards(ctx context.Context, req *cardv1.BatchGetCardsRe
 	if err := s.checkAccount(req.GetAppId()); err != nil {
 		return nil, err
 	}
-	if err := checkRange("count", req.GetCount(), 1, maxBatchCards); err != nil {
+	count := req.GetCount()
+	if count == 0 {
+		count = maxBatchCards // the platform requires a count: 0 asks for a full page
+	}
+	if err := checkRange("count", count, 1, maxBatchCards); err != nil {
 		return nil, err
 	}
 	for i, st := range req.GetStatusList() {
@@ -344,7 +348,7 @@ func (s *Service) BatchGetCards(ctx context.Context, req *cardv1.BatchGetCardsRe
 			return nil, err
 		}
 	}
-	body := object{}.set("offset", req.GetOffset()).set("count", req.GetCount())
+	body := object{}.set("offset", req.GetOffset()).set("count", count)
 	if len(req.GetStatusList()) > 0 {
 		body.set("status_list", req.GetStatusList())
 	}

@@ -95,11 +95,15 @@ func (s *Service) BatchGetPayGiftCardRules(ctx context.Context, req *cardv1.Batc
 	if err := s.checkAccount(req.GetAppId()); err != nil {
 		return nil, err
 	}
-	if err := firstErr(checkOneOf("type", req.GetType(), true, payMemberCardRule), checkRange("count", req.GetCount(), 1, maxRuleBatch)); err != nil {
+	count := req.GetCount()
+	if count == 0 {
+		count = maxRuleBatch // 0 asks for a full page
+	}
+	if err := firstErr(checkOneOf("type", req.GetType(), true, payMemberCardRule), checkRange("count", count, 1, maxRuleBatch)); err != nil {
 		return nil, err
 	}
 	body := object{}.set("type", payMemberCardRule).set("effective", req.GetEffective()).
-		set("offset", req.GetOffset()).set("count", req.GetCount())
+		set("offset", req.GetOffset()).set("count", count)
 	out := &cardv1.BatchGetPayGiftCardRulesResponse{}
 	return out, s.call(ctx, req.GetAppId(), pathPayGiftBatchGet, true, body, out)
 }
@@ -165,11 +169,15 @@ func (s *Service) BatchGetSubMerchants(ctx context.Context, req *cardv1.BatchGet
 	if err := s.checkAccount(req.GetAppId()); err != nil {
 		return nil, err
 	}
-	if err := firstErr(checkRange("limit", req.GetLimit(), 1, maxSubMerchantBatch),
+	limit := req.GetLimit()
+	if limit == 0 {
+		limit = maxSubMerchantBatch // 0 asks for a full page
+	}
+	if err := firstErr(checkRange("limit", limit, 1, maxSubMerchantBatch),
 		checkOneOf("status", req.GetStatus(), true, subMerchantStatuses...)); err != nil {
 		return nil, err
 	}
-	body := object{}.set("begin_id", req.GetBeginId()).set("limit", req.GetLimit())
+	body := object{}.set("begin_id", req.GetBeginId()).set("limit", limit)
 	if req.GetStatus() != "" {
 		body.set("status", req.GetStatus())
 	}

@@ -3029,7 +3029,7 @@ type BatchGetCardsRequest struct {
 	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
 	// How many cards to skip.
 	Offset uint32 `protobuf:"varint,2,opt,name=offset,proto3" json:"offset,omitempty"`
-	// How many card ids to return: 1 to 50. Required.
+	// How many card ids to return: 1 to 50; 0 means 50.
 	Count uint32 `protobuf:"varint,3,opt,name=count,proto3" json:"count,omitempty"`
 	// Only cards in these statuses (CARD_STATUS_*); empty for all.
 	StatusList    []string `protobuf:"bytes,4,rep,name=status_list,json=statusList,proto3" json:"status_list,omitempty"`

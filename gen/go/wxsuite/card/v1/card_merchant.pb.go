@@ -590,7 +590,7 @@ type BatchGetPayGiftCardRulesRequest struct {
 	Effective bool `protobuf:"varint,3,opt,name=effective,proto3" json:"effective,omitempty"`
 	// How many rules to skip.
 	Offset uint32 `protobuf:"varint,4,opt,name=offset,proto3" json:"offset,omitempty"`
-	// How many to return: 1 to 100. Required.
+	// How many to return: 1 to 100; 0 means 100.
 	Count         uint32 `protobuf:"varint,5,opt,name=count,proto3" json:"count,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1088,7 +1088,7 @@ type BatchGetSubMerchantsRequest struct {
 	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
 	// The first merchant id to return (0: from the start).
 	BeginId uint32 `protobuf:"varint,2,opt,name=begin_id,json=beginId,proto3" json:"begin_id,omitempty"`
-	// How many to return: 1 to 100. Required.
+	// How many to return: 1 to 100; 0 means 100.
 	Limit uint32 `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
 	// Only sub-merchants in this status (CHECKING, APPROVED, REJECTED, EXPIRED); empty
 	// for all.

@@ -364,7 +364,7 @@ export type BatchGetPayGiftCardRulesRequest = Message<"wxsuite.card.v1.BatchGetP
   offset: number;
 
   /**
-   * How many to return: 1 to 100. Required.
+   * How many to return: 1 to 100; 0 means 100.
    *
    * @generated from field: uint32 count = 5;
    */
@@ -637,7 +637,7 @@ export type BatchGetSubMerchantsRequest = Message<"wxsuite.card.v1.BatchGetSubMe
   beginId: number;
 
   /**
-   * How many to return: 1 to 100. Required.
+   * How many to return: 1 to 100; 0 means 100.
    *
    * @generated from field: uint32 limit = 3;
    */

@@ -1786,7 +1786,7 @@ export type BatchGetCardsRequest = Message<"wxsuite.card.v1.BatchGetCardsRequest
   offset: number;
 
   /**
-   * How many card ids to return: 1 to 50. Required.
+   * How many card ids to return: 1 to 50; 0 means 50.
    *
    * @generated from field: uint32 count = 3;
    */
