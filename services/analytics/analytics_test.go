@@ -1,8 +1,6 @@
 package analytics_test
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,24 +12,18 @@ import (
 
 	"connectrpc.com/connect"
 	"go.uber.org/fx"
-	"go.uber.org/fx/fxtest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	analyticsv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/analytics/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/analytics/v1/analyticsv1connect"
-	"github.com/wxsuite/wxsuite/internal/platform"
 	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
-	"github.com/wxsuite/wxsuite/internal/platform/config"
-	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
-	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
 	"github.com/wxsuite/wxsuite/internal/wechat"
 	"github.com/wxsuite/wxsuite/sandbox"
 	"github.com/wxsuite/wxsuite/sandbox/sandboxtest"
 	"github.com/wxsuite/wxsuite/services/analytics"
-	"github.com/wxsuite/wxsuite/services/token"
+	"github.com/wxsuite/wxsuite/services/internal/servicetest"
 )
 
 // cst is the platform's time zone.
@@ -51,11 +43,7 @@ type env struct {
 	grpcConn *grpc.ClientConn
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+var randomHex = servicetest.RandomHex
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -66,37 +54,21 @@ func newEnv(t *testing.T) *env {
 func newEnvAuth(t *testing.T, authYAML, callbackURL string) *env {
 	t.Helper()
 	e := &env{appID: "wxa" + randomHex(6)}
-	secret := "secret" + randomHex(6)
-	acct := sandbox.Account{AppID: e.appID, AppSecret: secret}
+	acct := sandbox.Account{AppID: e.appID, AppSecret: "secret" + randomHex(6)}
 	if callbackURL != "" {
 		acct.CallbackURL, acct.CallbackToken = callbackURL, "cbtoken"
 	}
-	e.sb = sandboxtest.StartOptions(t, sandbox.Options{Accounts: []sandbox.Account{acct}, Now: func() time.Time { return start }, PushRetries: -1})
-	file, err := config.FromYAML(fmt.Appendf(nil, `
-server: {addr: "127.0.0.1:0", shutdown_grace: 1s}
-log: {level: error}
-wechat: {base_url: %q, timeout: 5s, max_retries: 0}
-token: {check_interval: 3600s, warmup: false, key_prefix: %q}
-%s
-accounts:
-  - {app_id: %q, app_secret: %q}
-`, e.sb.URL, "wxan"+e.appID, authYAML, e.appID, secret), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var srv *rpcserver.Server
-	app := fxtest.New(t, fx.Supply(file), platform.Module, token.Module, analytics.Module,
-		fx.NopLogger, platform.WithRedis(redistest.New(t)), fx.Supply(token.Clock(e.sb.Sandbox.Now)),
-		fx.Supply(analytics.Clock(e.sb.Sandbox.Now)), fx.Populate(&srv))
-	app.RequireStart()
-	t.Cleanup(app.RequireStop)
-	e.url = srv.URL()
+	var sb *sandbox.Sandbox
+	st := servicetest.Start(t, servicetest.Options{
+		Accounts: []sandbox.Account{acct},
+		Sandbox:  &sandbox.Options{Now: func() time.Time { return start }, PushRetries: -1},
+		Auth:     authYAML,
+		WeChat:   "max_retries: 0",
+		Modules:  []fx.Option{analytics.Module, fx.Supply(analytics.Clock(func() time.Time { return sb.Now() }))},
+	})
+	sb = st.Sandbox.Sandbox
+	e.sb, e.url, e.grpcConn = st.Sandbox, st.URL, st.GRPC
 	e.client = analyticsv1connect.NewAnalyticsServiceClient(http.DefaultClient, e.url)
-	e.grpcConn, err = grpc.NewClient(strings.TrimPrefix(e.url, "http://"), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.grpcConn.Close() })
 	return e
 }
 

@@ -2,8 +2,6 @@ package card_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -17,24 +15,18 @@ import (
 
 	"connectrpc.com/connect"
 	"go.uber.org/fx"
-	"go.uber.org/fx/fxtest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	cardv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/card/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/card/v1/cardv1connect"
-	"github.com/wxsuite/wxsuite/internal/platform"
 	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
-	"github.com/wxsuite/wxsuite/internal/platform/config"
-	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
-	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
 	"github.com/wxsuite/wxsuite/internal/wechat"
 	"github.com/wxsuite/wxsuite/sandbox"
 	"github.com/wxsuite/wxsuite/sandbox/sandboxtest"
 	"github.com/wxsuite/wxsuite/services/card"
-	"github.com/wxsuite/wxsuite/services/token"
+	"github.com/wxsuite/wxsuite/services/internal/servicetest"
 )
 
 // env is a sandbox (whose account pushes events to a recording callback) and one
@@ -105,11 +97,7 @@ func (l *eventLog) wait(t *testing.T, event, field, value string) map[string]str
 	return nil
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+var randomHex = servicetest.RandomHex
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -122,26 +110,12 @@ func newEnvAuth(t *testing.T, authYAML string) *env {
 	e := &env{appID: "wxc" + randomHex(6), events: &eventLog{}}
 	cb := httptest.NewServer(e.events)
 	t.Cleanup(cb.Close)
-	secret := "secret" + randomHex(6)
-	e.sb = sandboxtest.Start(t, sandbox.Account{AppID: e.appID, AppSecret: secret, CallbackURL: cb.URL, CallbackToken: "cardtoken"})
-	file, err := config.FromYAML(fmt.Appendf(nil, `
-server: {addr: "127.0.0.1:0", shutdown_grace: 1s}
-log: {level: error}
-wechat: {base_url: %q, timeout: 5s}
-token: {check_interval: 3600s, warmup: false, key_prefix: %q}
-%s
-accounts:
-  - {app_id: %q, app_secret: %q}
-`, e.sb.URL, "wxct"+e.appID, authYAML, e.appID, secret), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var srv *rpcserver.Server
-	app := fxtest.New(t, fx.Supply(file), platform.Module, token.Module, card.Module,
-		fx.NopLogger, platform.WithRedis(redistest.New(t)), fx.Supply(token.Clock(e.sb.Sandbox.Now)), fx.Populate(&srv))
-	app.RequireStart()
-	t.Cleanup(app.RequireStop)
-	e.url = srv.URL()
+	st := servicetest.Start(t, servicetest.Options{
+		Accounts: []sandbox.Account{{AppID: e.appID, AppSecret: "secret" + randomHex(6), CallbackURL: cb.URL, CallbackToken: "cardtoken"}},
+		Auth:     authYAML,
+		Modules:  []fx.Option{card.Module},
+	})
+	e.sb, e.url, e.grpcConn = st.Sandbox, st.URL, st.GRPC
 	hc := http.DefaultClient
 	e.cards = cardv1connect.NewCardServiceClient(hc, e.url)
 	e.codes = cardv1connect.NewCardCodeServiceClient(hc, e.url)
@@ -149,11 +123,6 @@ accounts:
 	e.tickets = cardv1connect.NewSpecialTicketServiceClient(hc, e.url)
 	e.gifts = cardv1connect.NewGiftCardServiceClient(hc, e.url)
 	e.merchant = cardv1connect.NewSubMerchantServiceClient(hc, e.url)
-	e.grpcConn, err = grpc.NewClient(strings.TrimPrefix(e.url, "http://"), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.grpcConn.Close() })
 	return e
 }
 

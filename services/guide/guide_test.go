@@ -2,8 +2,6 @@ package guide_test
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,24 +15,18 @@ import (
 
 	"connectrpc.com/connect"
 	"go.uber.org/fx"
-	"go.uber.org/fx/fxtest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	guidev1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/guide/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/guide/v1/guidev1connect"
-	"github.com/wxsuite/wxsuite/internal/platform"
 	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
-	"github.com/wxsuite/wxsuite/internal/platform/config"
-	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
-	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
 	"github.com/wxsuite/wxsuite/internal/wechat"
 	"github.com/wxsuite/wxsuite/sandbox"
 	"github.com/wxsuite/wxsuite/sandbox/sandboxtest"
 	"github.com/wxsuite/wxsuite/services/guide"
-	"github.com/wxsuite/wxsuite/services/token"
+	"github.com/wxsuite/wxsuite/services/internal/servicetest"
 )
 
 // env is a sandbox and one wxsuite process (token and guide services) pointed at it,
@@ -52,11 +44,7 @@ type env struct {
 	grpcConn  *grpc.ClientConn
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+var randomHex = servicetest.RandomHex
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -67,27 +55,14 @@ func newEnv(t *testing.T) *env {
 func newEnvAuth(t *testing.T, authYAML string) *env {
 	t.Helper()
 	e := &env{appID: "wxg" + randomHex(6)}
-	secret := "secret" + randomHex(6)
-	e.sb = sandboxtest.Start(t, sandbox.Account{AppID: e.appID, AppSecret: secret})
-	file, err := config.FromYAML(fmt.Appendf(nil, `
-server: {addr: "127.0.0.1:0", shutdown_grace: 1s}
-log: {level: error}
-wechat: {base_url: %q, timeout: 5s}
-token: {check_interval: 3600s, warmup: false, key_prefix: %q}
-%s
-accounts:
-  - {app_id: %q, app_secret: %q}
-`, e.sb.URL, "wxgt"+e.appID, authYAML, e.appID, secret), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var srv *rpcserver.Server
-	app := fxtest.New(t, fx.Supply(file), platform.Module, token.Module, guide.Module,
-		fx.NopLogger, platform.WithRedis(redistest.New(t)), fx.Supply(token.Clock(e.sb.Sandbox.Now)),
-		fx.Supply(guide.Clock(e.sb.Sandbox.Now)), fx.Populate(&srv))
-	app.RequireStart()
-	t.Cleanup(app.RequireStop)
-	e.url = srv.URL()
+	var sb *sandbox.Sandbox
+	st := servicetest.Start(t, servicetest.Options{
+		Accounts: []sandbox.Account{{AppID: e.appID, AppSecret: "secret" + randomHex(6)}},
+		Auth:     authYAML,
+		Modules:  []fx.Option{guide.Module, fx.Supply(guide.Clock(func() time.Time { return sb.Now() }))},
+	})
+	sb = st.Sandbox.Sandbox
+	e.sb, e.url, e.grpcConn = st.Sandbox, st.URL, st.GRPC
 	hc := http.DefaultClient
 	e.guides = guidev1connect.NewGuideServiceClient(hc, e.url)
 	e.groups = guidev1connect.NewGuideGroupServiceClient(hc, e.url)
@@ -95,11 +70,6 @@ accounts:
 	e.tags = guidev1connect.NewGuideTagServiceClient(hc, e.url)
 	e.materials = guidev1connect.NewGuideMaterialServiceClient(hc, e.url)
 	e.jobs = guidev1connect.NewGuideMassJobServiceClient(hc, e.url)
-	e.grpcConn, err = grpc.NewClient(strings.TrimPrefix(e.url, "http://"), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.grpcConn.Close() })
 	return e
 }
 

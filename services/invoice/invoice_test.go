@@ -3,8 +3,6 @@ package invoice_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,10 +15,8 @@ import (
 
 	"connectrpc.com/connect"
 	"go.uber.org/fx"
-	"go.uber.org/fx/fxtest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
@@ -28,17 +24,13 @@ import (
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/invoice/v1/invoicev1connect"
 	messagingv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1/messagingv1connect"
-	"github.com/wxsuite/wxsuite/internal/platform"
 	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
-	"github.com/wxsuite/wxsuite/internal/platform/config"
-	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
-	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
 	"github.com/wxsuite/wxsuite/internal/wechat"
 	"github.com/wxsuite/wxsuite/sandbox"
 	"github.com/wxsuite/wxsuite/sandbox/sandboxtest"
+	"github.com/wxsuite/wxsuite/services/internal/servicetest"
 	"github.com/wxsuite/wxsuite/services/invoice"
 	"github.com/wxsuite/wxsuite/services/messaging"
-	"github.com/wxsuite/wxsuite/services/token"
 )
 
 // env is a sandbox and one wxsuite process (token and invoice services) pointed at it,
@@ -57,11 +49,7 @@ type env struct {
 	grpcConn  *grpc.ClientConn
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+var randomHex = servicetest.RandomHex
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -72,29 +60,19 @@ func newEnv(t *testing.T) *env {
 func newEnvAuth(t *testing.T, authYAML string) *env {
 	t.Helper()
 	e := &env{merchant: "wxm" + randomHex(6), platform: "wxp" + randomHex(6)}
-	ms, ps, cb := "secret"+randomHex(6), "secret"+randomHex(6), "cb"+randomHex(6)
-	e.sb = sandboxtest.Start(t, sandbox.Account{AppID: e.merchant, AppSecret: ms}, sandbox.Account{AppID: e.platform, AppSecret: ps})
-	file, err := config.FromYAML(fmt.Appendf(nil, `
-server: {addr: "127.0.0.1:0", shutdown_grace: 1s}
-log: {level: error}
-wechat: {base_url: %q, timeout: 5s}
-token: {check_interval: 3600s, warmup: false, key_prefix: %q}
-messaging: {key_prefix: %q}
-%s
-accounts:
-  - {app_id: %q, app_secret: %q, callback_token: %q}
-  - {app_id: %q, app_secret: %q, callback_token: %q}
-`, e.sb.URL, "wxit"+e.merchant, "wxim"+e.merchant, authYAML, e.merchant, ms, cb, e.platform, ps, cb), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var srv *rpcserver.Server
-	app := fxtest.New(t, fx.Supply(file), platform.Module, token.Module, invoice.Module, messaging.Module,
-		fx.NopLogger, platform.WithRedis(redistest.New(t)), fx.Supply(token.Clock(e.sb.Sandbox.Now)),
-		fx.Supply(invoice.Clock(e.sb.Sandbox.Now)), fx.Populate(&srv))
-	app.RequireStart()
-	t.Cleanup(app.RequireStop)
-	e.url = srv.URL()
+	cb := "cb" + randomHex(6)
+	var sb *sandbox.Sandbox
+	st := servicetest.Start(t, servicetest.Options{
+		Accounts: []sandbox.Account{
+			{AppID: e.merchant, AppSecret: "secret" + randomHex(6)},
+			{AppID: e.platform, AppSecret: "secret" + randomHex(6)},
+		},
+		CallbackToken: cb,
+		Auth:          authYAML,
+		Modules:       []fx.Option{invoice.Module, messaging.Module, fx.Supply(invoice.Clock(func() time.Time { return sb.Now() }))},
+	})
+	sb = st.Sandbox.Sandbox
+	e.sb, e.url, e.grpcConn = st.Sandbox, st.URL, st.GRPC
 	hc := http.DefaultClient
 	e.merchants = invoicev1connect.NewInvoiceMerchantServiceClient(hc, e.url)
 	e.platforms = invoicev1connect.NewInvoicePlatformServiceClient(hc, e.url)
@@ -107,11 +85,6 @@ accounts:
 	for _, id := range []string{e.merchant, e.platform} {
 		e.sb.SetCallback(t, id, e.url+"/wechat/callback/"+id, cb, "", sandbox.EncryptPlain)
 	}
-	e.grpcConn, err = grpc.NewClient(strings.TrimPrefix(e.url, "http://"), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.grpcConn.Close() })
 	return e
 }
 

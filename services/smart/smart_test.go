@@ -3,8 +3,6 @@ package smart_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,24 +12,18 @@ import (
 
 	"connectrpc.com/connect"
 	"go.uber.org/fx"
-	"go.uber.org/fx/fxtest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	smartv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/smart/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/smart/v1/smartv1connect"
-	"github.com/wxsuite/wxsuite/internal/platform"
-	"github.com/wxsuite/wxsuite/internal/platform/config"
-	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
-	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
 	"github.com/wxsuite/wxsuite/internal/wechat"
 	"github.com/wxsuite/wxsuite/sandbox"
 	"github.com/wxsuite/wxsuite/sandbox/sandboxtest"
+	"github.com/wxsuite/wxsuite/services/internal/servicetest"
 	"github.com/wxsuite/wxsuite/services/smart"
-	"github.com/wxsuite/wxsuite/services/token"
 )
 
 // env is a sandbox and one wxsuite process (token and smart services) pointed at it,
@@ -45,11 +37,7 @@ type env struct {
 	grpcConn *grpc.ClientConn
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+var randomHex = servicetest.RandomHex
 
 func newEnv(t *testing.T) *env { return newEnvAuth(t, "auth: {disabled: true}") }
 
@@ -57,33 +45,15 @@ func newEnv(t *testing.T) *env { return newEnvAuth(t, "auth: {disabled: true}") 
 func newEnvAuth(t *testing.T, authYAML string) *env {
 	t.Helper()
 	e := &env{appID: "wxs" + randomHex(6)}
-	secret := "secret" + randomHex(6)
-	e.sb = sandboxtest.Start(t, sandbox.Account{AppID: e.appID, AppSecret: secret})
-	file, err := config.FromYAML(fmt.Appendf(nil, `
-server: {addr: "127.0.0.1:0", shutdown_grace: 1s}
-log: {level: error}
-wechat: {base_url: %q, timeout: 5s, max_retries: 0}
-token: {check_interval: 3600s, warmup: false, key_prefix: %q}
-%s
-accounts:
-  - {app_id: %q, app_secret: %q}
-`, e.sb.URL, "wxst"+e.appID, authYAML, e.appID, secret), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var srv *rpcserver.Server
-	app := fxtest.New(t, fx.Supply(file), platform.Module, token.Module, smart.Module,
-		fx.NopLogger, platform.WithRedis(redistest.New(t)), fx.Supply(token.Clock(e.sb.Sandbox.Now)), fx.Populate(&srv))
-	app.RequireStart()
-	t.Cleanup(app.RequireStop)
-	e.url = srv.URL()
+	st := servicetest.Start(t, servicetest.Options{
+		Accounts: []sandbox.Account{{AppID: e.appID, AppSecret: "secret" + randomHex(6)}},
+		Auth:     authYAML,
+		WeChat:   "max_retries: 0",
+		Modules:  []fx.Option{smart.Module},
+	})
+	e.sb, e.url, e.grpcConn = st.Sandbox, st.URL, st.GRPC
 	e.lang = smartv1connect.NewLanguageServiceClient(http.DefaultClient, e.url)
 	e.vision = smartv1connect.NewVisionServiceClient(http.DefaultClient, e.url)
-	e.grpcConn, err = grpc.NewClient(strings.TrimPrefix(e.url, "http://"), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.grpcConn.Close() })
 	return e
 }
 

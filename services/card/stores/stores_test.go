@@ -1,8 +1,6 @@
 package stores_test
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -15,27 +13,21 @@ import (
 
 	"connectrpc.com/connect"
 	"go.uber.org/fx"
-	"go.uber.org/fx/fxtest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	cardv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/card/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/card/v1/cardv1connect"
 	messagingv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1"
 	"github.com/wxsuite/wxsuite/gen/go/wxsuite/messaging/v1/messagingv1connect"
-	"github.com/wxsuite/wxsuite/internal/platform"
 	"github.com/wxsuite/wxsuite/internal/platform/auth/authtest"
-	"github.com/wxsuite/wxsuite/internal/platform/config"
-	"github.com/wxsuite/wxsuite/internal/platform/redisx/redistest"
-	"github.com/wxsuite/wxsuite/internal/platform/rpcserver"
 	"github.com/wxsuite/wxsuite/internal/wechat"
 	"github.com/wxsuite/wxsuite/sandbox"
 	"github.com/wxsuite/wxsuite/sandbox/sandboxtest"
 	"github.com/wxsuite/wxsuite/services/card/stores"
+	"github.com/wxsuite/wxsuite/services/internal/servicetest"
 	"github.com/wxsuite/wxsuite/services/messaging"
-	"github.com/wxsuite/wxsuite/services/token"
 )
 
 // env is a sandbox and one wxsuite process (token and stores) pointed at it.
@@ -51,11 +43,7 @@ type env struct {
 	grpcConn *grpc.ClientConn
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+var randomHex = servicetest.RandomHex
 
 func newEnv(t *testing.T) *env { t.Helper(); return newEnvAuth(t, "auth: {disabled: true}") }
 
@@ -69,40 +57,21 @@ func newEnvAuth(t *testing.T, authYAML string) *env {
 func newEnvOpts(t *testing.T, authYAML string, withEvents bool) *env {
 	t.Helper()
 	e := &env{appID: "wxs" + randomHex(6), cbToken: "cb" + randomHex(6)}
-	secret := "secret" + randomHex(6)
-	e.sb = sandboxtest.Start(t, sandbox.Account{AppID: e.appID, AppSecret: secret})
-	file, err := config.FromYAML(fmt.Appendf(nil, `
-server: {addr: "127.0.0.1:0", shutdown_grace: 1s}
-log: {level: error}
-wechat: {base_url: %q, timeout: 5s}
-token: {check_interval: 3600s, warmup: false, key_prefix: %q}
-messaging: {key_prefix: %q}
-%s
-accounts:
-  - {app_id: %q, app_secret: %q, callback_token: %q}
-`, e.sb.URL, "wxst"+e.appID, "wxsm"+e.appID, authYAML, e.appID, secret, e.cbToken), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var srv *rpcserver.Server
-	opts := []fx.Option{fx.Supply(file), platform.Module, token.Module, stores.Module, fx.NopLogger,
-		platform.WithRedis(redistest.New(t)), fx.Supply(token.Clock(e.sb.Sandbox.Now)), fx.Populate(&srv)}
+	modules := []fx.Option{stores.Module}
 	if withEvents {
-		opts = append(opts, messaging.Module)
+		modules = append(modules, messaging.Module)
 	}
-	app := fxtest.New(t, opts...)
-	app.RequireStart()
-	t.Cleanup(app.RequireStop)
-	e.url = srv.URL()
+	st := servicetest.Start(t, servicetest.Options{
+		Accounts:      []sandbox.Account{{AppID: e.appID, AppSecret: "secret" + randomHex(6)}},
+		CallbackToken: e.cbToken,
+		Auth:          authYAML,
+		Modules:       modules,
+	})
+	e.sb, e.url, e.grpcConn = st.Sandbox, st.URL, st.GRPC
 	e.pois = cardv1connect.NewPoiServiceClient(http.DefaultClient, e.url)
 	e.stores = cardv1connect.NewStoreServiceClient(http.DefaultClient, e.url)
 	e.codes = cardv1connect.NewMarketCodeServiceClient(http.DefaultClient, e.url)
 	e.events = messagingv1connect.NewEventServiceClient(http.DefaultClient, e.url)
-	e.grpcConn, err = grpc.NewClient(strings.TrimPrefix(e.url, "http://"), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = e.grpcConn.Close() })
 	return e
 }
 
