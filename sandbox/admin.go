@@ -356,7 +356,7 @@ func (x *admin) IssueOAuthCode(_ context.Context, req *sandboxv1.IssueOAuthCodeR
 func toProtoPushResult(r PushResult) *sandboxv1.PushResult {
 	return &sandboxv1.PushResult{
 		MsgId: r.MsgID, Xml: r.XML, Attempts: int32(r.Attempts), Delivered: r.Delivered,
-		ReplyXml: r.ReplyXML, InvalidReason: r.InvalidReason,
+		ReplyXml: r.ReplyXML, InvalidReason: r.InvalidReason, RoutedToKf: r.RoutedToKf, KfAccount: r.KfAccount,
 	}
 }
 

@@ -45,7 +45,12 @@ const (
 	maxKfMsgListNumber  = 10000
 	maxKfMsgListSeconds = 24 * 60 * 60
 	// kfSessionIdle is how long a session may go without a message before the platform
-	// closes it.
+	// closes it. behaviour.md §2.4 says "a session the agent has not closed for 30 min
+	// ends automatically"; the sandbox reads the 30 minutes as measured since the
+	// session's last message (either way, or its creation when it has none), the
+	// platform's idle timeout: a conversation still going on is not cut in the middle.
+	// A session closed this way pushes kf_close_session when it is next looked at (the
+	// check is lazy, on the simulated clock).
 	kfSessionIdle = 30 * time.Minute
 	// kfInviteLifetime is how long an invitation waits: sandbox choice (Q9, 7 days).
 	kfInviteLifetime = 7 * 24 * time.Hour
@@ -106,32 +111,54 @@ type kfState struct {
 	waiting  []kfWaiting           // arrival order
 	records  []kfRecord            // insertion order (time order: the clock only advances)
 	nextID   int
+	outbox   []kfEvent // session events not yet pushed (kf_events.go)
+	flushing bool      // a goroutine is pushing the outbox
 }
 
 // registerKF adds the customer-service endpoints to m.
 func registerKF(m map[string]endpoint) {
-	m[pathKfList] = endpoint{method: http.MethodGet, serve: (*Sandbox).serveKfList}
-	m[pathKfOnlineList] = endpoint{method: http.MethodGet, serve: (*Sandbox).serveKfOnlineList}
-	m[pathKfAdd] = endpoint{method: http.MethodPost, serve: (*Sandbox).serveKfAdd}
-	m[pathKfUpdate] = endpoint{method: http.MethodPost, serve: (*Sandbox).serveKfUpdate}
-	m[pathKfDel] = endpoint{method: http.MethodGet, serve: (*Sandbox).serveKfDel}
-	m[pathKfInvite] = endpoint{method: http.MethodPost, serve: (*Sandbox).serveKfInvite}
-	m[pathKfUploadHeadImg] = endpoint{method: http.MethodPost, maxBody: maxKfHeadImgBytes + 64<<10, serve: (*Sandbox).serveKfUploadHeadImg}
-	m[pathKfSessionCreate] = endpoint{method: http.MethodPost, serve: (*Sandbox).serveKfSessionCreate}
-	m[pathKfSessionClose] = endpoint{method: http.MethodPost, serve: (*Sandbox).serveKfSessionClose}
-	m[pathKfGetSession] = endpoint{method: http.MethodGet, serve: (*Sandbox).serveKfGetSession}
-	m[pathKfSessionList] = endpoint{method: http.MethodGet, serve: (*Sandbox).serveKfSessionList}
-	m[pathKfWaitCase] = endpoint{method: http.MethodGet, serve: (*Sandbox).serveKfWaitCase}
-	m[pathKfMsgList] = endpoint{method: http.MethodPost, serve: (*Sandbox).serveKfMsgList}
+	m[pathKfList] = endpoint{method: http.MethodGet, serve: kfServe((*Sandbox).serveKfList)}
+	m[pathKfOnlineList] = endpoint{method: http.MethodGet, serve: kfServe((*Sandbox).serveKfOnlineList)}
+	m[pathKfAdd] = endpoint{method: http.MethodPost, serve: kfServe((*Sandbox).serveKfAdd)}
+	m[pathKfUpdate] = endpoint{method: http.MethodPost, serve: kfServe((*Sandbox).serveKfUpdate)}
+	m[pathKfDel] = endpoint{method: http.MethodGet, serve: kfServe((*Sandbox).serveKfDel)}
+	m[pathKfInvite] = endpoint{method: http.MethodPost, serve: kfServe((*Sandbox).serveKfInvite)}
+	m[pathKfUploadHeadImg] = endpoint{method: http.MethodPost, maxBody: maxKfHeadImgBytes + 64<<10, serve: kfServe((*Sandbox).serveKfUploadHeadImg)}
+	m[pathKfSessionCreate] = endpoint{method: http.MethodPost, serve: kfServe((*Sandbox).serveKfSessionCreate)}
+	m[pathKfSessionClose] = endpoint{method: http.MethodPost, serve: kfServe((*Sandbox).serveKfSessionClose)}
+	m[pathKfGetSession] = endpoint{method: http.MethodGet, serve: kfServe((*Sandbox).serveKfGetSession)}
+	m[pathKfSessionList] = endpoint{method: http.MethodGet, serve: kfServe((*Sandbox).serveKfSessionList)}
+	m[pathKfWaitCase] = endpoint{method: http.MethodGet, serve: kfServe((*Sandbox).serveKfWaitCase)}
+	m[pathKfMsgList] = endpoint{method: http.MethodPost, serve: kfServe((*Sandbox).serveKfMsgList)}
+}
+
+// kfServe wraps a customer-service endpoint: the session events it queued (or the idle
+// close it applied) are pushed once the call releases s.mu.
+func kfServe(serve func(*Sandbox, *apiCall) answer) func(*Sandbox, *apiCall) answer {
+	return func(s *Sandbox, c *apiCall) answer {
+		defer s.kfFlush(c.a.AppID)
+		return serve(s, c)
+	}
 }
 
 // sweep applies the passage of time: sessions idle for 30 minutes close and waiting
 // invitations past their lifetime expire. Callers hold s.mu.
 func (st *kfState) sweep(now time.Time) {
+	var ended []*kfSession
 	for openID, ss := range st.sessions {
 		if now.Sub(ss.last) >= kfSessionIdle {
 			delete(st.sessions, openID)
+			ended = append(ended, ss)
 		}
+	}
+	slices.SortFunc(ended, func(a, b *kfSession) int {
+		if c := a.last.Compare(b.last); c != 0 {
+			return c
+		}
+		return strings.Compare(a.openID, b.openID)
+	})
+	for _, ss := range ended {
+		st.note(kfEventClose, ss.openID, ss.worker)
 	}
 	for _, k := range st.accounts {
 		if k.inviteStatus == kfInviteWaiting && !now.Before(k.inviteExpire) {
@@ -296,10 +323,16 @@ func (s *Sandbox) serveKfDel(c *apiCall) answer {
 		return fail(codeKfInvalidAccount)
 	}
 	st.accounts = slices.Delete(st.accounts, i, i+1)
+	var ended []string
 	for openID, ss := range st.sessions {
 		if ss.worker == name {
 			delete(st.sessions, openID)
+			ended = append(ended, openID)
 		}
+	}
+	slices.Sort(ended)
+	for _, openID := range ended {
+		st.note(kfEventClose, openID, name)
 	}
 	return fail(codeOK)
 }
@@ -403,8 +436,9 @@ type kfSessionBody struct {
 	OpenID    string `json:"openid"`
 }
 
-// serveKfSessionCreate connects a user to a bound, online agent. Sandbox choice: the
-// agent's auto_accept does not limit sessions created through the API.
+// serveKfSessionCreate connects a user to a bound, online agent and pushes
+// kf_create_session (kf_events.go). Sandbox choice: the agent's auto_accept does not
+// limit sessions created through the API.
 func (s *Sandbox) serveKfSessionCreate(c *apiCall) answer {
 	var body kfSessionBody
 	if code := c.decode(&body); code != codeOK {
@@ -436,9 +470,11 @@ func (s *Sandbox) serveKfSessionCreate(c *apiCall) answer {
 	return fail(codeOK)
 }
 
-// startSession opens a session and takes the user out of the waiting queue.
+// startSession opens a session, takes the user out of the waiting queue and queues
+// kf_create_session.
 func (st *kfState) startSession(openID, worker string, now time.Time) {
 	st.sessions[openID] = &kfSession{openID: openID, worker: worker, created: now, last: now}
+	st.note(kfEventCreate, openID, worker)
 	st.waiting = slices.DeleteFunc(st.waiting, func(w kfWaiting) bool { return w.openID == openID })
 }
 
@@ -459,6 +495,7 @@ func (s *Sandbox) serveKfSessionClose(c *apiCall) answer {
 		return fail(codeKfNoSession)
 	}
 	delete(st.sessions, body.OpenID)
+	st.note(kfEventClose, body.OpenID, body.KfAccount)
 	return fail(codeOK)
 }
 

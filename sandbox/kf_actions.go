@@ -53,6 +53,7 @@ func (s *Sandbox) kfLookup(appID, kfAccount string) (*account, *kfState, *kfAcco
 func (s *Sandbox) AnswerKfInvitation(appID, kfAccount string, accept bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.kfFlush(appID) // pushes the session events queued below, after the unlock
 	_, _, k, err := s.kfLookup(appID, kfAccount)
 	if err != nil {
 		return err
@@ -78,6 +79,7 @@ func (s *Sandbox) SetKfOnline(appID, kfAccount string, online bool, autoAccept i
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.kfFlush(appID) // pushes the session events queued below, after the unlock
 	_, _, k, err := s.kfLookup(appID, kfAccount)
 	if err != nil {
 		return err
@@ -97,11 +99,13 @@ func (s *Sandbox) SetKfOnline(appID, kfAccount string, online bool, autoAccept i
 // agent set (TransInfo) and bound, the user gets a session with that agent whatever
 // its capacity; otherwise with the online agent serving the fewest sessions below its
 // auto_accept (the earliest created on a tie); otherwise the user joins (or stays in)
-// the waiting queue. It returns the agent now serving the user, "" when waiting. The
+// the waiting queue. A new session pushes kf_create_session to the account's callback
+// URL in the background. It returns the agent now serving the user, "" when waiting. The
 // error wraps [ErrUnknownAccount], [ErrUnknownUser] or [ErrUnknownKfAccount].
 func (s *Sandbox) TransferToKf(appID, openID, agent string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.kfFlush(appID) // pushes the session events queued below, after the unlock
 	if _, err := s.lookupUser(appID, openID); err != nil {
 		return "", err
 	}
@@ -162,6 +166,7 @@ func (s *Sandbox) AddKfMessage(appID, openID string, dir KfDirection, text strin
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.kfFlush(appID) // pushes the session events queued below, after the unlock
 	if _, err := s.lookupUser(appID, openID); err != nil {
 		return err
 	}
@@ -176,5 +181,40 @@ func (s *Sandbox) AddKfMessage(appID, openID string, dir KfDirection, text strin
 	now := s.Now()
 	ss.last = now
 	st.records = append(st.records, kfRecord{openID: openID, worker: ss.worker, text: text, opercode: opercode, time: now})
+	return nil
+}
+
+// SwitchKfSession makes the agent serving the simulated user openID hand the session over
+// to the agent to, as an agent's transfer in the customer-service client does: the
+// session keeps its createtime, its idle time starts again, and kf_switch_session
+// (FromKfAccount, ToKfAccount) is pushed to the account's callback URL when it has one.
+// Switching to the agent already serving the user does nothing. The error wraps
+// [ErrUnknownAccount], [ErrUnknownUser], [ErrUnknownKfAccount], or [ErrKfState] when the
+// user is in no session or to is not bound and online.
+func (s *Sandbox) SwitchKfSession(appID, openID, to string) error {
+	if to == "" {
+		return &ArgumentError{Field: "kf_account", Reason: "is required"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer s.kfFlush(appID) // pushes the session events queued below, after the unlock
+	if _, err := s.lookupUser(appID, openID); err != nil {
+		return err
+	}
+	_, st, k, err := s.kfLookup(appID, to)
+	if err != nil {
+		return err
+	}
+	ss, ok := st.sessions[openID]
+	switch {
+	case !ok:
+		return fmt.Errorf("openid %q is in no customer-service session: %w", openID, ErrKfState)
+	case k.wx == "" || !k.online:
+		return fmt.Errorf("kf_account %q is not bound and online: %w", to, ErrKfState)
+	case ss.worker == to:
+		return nil
+	}
+	st.noteSwitch(openID, ss.worker, to)
+	ss.worker, ss.last = to, s.Now()
 	return nil
 }

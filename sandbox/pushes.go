@@ -48,6 +48,13 @@ type PushResult struct {
 	// InvalidReason says why the answer was rejected, or that none came in time; "" when
 	// Delivered.
 	InvalidReason string
+	// RoutedToKf is true when PushMessage's user was in a customer-service session: the
+	// message (XML) went to the agent KfAccount (recorded for msgrecord/getmsglist with
+	// opercode 2003), not to the callback URL, so Attempts is 0 and Delivered false
+	// (behaviour.md §2.4).
+	RoutedToKf bool
+	// KfAccount is the agent that received a message RoutedToKf.
+	KfAccount string
 }
 
 // PushMessage makes the simulated user openID send m to the account appID and pushes it
@@ -56,7 +63,9 @@ type PushResult struct {
 // sender must be a simulated user of the account: the error wraps [ErrUnknownUser]
 // otherwise, [ErrUnknownAccount] for an unknown account, [ErrNoCallback] when the account
 // has no callback URL; invalid message fields give an [*ArgumentError]. What the account's
-// server answered is in the result, not the error.
+// server answered is in the result, not the error. A user in a customer-service session
+// talks to the agent instead (behaviour.md §2.4): the message is not pushed, even without
+// a callback URL, and the result has RoutedToKf set.
 func (s *Sandbox) PushMessage(ctx context.Context, appID, openID string, m Message) (PushResult, error) {
 	createTime := s.Now().Unix()
 	s.mu.Lock()
@@ -70,6 +79,11 @@ func (s *Sandbox) PushMessage(ctx context.Context, appID, openID string, m Messa
 		media = append(media, s.randString(64))
 	}
 	s.mu.Unlock()
+	// A user in a customer-service session talks to the agent, not the callback URL
+	// (behaviour.md §2.4; see kfRoute in kf_events.go).
+	if res, routed, err := s.kfRoute(appID, openID, m, createTime); routed || err != nil {
+		return res, err
+	}
 	if a.CallbackURL == "" {
 		return PushResult{}, noCallback(appID)
 	}

@@ -2915,6 +2915,12 @@ type PushResult struct {
 	ReplyXml string `protobuf:"bytes,5,opt,name=reply_xml,json=replyXml,proto3" json:"reply_xml,omitempty"`
 	// Why an answer was invalid, when one was (e.g. bad signature, not XML, wrong user).
 	InvalidReason string `protobuf:"bytes,6,opt,name=invalid_reason,json=invalidReason,proto3" json:"invalid_reason,omitempty"`
+	// routed_to_kf is true when the user was in a customer-service session: the message
+	// went to the agent kf_account (recorded for msgrecord/getmsglist), not to the
+	// callback URL, so attempts is 0 and delivered false.
+	RoutedToKf bool `protobuf:"varint,7,opt,name=routed_to_kf,json=routedToKf,proto3" json:"routed_to_kf,omitempty"`
+	// kf_account is the agent that received a message routed_to_kf.
+	KfAccount     string `protobuf:"bytes,8,opt,name=kf_account,json=kfAccount,proto3" json:"kf_account,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2987,6 +2993,20 @@ func (x *PushResult) GetReplyXml() string {
 func (x *PushResult) GetInvalidReason() string {
 	if x != nil {
 		return x.InvalidReason
+	}
+	return ""
+}
+
+func (x *PushResult) GetRoutedToKf() bool {
+	if x != nil {
+		return x.RoutedToKf
+	}
+	return false
+}
+
+func (x *PushResult) GetKfAccount() string {
+	if x != nil {
+		return x.KfAccount
 	}
 	return ""
 }
@@ -12525,7 +12545,7 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\textra_xml\x18\x06 \x01(\tR\bextraXml\x1a9\n" +
 	"\vFieldsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xb3\x01\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xf4\x01\n" +
 	"\n" +
 	"PushResult\x12\x15\n" +
 	"\x06msg_id\x18\x01 \x01(\x03R\x05msgId\x12\x10\n" +
@@ -12533,7 +12553,11 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\battempts\x18\x03 \x01(\x05R\battempts\x12\x1c\n" +
 	"\tdelivered\x18\x04 \x01(\bR\tdelivered\x12\x1b\n" +
 	"\treply_xml\x18\x05 \x01(\tR\breplyXml\x12%\n" +
-	"\x0einvalid_reason\x18\x06 \x01(\tR\rinvalidReason\"M\n" +
+	"\x0einvalid_reason\x18\x06 \x01(\tR\rinvalidReason\x12 \n" +
+	"\frouted_to_kf\x18\a \x01(\bR\n" +
+	"routedToKf\x12\x1d\n" +
+	"\n" +
+	"kf_account\x18\b \x01(\tR\tkfAccount\"M\n" +
 	"\x13PushMessageResponse\x126\n" +
 	"\x06result\x18\x01 \x01(\v2\x1e.wxsuite.sandbox.v1.PushResultR\x06result\"K\n" +
 	"\x11PushEventResponse\x126\n" +
