@@ -5,6 +5,8 @@ package sandbox
 
 import (
 	"context"
+	"encoding/xml"
+	"strings"
 )
 
 // Customer-service session events (facts.md §2.2).
@@ -138,4 +140,22 @@ func init() {
 	for _, e := range []string{kfEventCreate, kfEventClose, kfEventSwitch} {
 		platformEvents[e] = true
 	}
+}
+
+// kfTransferByReply does what a transfer_customer_service passive reply does on the
+// platform (behaviour.md §2.4: "a user enters a session by passive reply"): the user goes
+// to the agent the reply names in TransInfo/KfAccount, else to an online agent with room,
+// else to the waiting queue, as TransferToKf. A reply naming an agent the account does
+// not have transfers nothing (the platform documents no error for it: the reply was
+// valid, the user simply stays with the developer's server).
+func (s *Sandbox) kfTransferByReply(appID, openID, replyXML string) {
+	var r struct {
+		TransInfo struct {
+			KfAccount string `xml:"KfAccount"`
+		} `xml:"TransInfo"`
+	}
+	if err := xml.Unmarshal([]byte(replyXML), &r); err != nil {
+		return // validated before: cannot happen
+	}
+	_, _ = s.TransferToKf(appID, openID, strings.TrimSpace(r.TransInfo.KfAccount))
 }

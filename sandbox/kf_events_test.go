@@ -22,6 +22,7 @@ type kfPush struct {
 	MsgType       string `xml:"MsgType"`
 	Event         string `xml:"Event"`
 	FromUserName  string `xml:"FromUserName"`
+	ToUserName    string `xml:"ToUserName"`
 	Content       string `xml:"Content"`
 	KfAccount     string `xml:"KfAccount"`
 	FromKfAccount string `xml:"FromKfAccount"`
@@ -323,4 +324,70 @@ func TestKfRoutedMessageOpensWindow(t *testing.T) {
 		t.Fatalf("text in a session: %+v", res)
 	}
 	wantCode(t, custom(), 0)
+}
+
+// TestKfTransferByPassiveReply: a transfer_customer_service reply puts the user in a
+// session with the agent it names (kf_create_session pushed, the next message routed to
+// the agent); a reply naming no agent picks an online one; one naming an unknown agent
+// transfers nothing.
+func TestKfTransferByPassiveReply(t *testing.T) {
+	t.Parallel()
+	env := startFrozen(t, sandbox.Options{NoRID: true})
+	cb := &kfCallback{}
+	var kfFor sync.Map // text content → KfAccount to name ("" for none)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		var p kfPush
+		_ = xml.Unmarshal(b, &p)
+		cb.mu.Lock()
+		cb.pushes = append(cb.pushes, p)
+		cb.mu.Unlock()
+		kf, ok := kfFor.Load(p.Content)
+		if p.MsgType != "text" || !ok {
+			_, _ = w.Write([]byte("success"))
+			return
+		}
+		trans := ""
+		if kf.(string) != "" {
+			trans = "<TransInfo><KfAccount><![CDATA[" + kf.(string) + "]]></KfAccount></TransInfo>"
+		}
+		_, _ = io.WriteString(w, "<xml><ToUserName><![CDATA["+p.FromUserName+"]]></ToUserName><FromUserName><![CDATA["+p.ToUserName+"]]></FromUserName>"+
+			"<CreateTime>1700000000</CreateTime><MsgType><![CDATA[transfer_customer_service]]></MsgType>"+trans+"</xml>")
+	}))
+	t.Cleanup(srv.Close)
+	env.SetCallback(t, sandbox.DemoAppID, srv.URL, "tok123", "", sandbox.EncryptPlain)
+	token := kfSetup(t, env)
+	if err := env.Sandbox.SetKfOnline(sandbox.DemoAppID, "alice@gh_wxsuite", true, 2); err != nil {
+		t.Fatal(err)
+	}
+	kfFor.Store("人工 alice", "alice@gh_wxsuite")
+	kfFor.Store("人工", "")
+	kfFor.Store("人工 nobody", "nobody@gh_wxsuite")
+
+	u := env.AddUser(t, sandbox.DemoAppID, sandbox.User{})
+	if res := env.PushText(t, sandbox.DemoAppID, u.OpenID, "人工 alice"); !res.Delivered || res.ReplyMsgType != "transfer_customer_service" {
+		t.Fatalf("transfer reply: %+v", res)
+	}
+	got := cb.waitFor(t, 2)
+	wantKfEvent(t, got[1], "kf_create_session", u.OpenID, map[string]string{"KfAccount": "alice@gh_wxsuite"})
+	if res := env.PushText(t, sandbox.DemoAppID, u.OpenID, "my order"); !res.RoutedToKf || res.KfAccount != "alice@gh_wxsuite" {
+		t.Errorf("text after the transfer: %+v", res)
+	}
+
+	// No agent named: an online one with room takes the user.
+	v := env.AddUser(t, sandbox.DemoAppID, sandbox.User{})
+	env.PushText(t, sandbox.DemoAppID, v.OpenID, "人工")
+	got = cb.waitFor(t, 4)
+	wantKfEvent(t, got[3], "kf_create_session", v.OpenID, map[string]string{"KfAccount": "alice@gh_wxsuite"})
+
+	// An agent the account does not have: no session, the user stays with the server.
+	w := env.AddUser(t, sandbox.DemoAppID, sandbox.User{})
+	env.PushText(t, sandbox.DemoAppID, w.OpenID, "人工 nobody")
+	if res := env.PushText(t, sandbox.DemoAppID, w.OpenID, "still there?"); res.RoutedToKf || !res.Delivered {
+		t.Errorf("text after a transfer to an unknown agent: %+v", res)
+	}
+	cb.settle(t, 6)
+	if g := kfGet(t, env, token, "/customservice/kfsession/getsession", map[string][]string{"openid": {w.OpenID}}); strings.Contains(g.Raw, "nobody") {
+		t.Errorf("getsession of the user sent to an unknown agent = %s", g.Raw)
+	}
 }

@@ -223,6 +223,9 @@ func (s *Sandbox) push(ctx context.Context, a Account, openID, body string, msgI
 		res.ReplyXML, res.ReplyMsgType, res.InvalidReason = validateAnswer(a, openID, status, answer)
 		res.Delivered = res.InvalidReason == ""
 		s.deliver(a.AppID, openID, &res)
+		if res.Delivered && res.ReplyMsgType == "transfer_customer_service" {
+			s.kfTransferByReply(a.AppID, openID, res.ReplyXML)
+		}
 		return res, nil
 	}
 	res.InvalidReason = fmt.Sprintf("no answer within %v after %d attempts (last: %s)", s.pushTimeout, res.Attempts, lastErr)
