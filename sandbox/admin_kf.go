@@ -56,6 +56,23 @@ func (x *admin) TransferToKf(_ context.Context, req *sandboxv1.TransferToKfReque
 	return &sandboxv1.TransferToKfResponse{KfAccount: worker, Waiting: worker == ""}, nil
 }
 
+// SwitchKfSession hands a user's session over to another agent.
+func (x *admin) SwitchKfSession(_ context.Context, req *sandboxv1.SwitchKfSessionRequest) (*sandboxv1.SwitchKfSessionResponse, error) {
+	if err := requireAppID(req.GetAppId()); err != nil {
+		return nil, err
+	}
+	if err := requireOpenID(req.GetOpenid()); err != nil {
+		return nil, err
+	}
+	if err := requireKfAccount(req.GetKfAccount()); err != nil {
+		return nil, err
+	}
+	if err := x.s.SwitchKfSession(req.GetAppId(), req.GetOpenid(), req.GetKfAccount()); err != nil {
+		return nil, menusAdminError(err)
+	}
+	return &sandboxv1.SwitchKfSessionResponse{}, nil
+}
+
 // AddKfMessage records a message of a user's session.
 func (x *admin) AddKfMessage(_ context.Context, req *sandboxv1.AddKfMessageRequest) (*sandboxv1.AddKfMessageResponse, error) {
 	if err := requireAppID(req.GetAppId()); err != nil {

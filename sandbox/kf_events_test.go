@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
+
 	sandboxv1 "github.com/wxsuite/wxsuite/gen/go/wxsuite/sandbox/v1"
 	"github.com/wxsuite/wxsuite/sandbox"
 	"github.com/wxsuite/wxsuite/sandbox/sandboxtest"
@@ -171,8 +173,15 @@ func TestKfSessionEventsAndRouting(t *testing.T) {
 		t.Errorf("records = %v", recs)
 	}
 
-	// Switching to bob.
-	if err := env.Sandbox.SwitchKfSession(sandbox.DemoAppID, u.OpenID, "bob@gh_wxsuite"); err != nil {
+	// Switching to bob, over the admin API; a user in no session cannot be switched.
+	if _, err := env.Admin.SwitchKfSession(t.Context(), &sandboxv1.SwitchKfSessionRequest{AppId: sandbox.DemoAppID,
+		Openid: env.AddUser(t, sandbox.DemoAppID, sandbox.User{}).OpenID, KfAccount: "bob@gh_wxsuite"}); connect.CodeOf(err) != connect.CodeFailedPrecondition {
+		t.Errorf("SwitchKfSession of a user in no session: %v", err)
+	}
+	if _, err := env.Admin.SwitchKfSession(t.Context(), &sandboxv1.SwitchKfSessionRequest{AppId: sandbox.DemoAppID, Openid: u.OpenID}); connect.CodeOf(err) != connect.CodeInvalidArgument {
+		t.Errorf("SwitchKfSession without kf_account: %v", err)
+	}
+	if _, err := env.Admin.SwitchKfSession(t.Context(), &sandboxv1.SwitchKfSessionRequest{AppId: sandbox.DemoAppID, Openid: u.OpenID, KfAccount: "bob@gh_wxsuite"}); err != nil {
 		t.Fatal(err)
 	}
 	got = cb.waitFor(t, 4)

@@ -4152,6 +4152,107 @@ func (x *TransferToKfResponse) GetWaiting() bool {
 	return false
 }
 
+// SwitchKfSessionRequest names the user and the agent taking the session over.
+type SwitchKfSessionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The account's AppID.
+	AppId string `protobuf:"bytes,1,opt,name=app_id,json=appId,proto3" json:"app_id,omitempty"`
+	// The user's openid.
+	Openid string `protobuf:"bytes,2,opt,name=openid,proto3" json:"openid,omitempty"`
+	// The agent taking the session over (name@wxid).
+	KfAccount     string `protobuf:"bytes,3,opt,name=kf_account,json=kfAccount,proto3" json:"kf_account,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SwitchKfSessionRequest) Reset() {
+	*x = SwitchKfSessionRequest{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[69]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SwitchKfSessionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SwitchKfSessionRequest) ProtoMessage() {}
+
+func (x *SwitchKfSessionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[69]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SwitchKfSessionRequest.ProtoReflect.Descriptor instead.
+func (*SwitchKfSessionRequest) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{69}
+}
+
+func (x *SwitchKfSessionRequest) GetAppId() string {
+	if x != nil {
+		return x.AppId
+	}
+	return ""
+}
+
+func (x *SwitchKfSessionRequest) GetOpenid() string {
+	if x != nil {
+		return x.Openid
+	}
+	return ""
+}
+
+func (x *SwitchKfSessionRequest) GetKfAccount() string {
+	if x != nil {
+		return x.KfAccount
+	}
+	return ""
+}
+
+// SwitchKfSessionResponse is empty.
+type SwitchKfSessionResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SwitchKfSessionResponse) Reset() {
+	*x = SwitchKfSessionResponse{}
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[70]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SwitchKfSessionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SwitchKfSessionResponse) ProtoMessage() {}
+
+func (x *SwitchKfSessionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[70]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SwitchKfSessionResponse.ProtoReflect.Descriptor instead.
+func (*SwitchKfSessionResponse) Descriptor() ([]byte, []int) {
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{70}
+}
+
 // AddKfMessageRequest records a session message.
 type AddKfMessageRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -4169,7 +4270,7 @@ type AddKfMessageRequest struct {
 
 func (x *AddKfMessageRequest) Reset() {
 	*x = AddKfMessageRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[69]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4181,7 +4282,7 @@ func (x *AddKfMessageRequest) String() string {
 func (*AddKfMessageRequest) ProtoMessage() {}
 
 func (x *AddKfMessageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[69]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4194,7 +4295,7 @@ func (x *AddKfMessageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddKfMessageRequest.ProtoReflect.Descriptor instead.
 func (*AddKfMessageRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{69}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *AddKfMessageRequest) GetAppId() string {
@@ -4234,7 +4335,7 @@ type AddKfMessageResponse struct {
 
 func (x *AddKfMessageResponse) Reset() {
 	*x = AddKfMessageResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[70]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4246,7 +4347,7 @@ func (x *AddKfMessageResponse) String() string {
 func (*AddKfMessageResponse) ProtoMessage() {}
 
 func (x *AddKfMessageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[70]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4259,7 +4360,7 @@ func (x *AddKfMessageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddKfMessageResponse.ProtoReflect.Descriptor instead.
 func (*AddKfMessageResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{70}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{72}
 }
 
 // SetOutboundSettingsRequest sets an account's outbound rules.
@@ -4277,7 +4378,7 @@ type SetOutboundSettingsRequest struct {
 
 func (x *SetOutboundSettingsRequest) Reset() {
 	*x = SetOutboundSettingsRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[71]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4289,7 +4390,7 @@ func (x *SetOutboundSettingsRequest) String() string {
 func (*SetOutboundSettingsRequest) ProtoMessage() {}
 
 func (x *SetOutboundSettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[71]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4302,7 +4403,7 @@ func (x *SetOutboundSettingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetOutboundSettingsRequest.ProtoReflect.Descriptor instead.
 func (*SetOutboundSettingsRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{71}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *SetOutboundSettingsRequest) GetAppId() string {
@@ -4335,7 +4436,7 @@ type SetOutboundSettingsResponse struct {
 
 func (x *SetOutboundSettingsResponse) Reset() {
 	*x = SetOutboundSettingsResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[72]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4347,7 +4448,7 @@ func (x *SetOutboundSettingsResponse) String() string {
 func (*SetOutboundSettingsResponse) ProtoMessage() {}
 
 func (x *SetOutboundSettingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[72]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4360,7 +4461,7 @@ func (x *SetOutboundSettingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetOutboundSettingsResponse.ProtoReflect.Descriptor instead.
 func (*SetOutboundSettingsResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{72}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{74}
 }
 
 // SubscribeDecision is a user's answer for one subscribe template.
@@ -4376,7 +4477,7 @@ type SubscribeDecision struct {
 
 func (x *SubscribeDecision) Reset() {
 	*x = SubscribeDecision{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[73]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4388,7 +4489,7 @@ func (x *SubscribeDecision) String() string {
 func (*SubscribeDecision) ProtoMessage() {}
 
 func (x *SubscribeDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[73]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4401,7 +4502,7 @@ func (x *SubscribeDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeDecision.ProtoReflect.Descriptor instead.
 func (*SubscribeDecision) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{73}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *SubscribeDecision) GetTemplateId() string {
@@ -4435,7 +4536,7 @@ type AnswerSubscribePopupRequest struct {
 
 func (x *AnswerSubscribePopupRequest) Reset() {
 	*x = AnswerSubscribePopupRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[74]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4447,7 +4548,7 @@ func (x *AnswerSubscribePopupRequest) String() string {
 func (*AnswerSubscribePopupRequest) ProtoMessage() {}
 
 func (x *AnswerSubscribePopupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[74]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4460,7 +4561,7 @@ func (x *AnswerSubscribePopupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerSubscribePopupRequest.ProtoReflect.Descriptor instead.
 func (*AnswerSubscribePopupRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{74}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *AnswerSubscribePopupRequest) GetAppId() string {
@@ -4502,7 +4603,7 @@ type AnswerSubscribePopupResponse struct {
 
 func (x *AnswerSubscribePopupResponse) Reset() {
 	*x = AnswerSubscribePopupResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[75]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4514,7 +4615,7 @@ func (x *AnswerSubscribePopupResponse) String() string {
 func (*AnswerSubscribePopupResponse) ProtoMessage() {}
 
 func (x *AnswerSubscribePopupResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[75]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4527,7 +4628,7 @@ func (x *AnswerSubscribePopupResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerSubscribePopupResponse.ProtoReflect.Descriptor instead.
 func (*AnswerSubscribePopupResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{75}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *AnswerSubscribePopupResponse) GetResult() *PushResult {
@@ -4552,7 +4653,7 @@ type ChangeSubscriptionsRequest struct {
 
 func (x *ChangeSubscriptionsRequest) Reset() {
 	*x = ChangeSubscriptionsRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[76]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4564,7 +4665,7 @@ func (x *ChangeSubscriptionsRequest) String() string {
 func (*ChangeSubscriptionsRequest) ProtoMessage() {}
 
 func (x *ChangeSubscriptionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[76]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4577,7 +4678,7 @@ func (x *ChangeSubscriptionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeSubscriptionsRequest.ProtoReflect.Descriptor instead.
 func (*ChangeSubscriptionsRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{76}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *ChangeSubscriptionsRequest) GetAppId() string {
@@ -4612,7 +4713,7 @@ type ChangeSubscriptionsResponse struct {
 
 func (x *ChangeSubscriptionsResponse) Reset() {
 	*x = ChangeSubscriptionsResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[77]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4624,7 +4725,7 @@ func (x *ChangeSubscriptionsResponse) String() string {
 func (*ChangeSubscriptionsResponse) ProtoMessage() {}
 
 func (x *ChangeSubscriptionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[77]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4637,7 +4738,7 @@ func (x *ChangeSubscriptionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeSubscriptionsResponse.ProtoReflect.Descriptor instead.
 func (*ChangeSubscriptionsResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{77}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *ChangeSubscriptionsResponse) GetResult() *PushResult {
@@ -4664,7 +4765,7 @@ type ConfirmOneTimeSubscriptionRequest struct {
 
 func (x *ConfirmOneTimeSubscriptionRequest) Reset() {
 	*x = ConfirmOneTimeSubscriptionRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[78]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4676,7 +4777,7 @@ func (x *ConfirmOneTimeSubscriptionRequest) String() string {
 func (*ConfirmOneTimeSubscriptionRequest) ProtoMessage() {}
 
 func (x *ConfirmOneTimeSubscriptionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[78]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4689,7 +4790,7 @@ func (x *ConfirmOneTimeSubscriptionRequest) ProtoReflect() protoreflect.Message 
 
 // Deprecated: Use ConfirmOneTimeSubscriptionRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmOneTimeSubscriptionRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{78}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *ConfirmOneTimeSubscriptionRequest) GetAppId() string {
@@ -4729,7 +4830,7 @@ type ConfirmOneTimeSubscriptionResponse struct {
 
 func (x *ConfirmOneTimeSubscriptionResponse) Reset() {
 	*x = ConfirmOneTimeSubscriptionResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[79]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4741,7 +4842,7 @@ func (x *ConfirmOneTimeSubscriptionResponse) String() string {
 func (*ConfirmOneTimeSubscriptionResponse) ProtoMessage() {}
 
 func (x *ConfirmOneTimeSubscriptionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[79]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4754,7 +4855,7 @@ func (x *ConfirmOneTimeSubscriptionResponse) ProtoReflect() protoreflect.Message
 
 // Deprecated: Use ConfirmOneTimeSubscriptionResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmOneTimeSubscriptionResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{79}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{81}
 }
 
 // SetReceiveBlockedRequest switches a user's receiving off or on.
@@ -4772,7 +4873,7 @@ type SetReceiveBlockedRequest struct {
 
 func (x *SetReceiveBlockedRequest) Reset() {
 	*x = SetReceiveBlockedRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[80]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4784,7 +4885,7 @@ func (x *SetReceiveBlockedRequest) String() string {
 func (*SetReceiveBlockedRequest) ProtoMessage() {}
 
 func (x *SetReceiveBlockedRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[80]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4797,7 +4898,7 @@ func (x *SetReceiveBlockedRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetReceiveBlockedRequest.ProtoReflect.Descriptor instead.
 func (*SetReceiveBlockedRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{80}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *SetReceiveBlockedRequest) GetAppId() string {
@@ -4830,7 +4931,7 @@ type SetReceiveBlockedResponse struct {
 
 func (x *SetReceiveBlockedResponse) Reset() {
 	*x = SetReceiveBlockedResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[81]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4842,7 +4943,7 @@ func (x *SetReceiveBlockedResponse) String() string {
 func (*SetReceiveBlockedResponse) ProtoMessage() {}
 
 func (x *SetReceiveBlockedResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[81]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4855,7 +4956,7 @@ func (x *SetReceiveBlockedResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetReceiveBlockedResponse.ProtoReflect.Descriptor instead.
 func (*SetReceiveBlockedResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{81}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{83}
 }
 
 // PublishNewsRequest names the news material to publish.
@@ -4871,7 +4972,7 @@ type PublishNewsRequest struct {
 
 func (x *PublishNewsRequest) Reset() {
 	*x = PublishNewsRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[82]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4883,7 +4984,7 @@ func (x *PublishNewsRequest) String() string {
 func (*PublishNewsRequest) ProtoMessage() {}
 
 func (x *PublishNewsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[82]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4896,7 +4997,7 @@ func (x *PublishNewsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishNewsRequest.ProtoReflect.Descriptor instead.
 func (*PublishNewsRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{82}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *PublishNewsRequest) GetAppId() string {
@@ -4926,7 +5027,7 @@ type PublishNewsResponse struct {
 
 func (x *PublishNewsResponse) Reset() {
 	*x = PublishNewsResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[83]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4938,7 +5039,7 @@ func (x *PublishNewsResponse) String() string {
 func (*PublishNewsResponse) ProtoMessage() {}
 
 func (x *PublishNewsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[83]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4951,7 +5052,7 @@ func (x *PublishNewsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishNewsResponse.ProtoReflect.Descriptor instead.
 func (*PublishNewsResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{83}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{85}
 }
 
 func (x *PublishNewsResponse) GetMsgDataId() uint32 {
@@ -4987,7 +5088,7 @@ type AddCommentRequest struct {
 
 func (x *AddCommentRequest) Reset() {
 	*x = AddCommentRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[84]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4999,7 +5100,7 @@ func (x *AddCommentRequest) String() string {
 func (*AddCommentRequest) ProtoMessage() {}
 
 func (x *AddCommentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[84]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5012,7 +5113,7 @@ func (x *AddCommentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddCommentRequest.ProtoReflect.Descriptor instead.
 func (*AddCommentRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{84}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{86}
 }
 
 func (x *AddCommentRequest) GetAppId() string {
@@ -5061,7 +5162,7 @@ type AddCommentResponse struct {
 
 func (x *AddCommentResponse) Reset() {
 	*x = AddCommentResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[85]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5073,7 +5174,7 @@ func (x *AddCommentResponse) String() string {
 func (*AddCommentResponse) ProtoMessage() {}
 
 func (x *AddCommentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[85]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5086,7 +5187,7 @@ func (x *AddCommentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddCommentResponse.ProtoReflect.Descriptor instead.
 func (*AddCommentResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{85}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{87}
 }
 
 func (x *AddCommentResponse) GetUserCommentId() int64 {
@@ -5113,7 +5214,7 @@ type DeleteOwnCommentRequest struct {
 
 func (x *DeleteOwnCommentRequest) Reset() {
 	*x = DeleteOwnCommentRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[86]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5125,7 +5226,7 @@ func (x *DeleteOwnCommentRequest) String() string {
 func (*DeleteOwnCommentRequest) ProtoMessage() {}
 
 func (x *DeleteOwnCommentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[86]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5138,7 +5239,7 @@ func (x *DeleteOwnCommentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteOwnCommentRequest.ProtoReflect.Descriptor instead.
 func (*DeleteOwnCommentRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{86}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *DeleteOwnCommentRequest) GetAppId() string {
@@ -5178,7 +5279,7 @@ type DeleteOwnCommentResponse struct {
 
 func (x *DeleteOwnCommentResponse) Reset() {
 	*x = DeleteOwnCommentResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[87]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5190,7 +5291,7 @@ func (x *DeleteOwnCommentResponse) String() string {
 func (*DeleteOwnCommentResponse) ProtoMessage() {}
 
 func (x *DeleteOwnCommentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[87]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5203,7 +5304,7 @@ func (x *DeleteOwnCommentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteOwnCommentResponse.ProtoReflect.Descriptor instead.
 func (*DeleteOwnCommentResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{87}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{89}
 }
 
 // GenerateFollowersRequest asks for generated followers.
@@ -5219,7 +5320,7 @@ type GenerateFollowersRequest struct {
 
 func (x *GenerateFollowersRequest) Reset() {
 	*x = GenerateFollowersRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[88]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5231,7 +5332,7 @@ func (x *GenerateFollowersRequest) String() string {
 func (*GenerateFollowersRequest) ProtoMessage() {}
 
 func (x *GenerateFollowersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[88]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5244,7 +5345,7 @@ func (x *GenerateFollowersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GenerateFollowersRequest.ProtoReflect.Descriptor instead.
 func (*GenerateFollowersRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{88}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *GenerateFollowersRequest) GetAppId() string {
@@ -5272,7 +5373,7 @@ type GenerateFollowersResponse struct {
 
 func (x *GenerateFollowersResponse) Reset() {
 	*x = GenerateFollowersResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[89]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5284,7 +5385,7 @@ func (x *GenerateFollowersResponse) String() string {
 func (*GenerateFollowersResponse) ProtoMessage() {}
 
 func (x *GenerateFollowersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[89]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5297,7 +5398,7 @@ func (x *GenerateFollowersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GenerateFollowersResponse.ProtoReflect.Descriptor instead.
 func (*GenerateFollowersResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{89}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *GenerateFollowersResponse) GetTotal() int64 {
@@ -5322,7 +5423,7 @@ type ScanQRCodeRequest struct {
 
 func (x *ScanQRCodeRequest) Reset() {
 	*x = ScanQRCodeRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[90]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5334,7 +5435,7 @@ func (x *ScanQRCodeRequest) String() string {
 func (*ScanQRCodeRequest) ProtoMessage() {}
 
 func (x *ScanQRCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[90]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5347,7 +5448,7 @@ func (x *ScanQRCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanQRCodeRequest.ProtoReflect.Descriptor instead.
 func (*ScanQRCodeRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{90}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *ScanQRCodeRequest) GetAppId() string {
@@ -5392,7 +5493,7 @@ type ScanQRCodeResponse struct {
 
 func (x *ScanQRCodeResponse) Reset() {
 	*x = ScanQRCodeResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[91]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5404,7 +5505,7 @@ func (x *ScanQRCodeResponse) String() string {
 func (*ScanQRCodeResponse) ProtoMessage() {}
 
 func (x *ScanQRCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[91]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5417,7 +5518,7 @@ func (x *ScanQRCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanQRCodeResponse.ProtoReflect.Descriptor instead.
 func (*ScanQRCodeResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{91}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *ScanQRCodeResponse) GetOpenid() string {
@@ -5477,7 +5578,7 @@ type SubscribeUserRequest struct {
 
 func (x *SubscribeUserRequest) Reset() {
 	*x = SubscribeUserRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[92]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5489,7 +5590,7 @@ func (x *SubscribeUserRequest) String() string {
 func (*SubscribeUserRequest) ProtoMessage() {}
 
 func (x *SubscribeUserRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[92]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5502,7 +5603,7 @@ func (x *SubscribeUserRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeUserRequest.ProtoReflect.Descriptor instead.
 func (*SubscribeUserRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{92}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *SubscribeUserRequest) GetAppId() string {
@@ -5541,7 +5642,7 @@ type SubscribeUserResponse struct {
 
 func (x *SubscribeUserResponse) Reset() {
 	*x = SubscribeUserResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[93]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5553,7 +5654,7 @@ func (x *SubscribeUserResponse) String() string {
 func (*SubscribeUserResponse) ProtoMessage() {}
 
 func (x *SubscribeUserResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[93]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5566,7 +5667,7 @@ func (x *SubscribeUserResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeUserResponse.ProtoReflect.Descriptor instead.
 func (*SubscribeUserResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{93}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *SubscribeUserResponse) GetOpenid() string {
@@ -5603,7 +5704,7 @@ type UnsubscribeUserRequest struct {
 
 func (x *UnsubscribeUserRequest) Reset() {
 	*x = UnsubscribeUserRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[94]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5615,7 +5716,7 @@ func (x *UnsubscribeUserRequest) String() string {
 func (*UnsubscribeUserRequest) ProtoMessage() {}
 
 func (x *UnsubscribeUserRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[94]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5628,7 +5729,7 @@ func (x *UnsubscribeUserRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnsubscribeUserRequest.ProtoReflect.Descriptor instead.
 func (*UnsubscribeUserRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{94}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *UnsubscribeUserRequest) GetAppId() string {
@@ -5658,7 +5759,7 @@ type UnsubscribeUserResponse struct {
 
 func (x *UnsubscribeUserResponse) Reset() {
 	*x = UnsubscribeUserResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[95]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5670,7 +5771,7 @@ func (x *UnsubscribeUserResponse) String() string {
 func (*UnsubscribeUserResponse) ProtoMessage() {}
 
 func (x *UnsubscribeUserResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[95]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5683,7 +5784,7 @@ func (x *UnsubscribeUserResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnsubscribeUserResponse.ProtoReflect.Descriptor instead.
 func (*UnsubscribeUserResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{95}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *UnsubscribeUserResponse) GetPushed() bool {
@@ -5717,7 +5818,7 @@ type ReviewCardRequest struct {
 
 func (x *ReviewCardRequest) Reset() {
 	*x = ReviewCardRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[96]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5729,7 +5830,7 @@ func (x *ReviewCardRequest) String() string {
 func (*ReviewCardRequest) ProtoMessage() {}
 
 func (x *ReviewCardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[96]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5742,7 +5843,7 @@ func (x *ReviewCardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewCardRequest.ProtoReflect.Descriptor instead.
 func (*ReviewCardRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{96}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *ReviewCardRequest) GetAppId() string {
@@ -5782,7 +5883,7 @@ type ReviewCardResponse struct {
 
 func (x *ReviewCardResponse) Reset() {
 	*x = ReviewCardResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[97]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5794,7 +5895,7 @@ func (x *ReviewCardResponse) String() string {
 func (*ReviewCardResponse) ProtoMessage() {}
 
 func (x *ReviewCardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[97]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5807,7 +5908,7 @@ func (x *ReviewCardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewCardResponse.ProtoReflect.Descriptor instead.
 func (*ReviewCardResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{97}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{99}
 }
 
 // GiveCardRequest names the card and the user who receives it.
@@ -5830,7 +5931,7 @@ type GiveCardRequest struct {
 
 func (x *GiveCardRequest) Reset() {
 	*x = GiveCardRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[98]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5842,7 +5943,7 @@ func (x *GiveCardRequest) String() string {
 func (*GiveCardRequest) ProtoMessage() {}
 
 func (x *GiveCardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[98]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5855,7 +5956,7 @@ func (x *GiveCardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GiveCardRequest.ProtoReflect.Descriptor instead.
 func (*GiveCardRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{98}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *GiveCardRequest) GetAppId() string {
@@ -5906,7 +6007,7 @@ type GiveCardResponse struct {
 
 func (x *GiveCardResponse) Reset() {
 	*x = GiveCardResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[99]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[101]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5918,7 +6019,7 @@ func (x *GiveCardResponse) String() string {
 func (*GiveCardResponse) ProtoMessage() {}
 
 func (x *GiveCardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[99]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[101]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5931,7 +6032,7 @@ func (x *GiveCardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GiveCardResponse.ProtoReflect.Descriptor instead.
 func (*GiveCardResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{99}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{101}
 }
 
 func (x *GiveCardResponse) GetCode() string {
@@ -5963,7 +6064,7 @@ type DeleteUserCardRequest struct {
 
 func (x *DeleteUserCardRequest) Reset() {
 	*x = DeleteUserCardRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[100]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[102]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5975,7 +6076,7 @@ func (x *DeleteUserCardRequest) String() string {
 func (*DeleteUserCardRequest) ProtoMessage() {}
 
 func (x *DeleteUserCardRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[100]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[102]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5988,7 +6089,7 @@ func (x *DeleteUserCardRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteUserCardRequest.ProtoReflect.Descriptor instead.
 func (*DeleteUserCardRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{100}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{102}
 }
 
 func (x *DeleteUserCardRequest) GetAppId() string {
@@ -6021,7 +6122,7 @@ type DeleteUserCardResponse struct {
 
 func (x *DeleteUserCardResponse) Reset() {
 	*x = DeleteUserCardResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[101]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[103]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6033,7 +6134,7 @@ func (x *DeleteUserCardResponse) String() string {
 func (*DeleteUserCardResponse) ProtoMessage() {}
 
 func (x *DeleteUserCardResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[101]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[103]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6046,7 +6147,7 @@ func (x *DeleteUserCardResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteUserCardResponse.ProtoReflect.Descriptor instead.
 func (*DeleteUserCardResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{101}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{103}
 }
 
 // FillMemberCardFormRequest is what a user fills in a member card's activation form.
@@ -6069,7 +6170,7 @@ type FillMemberCardFormRequest struct {
 
 func (x *FillMemberCardFormRequest) Reset() {
 	*x = FillMemberCardFormRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[102]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[104]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6081,7 +6182,7 @@ func (x *FillMemberCardFormRequest) String() string {
 func (*FillMemberCardFormRequest) ProtoMessage() {}
 
 func (x *FillMemberCardFormRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[102]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[104]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6094,7 +6195,7 @@ func (x *FillMemberCardFormRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FillMemberCardFormRequest.ProtoReflect.Descriptor instead.
 func (*FillMemberCardFormRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{102}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{104}
 }
 
 func (x *FillMemberCardFormRequest) GetAppId() string {
@@ -6143,7 +6244,7 @@ type FillMemberCardFormResponse struct {
 
 func (x *FillMemberCardFormResponse) Reset() {
 	*x = FillMemberCardFormResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[103]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[105]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6155,7 +6256,7 @@ func (x *FillMemberCardFormResponse) String() string {
 func (*FillMemberCardFormResponse) ProtoMessage() {}
 
 func (x *FillMemberCardFormResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[103]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[105]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6168,7 +6269,7 @@ func (x *FillMemberCardFormResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FillMemberCardFormResponse.ProtoReflect.Descriptor instead.
 func (*FillMemberCardFormResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{103}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{105}
 }
 
 func (x *FillMemberCardFormResponse) GetActivateTicket() string {
@@ -6191,7 +6292,7 @@ type GetCardStatusRequest struct {
 
 func (x *GetCardStatusRequest) Reset() {
 	*x = GetCardStatusRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[104]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[106]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6203,7 +6304,7 @@ func (x *GetCardStatusRequest) String() string {
 func (*GetCardStatusRequest) ProtoMessage() {}
 
 func (x *GetCardStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[104]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[106]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6216,7 +6317,7 @@ func (x *GetCardStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCardStatusRequest.ProtoReflect.Descriptor instead.
 func (*GetCardStatusRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{104}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{106}
 }
 
 func (x *GetCardStatusRequest) GetAppId() string {
@@ -6247,7 +6348,7 @@ type GetCardStatusResponse struct {
 
 func (x *GetCardStatusResponse) Reset() {
 	*x = GetCardStatusResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[105]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[107]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6259,7 +6360,7 @@ func (x *GetCardStatusResponse) String() string {
 func (*GetCardStatusResponse) ProtoMessage() {}
 
 func (x *GetCardStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[105]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[107]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6272,7 +6373,7 @@ func (x *GetCardStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCardStatusResponse.ProtoReflect.Descriptor instead.
 func (*GetCardStatusResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{105}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{107}
 }
 
 func (x *GetCardStatusResponse) GetStatus() string {
@@ -6307,7 +6408,7 @@ type ScanCardQRCodeRequest struct {
 
 func (x *ScanCardQRCodeRequest) Reset() {
 	*x = ScanCardQRCodeRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[106]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6319,7 +6420,7 @@ func (x *ScanCardQRCodeRequest) String() string {
 func (*ScanCardQRCodeRequest) ProtoMessage() {}
 
 func (x *ScanCardQRCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[106]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6332,7 +6433,7 @@ func (x *ScanCardQRCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanCardQRCodeRequest.ProtoReflect.Descriptor instead.
 func (*ScanCardQRCodeRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{106}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{108}
 }
 
 func (x *ScanCardQRCodeRequest) GetAppId() string {
@@ -6376,7 +6477,7 @@ type ScanCardQRCodeResponse struct {
 
 func (x *ScanCardQRCodeResponse) Reset() {
 	*x = ScanCardQRCodeResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[107]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6388,7 +6489,7 @@ func (x *ScanCardQRCodeResponse) String() string {
 func (*ScanCardQRCodeResponse) ProtoMessage() {}
 
 func (x *ScanCardQRCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[107]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6401,7 +6502,7 @@ func (x *ScanCardQRCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanCardQRCodeResponse.ProtoReflect.Descriptor instead.
 func (*ScanCardQRCodeResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{107}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{109}
 }
 
 func (x *ScanCardQRCodeResponse) GetCode() string {
@@ -6435,7 +6536,7 @@ type ReviewCardSubMerchantRequest struct {
 
 func (x *ReviewCardSubMerchantRequest) Reset() {
 	*x = ReviewCardSubMerchantRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[108]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[110]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6447,7 +6548,7 @@ func (x *ReviewCardSubMerchantRequest) String() string {
 func (*ReviewCardSubMerchantRequest) ProtoMessage() {}
 
 func (x *ReviewCardSubMerchantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[108]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[110]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6460,7 +6561,7 @@ func (x *ReviewCardSubMerchantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewCardSubMerchantRequest.ProtoReflect.Descriptor instead.
 func (*ReviewCardSubMerchantRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{108}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{110}
 }
 
 func (x *ReviewCardSubMerchantRequest) GetAppId() string {
@@ -6500,7 +6601,7 @@ type ReviewCardSubMerchantResponse struct {
 
 func (x *ReviewCardSubMerchantResponse) Reset() {
 	*x = ReviewCardSubMerchantResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[109]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[111]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6512,7 +6613,7 @@ func (x *ReviewCardSubMerchantResponse) String() string {
 func (*ReviewCardSubMerchantResponse) ProtoMessage() {}
 
 func (x *ReviewCardSubMerchantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[109]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[111]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6525,7 +6626,7 @@ func (x *ReviewCardSubMerchantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewCardSubMerchantResponse.ProtoReflect.Descriptor instead.
 func (*ReviewCardSubMerchantResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{109}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{111}
 }
 
 // ReviewPoiRequest is the platform's verdict on a store.
@@ -6545,7 +6646,7 @@ type ReviewPoiRequest struct {
 
 func (x *ReviewPoiRequest) Reset() {
 	*x = ReviewPoiRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[110]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[112]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6557,7 +6658,7 @@ func (x *ReviewPoiRequest) String() string {
 func (*ReviewPoiRequest) ProtoMessage() {}
 
 func (x *ReviewPoiRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[110]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[112]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6570,7 +6671,7 @@ func (x *ReviewPoiRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewPoiRequest.ProtoReflect.Descriptor instead.
 func (*ReviewPoiRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{110}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{112}
 }
 
 func (x *ReviewPoiRequest) GetAppId() string {
@@ -6614,7 +6715,7 @@ type ReviewPoiResponse struct {
 
 func (x *ReviewPoiResponse) Reset() {
 	*x = ReviewPoiResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[111]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[113]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6626,7 +6727,7 @@ func (x *ReviewPoiResponse) String() string {
 func (*ReviewPoiResponse) ProtoMessage() {}
 
 func (x *ReviewPoiResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[111]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[113]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6639,7 +6740,7 @@ func (x *ReviewPoiResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewPoiResponse.ProtoReflect.Descriptor instead.
 func (*ReviewPoiResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{111}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{113}
 }
 
 func (x *ReviewPoiResponse) GetPushed() bool {
@@ -6671,7 +6772,7 @@ type ReviewStoreMerchantRequest struct {
 
 func (x *ReviewStoreMerchantRequest) Reset() {
 	*x = ReviewStoreMerchantRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[112]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[114]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6683,7 +6784,7 @@ func (x *ReviewStoreMerchantRequest) String() string {
 func (*ReviewStoreMerchantRequest) ProtoMessage() {}
 
 func (x *ReviewStoreMerchantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[112]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[114]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6696,7 +6797,7 @@ func (x *ReviewStoreMerchantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewStoreMerchantRequest.ProtoReflect.Descriptor instead.
 func (*ReviewStoreMerchantRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{112}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{114}
 }
 
 func (x *ReviewStoreMerchantRequest) GetAppId() string {
@@ -6729,7 +6830,7 @@ type ReviewStoreMerchantResponse struct {
 
 func (x *ReviewStoreMerchantResponse) Reset() {
 	*x = ReviewStoreMerchantResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[113]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[115]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6741,7 +6842,7 @@ func (x *ReviewStoreMerchantResponse) String() string {
 func (*ReviewStoreMerchantResponse) ProtoMessage() {}
 
 func (x *ReviewStoreMerchantResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[113]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[115]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6754,7 +6855,7 @@ func (x *ReviewStoreMerchantResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewStoreMerchantResponse.ProtoReflect.Descriptor instead.
 func (*ReviewStoreMerchantResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{113}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{115}
 }
 
 // ReviewStoreRequest is the verdict on a store of the store mini-program.
@@ -6772,7 +6873,7 @@ type ReviewStoreRequest struct {
 
 func (x *ReviewStoreRequest) Reset() {
 	*x = ReviewStoreRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[114]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[116]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6784,7 +6885,7 @@ func (x *ReviewStoreRequest) String() string {
 func (*ReviewStoreRequest) ProtoMessage() {}
 
 func (x *ReviewStoreRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[114]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[116]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6797,7 +6898,7 @@ func (x *ReviewStoreRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewStoreRequest.ProtoReflect.Descriptor instead.
 func (*ReviewStoreRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{114}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{116}
 }
 
 func (x *ReviewStoreRequest) GetAppId() string {
@@ -6830,7 +6931,7 @@ type ReviewStoreResponse struct {
 
 func (x *ReviewStoreResponse) Reset() {
 	*x = ReviewStoreResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[115]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[117]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6842,7 +6943,7 @@ func (x *ReviewStoreResponse) String() string {
 func (*ReviewStoreResponse) ProtoMessage() {}
 
 func (x *ReviewStoreResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[115]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[117]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6855,7 +6956,7 @@ func (x *ReviewStoreResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewStoreResponse.ProtoReflect.Descriptor instead.
 func (*ReviewStoreResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{115}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{117}
 }
 
 // ScanMarketCodeRequest names the scanned code and the user.
@@ -6873,7 +6974,7 @@ type ScanMarketCodeRequest struct {
 
 func (x *ScanMarketCodeRequest) Reset() {
 	*x = ScanMarketCodeRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[116]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[118]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6885,7 +6986,7 @@ func (x *ScanMarketCodeRequest) String() string {
 func (*ScanMarketCodeRequest) ProtoMessage() {}
 
 func (x *ScanMarketCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[116]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[118]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6898,7 +6999,7 @@ func (x *ScanMarketCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanMarketCodeRequest.ProtoReflect.Descriptor instead.
 func (*ScanMarketCodeRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{116}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{118}
 }
 
 func (x *ScanMarketCodeRequest) GetAppId() string {
@@ -6933,7 +7034,7 @@ type ScanMarketCodeResponse struct {
 
 func (x *ScanMarketCodeResponse) Reset() {
 	*x = ScanMarketCodeResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[117]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[119]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6945,7 +7046,7 @@ func (x *ScanMarketCodeResponse) String() string {
 func (*ScanMarketCodeResponse) ProtoMessage() {}
 
 func (x *ScanMarketCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[117]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[119]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6958,7 +7059,7 @@ func (x *ScanMarketCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanMarketCodeResponse.ProtoReflect.Descriptor instead.
 func (*ScanMarketCodeResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{117}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{119}
 }
 
 func (x *ScanMarketCodeResponse) GetCodeTicket() string {
@@ -6979,7 +7080,7 @@ type GetMarketCodeKeyRequest struct {
 
 func (x *GetMarketCodeKeyRequest) Reset() {
 	*x = GetMarketCodeKeyRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[118]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[120]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6991,7 +7092,7 @@ func (x *GetMarketCodeKeyRequest) String() string {
 func (*GetMarketCodeKeyRequest) ProtoMessage() {}
 
 func (x *GetMarketCodeKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[118]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[120]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7004,7 +7105,7 @@ func (x *GetMarketCodeKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMarketCodeKeyRequest.ProtoReflect.Descriptor instead.
 func (*GetMarketCodeKeyRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{118}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{120}
 }
 
 func (x *GetMarketCodeKeyRequest) GetAppId() string {
@@ -7025,7 +7126,7 @@ type GetMarketCodeKeyResponse struct {
 
 func (x *GetMarketCodeKeyResponse) Reset() {
 	*x = GetMarketCodeKeyResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[119]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[121]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7037,7 +7138,7 @@ func (x *GetMarketCodeKeyResponse) String() string {
 func (*GetMarketCodeKeyResponse) ProtoMessage() {}
 
 func (x *GetMarketCodeKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[119]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[121]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7050,7 +7151,7 @@ func (x *GetMarketCodeKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMarketCodeKeyResponse.ProtoReflect.Descriptor instead.
 func (*GetMarketCodeKeyResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{119}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{121}
 }
 
 func (x *GetMarketCodeKeyResponse) GetKey() []byte {
@@ -7077,7 +7178,7 @@ type InvoicePersonalTitle struct {
 
 func (x *InvoicePersonalTitle) Reset() {
 	*x = InvoicePersonalTitle{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[120]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[122]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7089,7 +7190,7 @@ func (x *InvoicePersonalTitle) String() string {
 func (*InvoicePersonalTitle) ProtoMessage() {}
 
 func (x *InvoicePersonalTitle) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[120]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[122]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7102,7 +7203,7 @@ func (x *InvoicePersonalTitle) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvoicePersonalTitle.ProtoReflect.Descriptor instead.
 func (*InvoicePersonalTitle) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{120}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{122}
 }
 
 func (x *InvoicePersonalTitle) GetTitle() string {
@@ -7156,7 +7257,7 @@ type InvoiceBusinessTitle struct {
 
 func (x *InvoiceBusinessTitle) Reset() {
 	*x = InvoiceBusinessTitle{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[121]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[123]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7168,7 +7269,7 @@ func (x *InvoiceBusinessTitle) String() string {
 func (*InvoiceBusinessTitle) ProtoMessage() {}
 
 func (x *InvoiceBusinessTitle) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[121]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[123]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7181,7 +7282,7 @@ func (x *InvoiceBusinessTitle) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvoiceBusinessTitle.ProtoReflect.Descriptor instead.
 func (*InvoiceBusinessTitle) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{121}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{123}
 }
 
 func (x *InvoiceBusinessTitle) GetTitle() string {
@@ -7259,7 +7360,7 @@ type AuthorizeInvoiceRequest struct {
 
 func (x *AuthorizeInvoiceRequest) Reset() {
 	*x = AuthorizeInvoiceRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[122]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[124]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7271,7 +7372,7 @@ func (x *AuthorizeInvoiceRequest) String() string {
 func (*AuthorizeInvoiceRequest) ProtoMessage() {}
 
 func (x *AuthorizeInvoiceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[122]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[124]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7284,7 +7385,7 @@ func (x *AuthorizeInvoiceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeInvoiceRequest.ProtoReflect.Descriptor instead.
 func (*AuthorizeInvoiceRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{122}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{124}
 }
 
 func (x *AuthorizeInvoiceRequest) GetAppId() string {
@@ -7378,7 +7479,7 @@ type AuthorizeInvoiceResponse struct {
 
 func (x *AuthorizeInvoiceResponse) Reset() {
 	*x = AuthorizeInvoiceResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[123]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7390,7 +7491,7 @@ func (x *AuthorizeInvoiceResponse) String() string {
 func (*AuthorizeInvoiceResponse) ProtoMessage() {}
 
 func (x *AuthorizeInvoiceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[123]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7403,7 +7504,7 @@ func (x *AuthorizeInvoiceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuthorizeInvoiceResponse.ProtoReflect.Descriptor instead.
 func (*AuthorizeInvoiceResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{123}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{125}
 }
 
 func (x *AuthorizeInvoiceResponse) GetPushed() bool {
@@ -7436,7 +7537,7 @@ type GetInvoiceEncryptCodeRequest struct {
 
 func (x *GetInvoiceEncryptCodeRequest) Reset() {
 	*x = GetInvoiceEncryptCodeRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[124]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7448,7 +7549,7 @@ func (x *GetInvoiceEncryptCodeRequest) String() string {
 func (*GetInvoiceEncryptCodeRequest) ProtoMessage() {}
 
 func (x *GetInvoiceEncryptCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[124]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7461,7 +7562,7 @@ func (x *GetInvoiceEncryptCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvoiceEncryptCodeRequest.ProtoReflect.Descriptor instead.
 func (*GetInvoiceEncryptCodeRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{124}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{126}
 }
 
 func (x *GetInvoiceEncryptCodeRequest) GetAppId() string {
@@ -7496,7 +7597,7 @@ type GetInvoiceEncryptCodeResponse struct {
 
 func (x *GetInvoiceEncryptCodeResponse) Reset() {
 	*x = GetInvoiceEncryptCodeResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[125]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[127]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7508,7 +7609,7 @@ func (x *GetInvoiceEncryptCodeResponse) String() string {
 func (*GetInvoiceEncryptCodeResponse) ProtoMessage() {}
 
 func (x *GetInvoiceEncryptCodeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[125]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[127]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7521,7 +7622,7 @@ func (x *GetInvoiceEncryptCodeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvoiceEncryptCodeResponse.ProtoReflect.Descriptor instead.
 func (*GetInvoiceEncryptCodeResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{125}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{127}
 }
 
 func (x *GetInvoiceEncryptCodeResponse) GetEncryptCode() string {
@@ -7546,7 +7647,7 @@ type GetInvoiceStatusRequest struct {
 
 func (x *GetInvoiceStatusRequest) Reset() {
 	*x = GetInvoiceStatusRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[126]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[128]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7558,7 +7659,7 @@ func (x *GetInvoiceStatusRequest) String() string {
 func (*GetInvoiceStatusRequest) ProtoMessage() {}
 
 func (x *GetInvoiceStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[126]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[128]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7571,7 +7672,7 @@ func (x *GetInvoiceStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvoiceStatusRequest.ProtoReflect.Descriptor instead.
 func (*GetInvoiceStatusRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{126}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{128}
 }
 
 func (x *GetInvoiceStatusRequest) GetAppId() string {
@@ -7606,7 +7707,7 @@ type GetInvoiceStatusResponse struct {
 
 func (x *GetInvoiceStatusResponse) Reset() {
 	*x = GetInvoiceStatusResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[127]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[129]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7618,7 +7719,7 @@ func (x *GetInvoiceStatusResponse) String() string {
 func (*GetInvoiceStatusResponse) ProtoMessage() {}
 
 func (x *GetInvoiceStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[127]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[129]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7631,7 +7732,7 @@ func (x *GetInvoiceStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvoiceStatusResponse.ProtoReflect.Descriptor instead.
 func (*GetInvoiceStatusResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{127}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{129}
 }
 
 func (x *GetInvoiceStatusResponse) GetReimburseStatus() string {
@@ -7666,7 +7767,7 @@ type InvoiceTitle struct {
 
 func (x *InvoiceTitle) Reset() {
 	*x = InvoiceTitle{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[128]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[130]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7678,7 +7779,7 @@ func (x *InvoiceTitle) String() string {
 func (*InvoiceTitle) ProtoMessage() {}
 
 func (x *InvoiceTitle) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[128]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[130]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7691,7 +7792,7 @@ func (x *InvoiceTitle) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvoiceTitle.ProtoReflect.Descriptor instead.
 func (*InvoiceTitle) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{128}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{130}
 }
 
 func (x *InvoiceTitle) GetPersonal() bool {
@@ -7763,7 +7864,7 @@ type AddInvoiceTitleQRRequest struct {
 
 func (x *AddInvoiceTitleQRRequest) Reset() {
 	*x = AddInvoiceTitleQRRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[129]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[131]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7775,7 +7876,7 @@ func (x *AddInvoiceTitleQRRequest) String() string {
 func (*AddInvoiceTitleQRRequest) ProtoMessage() {}
 
 func (x *AddInvoiceTitleQRRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[129]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[131]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7788,7 +7889,7 @@ func (x *AddInvoiceTitleQRRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddInvoiceTitleQRRequest.ProtoReflect.Descriptor instead.
 func (*AddInvoiceTitleQRRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{129}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{131}
 }
 
 func (x *AddInvoiceTitleQRRequest) GetAppId() string {
@@ -7816,7 +7917,7 @@ type AddInvoiceTitleQRResponse struct {
 
 func (x *AddInvoiceTitleQRResponse) Reset() {
 	*x = AddInvoiceTitleQRResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[130]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[132]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7828,7 +7929,7 @@ func (x *AddInvoiceTitleQRResponse) String() string {
 func (*AddInvoiceTitleQRResponse) ProtoMessage() {}
 
 func (x *AddInvoiceTitleQRResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[130]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[132]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7841,7 +7942,7 @@ func (x *AddInvoiceTitleQRResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddInvoiceTitleQRResponse.ProtoReflect.Descriptor instead.
 func (*AddInvoiceTitleQRResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{130}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{132}
 }
 
 func (x *AddInvoiceTitleQRResponse) GetScanText() string {
@@ -7868,7 +7969,7 @@ type SubmitInvoiceTitleRequest struct {
 
 func (x *SubmitInvoiceTitleRequest) Reset() {
 	*x = SubmitInvoiceTitleRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[131]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[133]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7880,7 +7981,7 @@ func (x *SubmitInvoiceTitleRequest) String() string {
 func (*SubmitInvoiceTitleRequest) ProtoMessage() {}
 
 func (x *SubmitInvoiceTitleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[131]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[133]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7893,7 +7994,7 @@ func (x *SubmitInvoiceTitleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitInvoiceTitleRequest.ProtoReflect.Descriptor instead.
 func (*SubmitInvoiceTitleRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{131}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{133}
 }
 
 func (x *SubmitInvoiceTitleRequest) GetAppId() string {
@@ -7937,7 +8038,7 @@ type SubmitInvoiceTitleResponse struct {
 
 func (x *SubmitInvoiceTitleResponse) Reset() {
 	*x = SubmitInvoiceTitleResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[132]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[134]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7949,7 +8050,7 @@ func (x *SubmitInvoiceTitleResponse) String() string {
 func (*SubmitInvoiceTitleResponse) ProtoMessage() {}
 
 func (x *SubmitInvoiceTitleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[132]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[134]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7962,7 +8063,7 @@ func (x *SubmitInvoiceTitleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitInvoiceTitleResponse.ProtoReflect.Descriptor instead.
 func (*SubmitInvoiceTitleResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{132}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{134}
 }
 
 func (x *SubmitInvoiceTitleResponse) GetPushed() bool {
@@ -7990,7 +8091,7 @@ type GetInvoicePappidRequest struct {
 
 func (x *GetInvoicePappidRequest) Reset() {
 	*x = GetInvoicePappidRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[133]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[135]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8002,7 +8103,7 @@ func (x *GetInvoicePappidRequest) String() string {
 func (*GetInvoicePappidRequest) ProtoMessage() {}
 
 func (x *GetInvoicePappidRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[133]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[135]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8015,7 +8116,7 @@ func (x *GetInvoicePappidRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvoicePappidRequest.ProtoReflect.Descriptor instead.
 func (*GetInvoicePappidRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{133}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{135}
 }
 
 func (x *GetInvoicePappidRequest) GetAppId() string {
@@ -8036,7 +8137,7 @@ type GetInvoicePappidResponse struct {
 
 func (x *GetInvoicePappidResponse) Reset() {
 	*x = GetInvoicePappidResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[134]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[136]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8048,7 +8149,7 @@ func (x *GetInvoicePappidResponse) String() string {
 func (*GetInvoicePappidResponse) ProtoMessage() {}
 
 func (x *GetInvoicePappidResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[134]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[136]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8061,7 +8162,7 @@ func (x *GetInvoicePappidResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInvoicePappidResponse.ProtoReflect.Descriptor instead.
 func (*GetInvoicePappidResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{134}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{136}
 }
 
 func (x *GetInvoicePappidResponse) GetSPappid() string {
@@ -8092,7 +8193,7 @@ type NontaxItem struct {
 
 func (x *NontaxItem) Reset() {
 	*x = NontaxItem{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[135]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[137]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8104,7 +8205,7 @@ func (x *NontaxItem) String() string {
 func (*NontaxItem) ProtoMessage() {}
 
 func (x *NontaxItem) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[135]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[137]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8117,7 +8218,7 @@ func (x *NontaxItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NontaxItem.ProtoReflect.Descriptor instead.
 func (*NontaxItem) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{135}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{137}
 }
 
 func (x *NontaxItem) GetNo() int32 {
@@ -8191,7 +8292,7 @@ type NontaxBill struct {
 
 func (x *NontaxBill) Reset() {
 	*x = NontaxBill{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[136]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[138]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8203,7 +8304,7 @@ func (x *NontaxBill) String() string {
 func (*NontaxBill) ProtoMessage() {}
 
 func (x *NontaxBill) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[136]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[138]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8216,7 +8317,7 @@ func (x *NontaxBill) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NontaxBill.ProtoReflect.Descriptor instead.
 func (*NontaxBill) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{136}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{138}
 }
 
 func (x *NontaxBill) GetRegionCode() string {
@@ -8302,7 +8403,7 @@ type AddNontaxBillRequest struct {
 
 func (x *AddNontaxBillRequest) Reset() {
 	*x = AddNontaxBillRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[137]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[139]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8314,7 +8415,7 @@ func (x *AddNontaxBillRequest) String() string {
 func (*AddNontaxBillRequest) ProtoMessage() {}
 
 func (x *AddNontaxBillRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[137]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[139]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8327,7 +8428,7 @@ func (x *AddNontaxBillRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddNontaxBillRequest.ProtoReflect.Descriptor instead.
 func (*AddNontaxBillRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{137}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{139}
 }
 
 func (x *AddNontaxBillRequest) GetAppId() string {
@@ -8353,7 +8454,7 @@ type AddNontaxBillResponse struct {
 
 func (x *AddNontaxBillResponse) Reset() {
 	*x = AddNontaxBillResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[138]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[140]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8365,7 +8466,7 @@ func (x *AddNontaxBillResponse) String() string {
 func (*AddNontaxBillResponse) ProtoMessage() {}
 
 func (x *AddNontaxBillResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[138]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[140]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8378,7 +8479,7 @@ func (x *AddNontaxBillResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddNontaxBillResponse.ProtoReflect.Descriptor instead.
 func (*AddNontaxBillResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{138}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{140}
 }
 
 // SetNontaxVehicleUserRequest is a vehicle owner.
@@ -8398,7 +8499,7 @@ type SetNontaxVehicleUserRequest struct {
 
 func (x *SetNontaxVehicleUserRequest) Reset() {
 	*x = SetNontaxVehicleUserRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[139]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[141]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8410,7 +8511,7 @@ func (x *SetNontaxVehicleUserRequest) String() string {
 func (*SetNontaxVehicleUserRequest) ProtoMessage() {}
 
 func (x *SetNontaxVehicleUserRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[139]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[141]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8423,7 +8524,7 @@ func (x *SetNontaxVehicleUserRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetNontaxVehicleUserRequest.ProtoReflect.Descriptor instead.
 func (*SetNontaxVehicleUserRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{139}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{141}
 }
 
 func (x *SetNontaxVehicleUserRequest) GetAppId() string {
@@ -8463,7 +8564,7 @@ type SetNontaxVehicleUserResponse struct {
 
 func (x *SetNontaxVehicleUserResponse) Reset() {
 	*x = SetNontaxVehicleUserResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[140]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[142]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8475,7 +8576,7 @@ func (x *SetNontaxVehicleUserResponse) String() string {
 func (*SetNontaxVehicleUserResponse) ProtoMessage() {}
 
 func (x *SetNontaxVehicleUserResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[140]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[142]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8488,7 +8589,7 @@ func (x *SetNontaxVehicleUserResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetNontaxVehicleUserResponse.ProtoReflect.Descriptor instead.
 func (*SetNontaxVehicleUserResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{140}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{142}
 }
 
 // AddNontaxRealNameRequest is a payer's real-name identity.
@@ -8510,7 +8611,7 @@ type AddNontaxRealNameRequest struct {
 
 func (x *AddNontaxRealNameRequest) Reset() {
 	*x = AddNontaxRealNameRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[141]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[143]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8522,7 +8623,7 @@ func (x *AddNontaxRealNameRequest) String() string {
 func (*AddNontaxRealNameRequest) ProtoMessage() {}
 
 func (x *AddNontaxRealNameRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[141]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[143]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8535,7 +8636,7 @@ func (x *AddNontaxRealNameRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddNontaxRealNameRequest.ProtoReflect.Descriptor instead.
 func (*AddNontaxRealNameRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{141}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{143}
 }
 
 func (x *AddNontaxRealNameRequest) GetAppId() string {
@@ -8584,7 +8685,7 @@ type AddNontaxRealNameResponse struct {
 
 func (x *AddNontaxRealNameResponse) Reset() {
 	*x = AddNontaxRealNameResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[142]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[144]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8596,7 +8697,7 @@ func (x *AddNontaxRealNameResponse) String() string {
 func (*AddNontaxRealNameResponse) ProtoMessage() {}
 
 func (x *AddNontaxRealNameResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[142]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[144]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8609,7 +8710,7 @@ func (x *AddNontaxRealNameResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddNontaxRealNameResponse.ProtoReflect.Descriptor instead.
 func (*AddNontaxRealNameResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{142}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{144}
 }
 
 func (x *AddNontaxRealNameResponse) GetWxRealnameToken() string {
@@ -8632,7 +8733,7 @@ type SetNontaxNotifyURLRequest struct {
 
 func (x *SetNontaxNotifyURLRequest) Reset() {
 	*x = SetNontaxNotifyURLRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[143]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[145]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8644,7 +8745,7 @@ func (x *SetNontaxNotifyURLRequest) String() string {
 func (*SetNontaxNotifyURLRequest) ProtoMessage() {}
 
 func (x *SetNontaxNotifyURLRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[143]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[145]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8657,7 +8758,7 @@ func (x *SetNontaxNotifyURLRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetNontaxNotifyURLRequest.ProtoReflect.Descriptor instead.
 func (*SetNontaxNotifyURLRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{143}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{145}
 }
 
 func (x *SetNontaxNotifyURLRequest) GetAppId() string {
@@ -8683,7 +8784,7 @@ type SetNontaxNotifyURLResponse struct {
 
 func (x *SetNontaxNotifyURLResponse) Reset() {
 	*x = SetNontaxNotifyURLResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[144]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[146]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8695,7 +8796,7 @@ func (x *SetNontaxNotifyURLResponse) String() string {
 func (*SetNontaxNotifyURLResponse) ProtoMessage() {}
 
 func (x *SetNontaxNotifyURLResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[144]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[146]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8708,7 +8809,7 @@ func (x *SetNontaxNotifyURLResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetNontaxNotifyURLResponse.ProtoReflect.Descriptor instead.
 func (*SetNontaxNotifyURLResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{144}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{146}
 }
 
 // PayNontaxOrderRequest names the order the payer pays.
@@ -8724,7 +8825,7 @@ type PayNontaxOrderRequest struct {
 
 func (x *PayNontaxOrderRequest) Reset() {
 	*x = PayNontaxOrderRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[145]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[147]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8736,7 +8837,7 @@ func (x *PayNontaxOrderRequest) String() string {
 func (*PayNontaxOrderRequest) ProtoMessage() {}
 
 func (x *PayNontaxOrderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[145]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[147]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8749,7 +8850,7 @@ func (x *PayNontaxOrderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PayNontaxOrderRequest.ProtoReflect.Descriptor instead.
 func (*PayNontaxOrderRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{145}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{147}
 }
 
 func (x *PayNontaxOrderRequest) GetAppId() string {
@@ -8775,7 +8876,7 @@ type PayNontaxOrderResponse struct {
 
 func (x *PayNontaxOrderResponse) Reset() {
 	*x = PayNontaxOrderResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[146]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[148]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8787,7 +8888,7 @@ func (x *PayNontaxOrderResponse) String() string {
 func (*PayNontaxOrderResponse) ProtoMessage() {}
 
 func (x *PayNontaxOrderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[146]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[148]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8800,7 +8901,7 @@ func (x *PayNontaxOrderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PayNontaxOrderResponse.ProtoReflect.Descriptor instead.
 func (*PayNontaxOrderResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{146}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{148}
 }
 
 // ListNontaxNotificationsRequest names the account.
@@ -8814,7 +8915,7 @@ type ListNontaxNotificationsRequest struct {
 
 func (x *ListNontaxNotificationsRequest) Reset() {
 	*x = ListNontaxNotificationsRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[147]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[149]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8826,7 +8927,7 @@ func (x *ListNontaxNotificationsRequest) String() string {
 func (*ListNontaxNotificationsRequest) ProtoMessage() {}
 
 func (x *ListNontaxNotificationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[147]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[149]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8839,7 +8940,7 @@ func (x *ListNontaxNotificationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNontaxNotificationsRequest.ProtoReflect.Descriptor instead.
 func (*ListNontaxNotificationsRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{147}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{149}
 }
 
 func (x *ListNontaxNotificationsRequest) GetAppId() string {
@@ -8870,7 +8971,7 @@ type NontaxNotification struct {
 
 func (x *NontaxNotification) Reset() {
 	*x = NontaxNotification{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[148]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[150]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8882,7 +8983,7 @@ func (x *NontaxNotification) String() string {
 func (*NontaxNotification) ProtoMessage() {}
 
 func (x *NontaxNotification) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[148]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[150]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8895,7 +8996,7 @@ func (x *NontaxNotification) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NontaxNotification.ProtoReflect.Descriptor instead.
 func (*NontaxNotification) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{148}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{150}
 }
 
 func (x *NontaxNotification) GetKind() string {
@@ -8951,7 +9052,7 @@ type ListNontaxNotificationsResponse struct {
 
 func (x *ListNontaxNotificationsResponse) Reset() {
 	*x = ListNontaxNotificationsResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[149]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[151]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -8963,7 +9064,7 @@ func (x *ListNontaxNotificationsResponse) String() string {
 func (*ListNontaxNotificationsResponse) ProtoMessage() {}
 
 func (x *ListNontaxNotificationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[149]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[151]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -8976,7 +9077,7 @@ func (x *ListNontaxNotificationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListNontaxNotificationsResponse.ProtoReflect.Descriptor instead.
 func (*ListNontaxNotificationsResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{149}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{151}
 }
 
 func (x *ListNontaxNotificationsResponse) GetNotifications() []*NontaxNotification {
@@ -9003,7 +9104,7 @@ type RecordUpstreamMessageRequest struct {
 
 func (x *RecordUpstreamMessageRequest) Reset() {
 	*x = RecordUpstreamMessageRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[150]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[152]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9015,7 +9116,7 @@ func (x *RecordUpstreamMessageRequest) String() string {
 func (*RecordUpstreamMessageRequest) ProtoMessage() {}
 
 func (x *RecordUpstreamMessageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[150]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[152]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9028,7 +9129,7 @@ func (x *RecordUpstreamMessageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordUpstreamMessageRequest.ProtoReflect.Descriptor instead.
 func (*RecordUpstreamMessageRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{150}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{152}
 }
 
 func (x *RecordUpstreamMessageRequest) GetAppId() string {
@@ -9068,7 +9169,7 @@ type RecordUpstreamMessageResponse struct {
 
 func (x *RecordUpstreamMessageResponse) Reset() {
 	*x = RecordUpstreamMessageResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[151]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[153]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9080,7 +9181,7 @@ func (x *RecordUpstreamMessageResponse) String() string {
 func (*RecordUpstreamMessageResponse) ProtoMessage() {}
 
 func (x *RecordUpstreamMessageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[151]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[153]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9093,7 +9194,7 @@ func (x *RecordUpstreamMessageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordUpstreamMessageResponse.ProtoReflect.Descriptor instead.
 func (*RecordUpstreamMessageResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{151}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{153}
 }
 
 // ArticleReadStats are the read, share and favourite counters of the article
@@ -9122,7 +9223,7 @@ type ArticleReadStats struct {
 
 func (x *ArticleReadStats) Reset() {
 	*x = ArticleReadStats{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[152]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[154]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9134,7 +9235,7 @@ func (x *ArticleReadStats) String() string {
 func (*ArticleReadStats) ProtoMessage() {}
 
 func (x *ArticleReadStats) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[152]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[154]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9147,7 +9248,7 @@ func (x *ArticleReadStats) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArticleReadStats.ProtoReflect.Descriptor instead.
 func (*ArticleReadStats) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{152}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{154}
 }
 
 func (x *ArticleReadStats) GetIntPageReadUser() int64 {
@@ -9223,7 +9324,7 @@ type ArticleSummaryStat struct {
 
 func (x *ArticleSummaryStat) Reset() {
 	*x = ArticleSummaryStat{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[153]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[155]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9235,7 +9336,7 @@ func (x *ArticleSummaryStat) String() string {
 func (*ArticleSummaryStat) ProtoMessage() {}
 
 func (x *ArticleSummaryStat) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[153]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[155]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9248,7 +9349,7 @@ func (x *ArticleSummaryStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArticleSummaryStat.ProtoReflect.Descriptor instead.
 func (*ArticleSummaryStat) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{153}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{155}
 }
 
 func (x *ArticleSummaryStat) GetRefDate() string {
@@ -9292,7 +9393,7 @@ type RecordArticleSummaryRequest struct {
 
 func (x *RecordArticleSummaryRequest) Reset() {
 	*x = RecordArticleSummaryRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[154]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[156]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9304,7 +9405,7 @@ func (x *RecordArticleSummaryRequest) String() string {
 func (*RecordArticleSummaryRequest) ProtoMessage() {}
 
 func (x *RecordArticleSummaryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[154]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[156]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9317,7 +9418,7 @@ func (x *RecordArticleSummaryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordArticleSummaryRequest.ProtoReflect.Descriptor instead.
 func (*RecordArticleSummaryRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{154}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{156}
 }
 
 func (x *RecordArticleSummaryRequest) GetAppId() string {
@@ -9343,7 +9444,7 @@ type RecordArticleSummaryResponse struct {
 
 func (x *RecordArticleSummaryResponse) Reset() {
 	*x = RecordArticleSummaryResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[155]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[157]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9355,7 +9456,7 @@ func (x *RecordArticleSummaryResponse) String() string {
 func (*RecordArticleSummaryResponse) ProtoMessage() {}
 
 func (x *RecordArticleSummaryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[155]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[157]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9368,7 +9469,7 @@ func (x *RecordArticleSummaryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordArticleSummaryResponse.ProtoReflect.Descriptor instead.
 func (*RecordArticleSummaryResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{155}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{157}
 }
 
 // ArticleTotalDetail is one day of an article's running totals.
@@ -9418,7 +9519,7 @@ type ArticleTotalDetail struct {
 
 func (x *ArticleTotalDetail) Reset() {
 	*x = ArticleTotalDetail{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[156]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[158]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9430,7 +9531,7 @@ func (x *ArticleTotalDetail) String() string {
 func (*ArticleTotalDetail) ProtoMessage() {}
 
 func (x *ArticleTotalDetail) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[156]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[158]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9443,7 +9544,7 @@ func (x *ArticleTotalDetail) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArticleTotalDetail.ProtoReflect.Descriptor instead.
 func (*ArticleTotalDetail) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{156}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{158}
 }
 
 func (x *ArticleTotalDetail) GetStatDate() string {
@@ -9596,7 +9697,7 @@ type ArticleTotalStat struct {
 
 func (x *ArticleTotalStat) Reset() {
 	*x = ArticleTotalStat{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[157]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[159]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9608,7 +9709,7 @@ func (x *ArticleTotalStat) String() string {
 func (*ArticleTotalStat) ProtoMessage() {}
 
 func (x *ArticleTotalStat) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[157]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[159]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9621,7 +9722,7 @@ func (x *ArticleTotalStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArticleTotalStat.ProtoReflect.Descriptor instead.
 func (*ArticleTotalStat) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{157}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{159}
 }
 
 func (x *ArticleTotalStat) GetRefDate() string {
@@ -9665,7 +9766,7 @@ type RecordArticleTotalRequest struct {
 
 func (x *RecordArticleTotalRequest) Reset() {
 	*x = RecordArticleTotalRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[158]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[160]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9677,7 +9778,7 @@ func (x *RecordArticleTotalRequest) String() string {
 func (*RecordArticleTotalRequest) ProtoMessage() {}
 
 func (x *RecordArticleTotalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[158]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[160]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9690,7 +9791,7 @@ func (x *RecordArticleTotalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordArticleTotalRequest.ProtoReflect.Descriptor instead.
 func (*RecordArticleTotalRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{158}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{160}
 }
 
 func (x *RecordArticleTotalRequest) GetAppId() string {
@@ -9716,7 +9817,7 @@ type RecordArticleTotalResponse struct {
 
 func (x *RecordArticleTotalResponse) Reset() {
 	*x = RecordArticleTotalResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[159]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[161]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9728,7 +9829,7 @@ func (x *RecordArticleTotalResponse) String() string {
 func (*RecordArticleTotalResponse) ProtoMessage() {}
 
 func (x *RecordArticleTotalResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[159]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[161]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9741,7 +9842,7 @@ func (x *RecordArticleTotalResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordArticleTotalResponse.ProtoReflect.Descriptor instead.
 func (*RecordArticleTotalResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{159}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{161}
 }
 
 // UserReadStat is one getuserread or getuserreadhour entry.
@@ -9764,7 +9865,7 @@ type UserReadStat struct {
 
 func (x *UserReadStat) Reset() {
 	*x = UserReadStat{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[160]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[162]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9776,7 +9877,7 @@ func (x *UserReadStat) String() string {
 func (*UserReadStat) ProtoMessage() {}
 
 func (x *UserReadStat) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[160]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[162]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9789,7 +9890,7 @@ func (x *UserReadStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserReadStat.ProtoReflect.Descriptor instead.
 func (*UserReadStat) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{160}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{162}
 }
 
 func (x *UserReadStat) GetRefDate() string {
@@ -9840,7 +9941,7 @@ type RecordUserReadRequest struct {
 
 func (x *RecordUserReadRequest) Reset() {
 	*x = RecordUserReadRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[161]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[163]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9852,7 +9953,7 @@ func (x *RecordUserReadRequest) String() string {
 func (*RecordUserReadRequest) ProtoMessage() {}
 
 func (x *RecordUserReadRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[161]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[163]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9865,7 +9966,7 @@ func (x *RecordUserReadRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordUserReadRequest.ProtoReflect.Descriptor instead.
 func (*RecordUserReadRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{161}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{163}
 }
 
 func (x *RecordUserReadRequest) GetAppId() string {
@@ -9891,7 +9992,7 @@ type RecordUserReadResponse struct {
 
 func (x *RecordUserReadResponse) Reset() {
 	*x = RecordUserReadResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[162]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[164]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9903,7 +10004,7 @@ func (x *RecordUserReadResponse) String() string {
 func (*RecordUserReadResponse) ProtoMessage() {}
 
 func (x *RecordUserReadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[162]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[164]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9916,7 +10017,7 @@ func (x *RecordUserReadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordUserReadResponse.ProtoReflect.Descriptor instead.
 func (*RecordUserReadResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{162}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{164}
 }
 
 // UserShareStat is one getusershare or getusersharehour entry.
@@ -9940,7 +10041,7 @@ type UserShareStat struct {
 
 func (x *UserShareStat) Reset() {
 	*x = UserShareStat{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[163]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[165]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -9952,7 +10053,7 @@ func (x *UserShareStat) String() string {
 func (*UserShareStat) ProtoMessage() {}
 
 func (x *UserShareStat) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[163]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[165]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -9965,7 +10066,7 @@ func (x *UserShareStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UserShareStat.ProtoReflect.Descriptor instead.
 func (*UserShareStat) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{163}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{165}
 }
 
 func (x *UserShareStat) GetRefDate() string {
@@ -10023,7 +10124,7 @@ type RecordUserShareRequest struct {
 
 func (x *RecordUserShareRequest) Reset() {
 	*x = RecordUserShareRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[164]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[166]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10035,7 +10136,7 @@ func (x *RecordUserShareRequest) String() string {
 func (*RecordUserShareRequest) ProtoMessage() {}
 
 func (x *RecordUserShareRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[164]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[166]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10048,7 +10149,7 @@ func (x *RecordUserShareRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordUserShareRequest.ProtoReflect.Descriptor instead.
 func (*RecordUserShareRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{164}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{166}
 }
 
 func (x *RecordUserShareRequest) GetAppId() string {
@@ -10074,7 +10175,7 @@ type RecordUserShareResponse struct {
 
 func (x *RecordUserShareResponse) Reset() {
 	*x = RecordUserShareResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[165]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[167]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10086,7 +10187,7 @@ func (x *RecordUserShareResponse) String() string {
 func (*RecordUserShareResponse) ProtoMessage() {}
 
 func (x *RecordUserShareResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[165]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[167]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10099,7 +10200,7 @@ func (x *RecordUserShareResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordUserShareResponse.ProtoReflect.Descriptor instead.
 func (*RecordUserShareResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{165}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{167}
 }
 
 // CardStats are the counters of getcardbizuininfo and getcardcardinfo.
@@ -10131,7 +10232,7 @@ type CardStats struct {
 
 func (x *CardStats) Reset() {
 	*x = CardStats{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[166]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[168]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10143,7 +10244,7 @@ func (x *CardStats) String() string {
 func (*CardStats) ProtoMessage() {}
 
 func (x *CardStats) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[166]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[168]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10156,7 +10257,7 @@ func (x *CardStats) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CardStats.ProtoReflect.Descriptor instead.
 func (*CardStats) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{166}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{168}
 }
 
 func (x *CardStats) GetViewCnt() int64 {
@@ -10244,7 +10345,7 @@ type CardBizUinStat struct {
 
 func (x *CardBizUinStat) Reset() {
 	*x = CardBizUinStat{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[167]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[169]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10256,7 +10357,7 @@ func (x *CardBizUinStat) String() string {
 func (*CardBizUinStat) ProtoMessage() {}
 
 func (x *CardBizUinStat) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[167]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[169]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10269,7 +10370,7 @@ func (x *CardBizUinStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CardBizUinStat.ProtoReflect.Descriptor instead.
 func (*CardBizUinStat) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{167}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{169}
 }
 
 func (x *CardBizUinStat) GetRefDate() string {
@@ -10306,7 +10407,7 @@ type RecordCardBizUinInfoRequest struct {
 
 func (x *RecordCardBizUinInfoRequest) Reset() {
 	*x = RecordCardBizUinInfoRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[168]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[170]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10318,7 +10419,7 @@ func (x *RecordCardBizUinInfoRequest) String() string {
 func (*RecordCardBizUinInfoRequest) ProtoMessage() {}
 
 func (x *RecordCardBizUinInfoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[168]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[170]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10331,7 +10432,7 @@ func (x *RecordCardBizUinInfoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCardBizUinInfoRequest.ProtoReflect.Descriptor instead.
 func (*RecordCardBizUinInfoRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{168}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{170}
 }
 
 func (x *RecordCardBizUinInfoRequest) GetAppId() string {
@@ -10357,7 +10458,7 @@ type RecordCardBizUinInfoResponse struct {
 
 func (x *RecordCardBizUinInfoResponse) Reset() {
 	*x = RecordCardBizUinInfoResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[169]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[171]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10369,7 +10470,7 @@ func (x *RecordCardBizUinInfoResponse) String() string {
 func (*RecordCardBizUinInfoResponse) ProtoMessage() {}
 
 func (x *RecordCardBizUinInfoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[169]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[171]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10382,7 +10483,7 @@ func (x *RecordCardBizUinInfoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCardBizUinInfoResponse.ProtoReflect.Descriptor instead.
 func (*RecordCardBizUinInfoResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{169}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{171}
 }
 
 // CardCardStat is one getcardcardinfo entry.
@@ -10404,7 +10505,7 @@ type CardCardStat struct {
 
 func (x *CardCardStat) Reset() {
 	*x = CardCardStat{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[170]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[172]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10416,7 +10517,7 @@ func (x *CardCardStat) String() string {
 func (*CardCardStat) ProtoMessage() {}
 
 func (x *CardCardStat) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[170]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[172]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10429,7 +10530,7 @@ func (x *CardCardStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CardCardStat.ProtoReflect.Descriptor instead.
 func (*CardCardStat) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{170}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{172}
 }
 
 func (x *CardCardStat) GetRefDate() string {
@@ -10480,7 +10581,7 @@ type RecordCardCardInfoRequest struct {
 
 func (x *RecordCardCardInfoRequest) Reset() {
 	*x = RecordCardCardInfoRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[171]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[173]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10492,7 +10593,7 @@ func (x *RecordCardCardInfoRequest) String() string {
 func (*RecordCardCardInfoRequest) ProtoMessage() {}
 
 func (x *RecordCardCardInfoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[171]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[173]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10505,7 +10606,7 @@ func (x *RecordCardCardInfoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCardCardInfoRequest.ProtoReflect.Descriptor instead.
 func (*RecordCardCardInfoRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{171}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{173}
 }
 
 func (x *RecordCardCardInfoRequest) GetAppId() string {
@@ -10531,7 +10632,7 @@ type RecordCardCardInfoResponse struct {
 
 func (x *RecordCardCardInfoResponse) Reset() {
 	*x = RecordCardCardInfoResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[172]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[174]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10543,7 +10644,7 @@ func (x *RecordCardCardInfoResponse) String() string {
 func (*RecordCardCardInfoResponse) ProtoMessage() {}
 
 func (x *RecordCardCardInfoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[172]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[174]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10556,7 +10657,7 @@ func (x *RecordCardCardInfoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCardCardInfoResponse.ProtoReflect.Descriptor instead.
 func (*RecordCardCardInfoResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{172}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{174}
 }
 
 // MemberCardStat is one getcardmembercardinfo entry.
@@ -10590,7 +10691,7 @@ type MemberCardStat struct {
 
 func (x *MemberCardStat) Reset() {
 	*x = MemberCardStat{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[173]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[175]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10602,7 +10703,7 @@ func (x *MemberCardStat) String() string {
 func (*MemberCardStat) ProtoMessage() {}
 
 func (x *MemberCardStat) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[173]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[175]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10615,7 +10716,7 @@ func (x *MemberCardStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MemberCardStat.ProtoReflect.Descriptor instead.
 func (*MemberCardStat) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{173}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{175}
 }
 
 func (x *MemberCardStat) GetRefDate() string {
@@ -10708,7 +10809,7 @@ type RecordMemberCardInfoRequest struct {
 
 func (x *RecordMemberCardInfoRequest) Reset() {
 	*x = RecordMemberCardInfoRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[174]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[176]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10720,7 +10821,7 @@ func (x *RecordMemberCardInfoRequest) String() string {
 func (*RecordMemberCardInfoRequest) ProtoMessage() {}
 
 func (x *RecordMemberCardInfoRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[174]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[176]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10733,7 +10834,7 @@ func (x *RecordMemberCardInfoRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordMemberCardInfoRequest.ProtoReflect.Descriptor instead.
 func (*RecordMemberCardInfoRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{174}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{176}
 }
 
 func (x *RecordMemberCardInfoRequest) GetAppId() string {
@@ -10759,7 +10860,7 @@ type RecordMemberCardInfoResponse struct {
 
 func (x *RecordMemberCardInfoResponse) Reset() {
 	*x = RecordMemberCardInfoResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[175]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[177]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10771,7 +10872,7 @@ func (x *RecordMemberCardInfoResponse) String() string {
 func (*RecordMemberCardInfoResponse) ProtoMessage() {}
 
 func (x *RecordMemberCardInfoResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[175]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[177]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10784,7 +10885,7 @@ func (x *RecordMemberCardInfoResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordMemberCardInfoResponse.ProtoReflect.Descriptor instead.
 func (*RecordMemberCardInfoResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{175}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{177}
 }
 
 // MemberCardDetailStat is one getcardmembercarddetail entry.
@@ -10828,7 +10929,7 @@ type MemberCardDetailStat struct {
 
 func (x *MemberCardDetailStat) Reset() {
 	*x = MemberCardDetailStat{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[176]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[178]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10840,7 +10941,7 @@ func (x *MemberCardDetailStat) String() string {
 func (*MemberCardDetailStat) ProtoMessage() {}
 
 func (x *MemberCardDetailStat) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[176]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[178]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -10853,7 +10954,7 @@ func (x *MemberCardDetailStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MemberCardDetailStat.ProtoReflect.Descriptor instead.
 func (*MemberCardDetailStat) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{176}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{178}
 }
 
 func (x *MemberCardDetailStat) GetRefDate() string {
@@ -10981,7 +11082,7 @@ type RecordMemberCardDetailRequest struct {
 
 func (x *RecordMemberCardDetailRequest) Reset() {
 	*x = RecordMemberCardDetailRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[177]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[179]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -10993,7 +11094,7 @@ func (x *RecordMemberCardDetailRequest) String() string {
 func (*RecordMemberCardDetailRequest) ProtoMessage() {}
 
 func (x *RecordMemberCardDetailRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[177]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[179]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11006,7 +11107,7 @@ func (x *RecordMemberCardDetailRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordMemberCardDetailRequest.ProtoReflect.Descriptor instead.
 func (*RecordMemberCardDetailRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{177}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{179}
 }
 
 func (x *RecordMemberCardDetailRequest) GetAppId() string {
@@ -11032,7 +11133,7 @@ type RecordMemberCardDetailResponse struct {
 
 func (x *RecordMemberCardDetailResponse) Reset() {
 	*x = RecordMemberCardDetailResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[178]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[180]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11044,7 +11145,7 @@ func (x *RecordMemberCardDetailResponse) String() string {
 func (*RecordMemberCardDetailResponse) ProtoMessage() {}
 
 func (x *RecordMemberCardDetailResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[178]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[180]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11057,7 +11158,7 @@ func (x *RecordMemberCardDetailResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordMemberCardDetailResponse.ProtoReflect.Descriptor instead.
 func (*RecordMemberCardDetailResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{178}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{180}
 }
 
 // PublisherAdPosStat is one publisher_adpos_general entry: an ad slot on a day.
@@ -11090,7 +11191,7 @@ type PublisherAdPosStat struct {
 
 func (x *PublisherAdPosStat) Reset() {
 	*x = PublisherAdPosStat{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[179]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[181]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11102,7 +11203,7 @@ func (x *PublisherAdPosStat) String() string {
 func (*PublisherAdPosStat) ProtoMessage() {}
 
 func (x *PublisherAdPosStat) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[179]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[181]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11115,7 +11216,7 @@ func (x *PublisherAdPosStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublisherAdPosStat.ProtoReflect.Descriptor instead.
 func (*PublisherAdPosStat) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{179}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{181}
 }
 
 func (x *PublisherAdPosStat) GetSlotId() int64 {
@@ -11201,7 +11302,7 @@ type RecordPublisherAdPosRequest struct {
 
 func (x *RecordPublisherAdPosRequest) Reset() {
 	*x = RecordPublisherAdPosRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[180]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[182]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11213,7 +11314,7 @@ func (x *RecordPublisherAdPosRequest) String() string {
 func (*RecordPublisherAdPosRequest) ProtoMessage() {}
 
 func (x *RecordPublisherAdPosRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[180]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[182]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11226,7 +11327,7 @@ func (x *RecordPublisherAdPosRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPublisherAdPosRequest.ProtoReflect.Descriptor instead.
 func (*RecordPublisherAdPosRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{180}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{182}
 }
 
 func (x *RecordPublisherAdPosRequest) GetAppId() string {
@@ -11252,7 +11353,7 @@ type RecordPublisherAdPosResponse struct {
 
 func (x *RecordPublisherAdPosResponse) Reset() {
 	*x = RecordPublisherAdPosResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[181]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[183]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11264,7 +11365,7 @@ func (x *RecordPublisherAdPosResponse) String() string {
 func (*RecordPublisherAdPosResponse) ProtoMessage() {}
 
 func (x *RecordPublisherAdPosResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[181]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[183]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11277,7 +11378,7 @@ func (x *RecordPublisherAdPosResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPublisherAdPosResponse.ProtoReflect.Descriptor instead.
 func (*RecordPublisherAdPosResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{181}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{183}
 }
 
 // PublisherCpsStat is one publisher_cps_general entry.
@@ -11305,7 +11406,7 @@ type PublisherCpsStat struct {
 
 func (x *PublisherCpsStat) Reset() {
 	*x = PublisherCpsStat{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[182]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[184]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11317,7 +11418,7 @@ func (x *PublisherCpsStat) String() string {
 func (*PublisherCpsStat) ProtoMessage() {}
 
 func (x *PublisherCpsStat) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[182]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[184]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11330,7 +11431,7 @@ func (x *PublisherCpsStat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublisherCpsStat.ProtoReflect.Descriptor instead.
 func (*PublisherCpsStat) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{182}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{184}
 }
 
 func (x *PublisherCpsStat) GetDate() string {
@@ -11402,7 +11503,7 @@ type RecordPublisherCpsRequest struct {
 
 func (x *RecordPublisherCpsRequest) Reset() {
 	*x = RecordPublisherCpsRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[183]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[185]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11414,7 +11515,7 @@ func (x *RecordPublisherCpsRequest) String() string {
 func (*RecordPublisherCpsRequest) ProtoMessage() {}
 
 func (x *RecordPublisherCpsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[183]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[185]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11427,7 +11528,7 @@ func (x *RecordPublisherCpsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPublisherCpsRequest.ProtoReflect.Descriptor instead.
 func (*RecordPublisherCpsRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{183}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{185}
 }
 
 func (x *RecordPublisherCpsRequest) GetAppId() string {
@@ -11453,7 +11554,7 @@ type RecordPublisherCpsResponse struct {
 
 func (x *RecordPublisherCpsResponse) Reset() {
 	*x = RecordPublisherCpsResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[184]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[186]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11465,7 +11566,7 @@ func (x *RecordPublisherCpsResponse) String() string {
 func (*RecordPublisherCpsResponse) ProtoMessage() {}
 
 func (x *RecordPublisherCpsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[184]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[186]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11478,7 +11579,7 @@ func (x *RecordPublisherCpsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPublisherCpsResponse.ProtoReflect.Descriptor instead.
 func (*RecordPublisherCpsResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{184}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{186}
 }
 
 // PublisherSlotRevenue is one slot's share of a settlement.
@@ -11494,7 +11595,7 @@ type PublisherSlotRevenue struct {
 
 func (x *PublisherSlotRevenue) Reset() {
 	*x = PublisherSlotRevenue{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[185]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[187]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11506,7 +11607,7 @@ func (x *PublisherSlotRevenue) String() string {
 func (*PublisherSlotRevenue) ProtoMessage() {}
 
 func (x *PublisherSlotRevenue) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[185]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[187]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11519,7 +11620,7 @@ func (x *PublisherSlotRevenue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublisherSlotRevenue.ProtoReflect.Descriptor instead.
 func (*PublisherSlotRevenue) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{185}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{187}
 }
 
 func (x *PublisherSlotRevenue) GetSlotId() string {
@@ -11563,7 +11664,7 @@ type PublisherSettlement struct {
 
 func (x *PublisherSettlement) Reset() {
 	*x = PublisherSettlement{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[186]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[188]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11575,7 +11676,7 @@ func (x *PublisherSettlement) String() string {
 func (*PublisherSettlement) ProtoMessage() {}
 
 func (x *PublisherSettlement) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[186]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[188]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11588,7 +11689,7 @@ func (x *PublisherSettlement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublisherSettlement.ProtoReflect.Descriptor instead.
 func (*PublisherSettlement) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{186}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{188}
 }
 
 func (x *PublisherSettlement) GetDate() string {
@@ -11675,7 +11776,7 @@ type SetPublisherSettlementRequest struct {
 
 func (x *SetPublisherSettlementRequest) Reset() {
 	*x = SetPublisherSettlementRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[187]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[189]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11687,7 +11788,7 @@ func (x *SetPublisherSettlementRequest) String() string {
 func (*SetPublisherSettlementRequest) ProtoMessage() {}
 
 func (x *SetPublisherSettlementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[187]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[189]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11700,7 +11801,7 @@ func (x *SetPublisherSettlementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetPublisherSettlementRequest.ProtoReflect.Descriptor instead.
 func (*SetPublisherSettlementRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{187}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{189}
 }
 
 func (x *SetPublisherSettlementRequest) GetAppId() string {
@@ -11754,7 +11855,7 @@ type SetPublisherSettlementResponse struct {
 
 func (x *SetPublisherSettlementResponse) Reset() {
 	*x = SetPublisherSettlementResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[188]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[190]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11766,7 +11867,7 @@ func (x *SetPublisherSettlementResponse) String() string {
 func (*SetPublisherSettlementResponse) ProtoMessage() {}
 
 func (x *SetPublisherSettlementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[188]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[190]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11779,7 +11880,7 @@ func (x *SetPublisherSettlementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetPublisherSettlementResponse.ProtoReflect.Descriptor instead.
 func (*SetPublisherSettlementResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{188}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{190}
 }
 
 // SetSmartImageResultRequest is what a recogniser finds in an image.
@@ -11803,7 +11904,7 @@ type SetSmartImageResultRequest struct {
 
 func (x *SetSmartImageResultRequest) Reset() {
 	*x = SetSmartImageResultRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[189]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[191]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11815,7 +11916,7 @@ func (x *SetSmartImageResultRequest) String() string {
 func (*SetSmartImageResultRequest) ProtoMessage() {}
 
 func (x *SetSmartImageResultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[189]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[191]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11828,7 +11929,7 @@ func (x *SetSmartImageResultRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetSmartImageResultRequest.ProtoReflect.Descriptor instead.
 func (*SetSmartImageResultRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{189}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{191}
 }
 
 func (x *SetSmartImageResultRequest) GetAppId() string {
@@ -11875,7 +11976,7 @@ type SetSmartImageResultResponse struct {
 
 func (x *SetSmartImageResultResponse) Reset() {
 	*x = SetSmartImageResultResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[190]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[192]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11887,7 +11988,7 @@ func (x *SetSmartImageResultResponse) String() string {
 func (*SetSmartImageResultResponse) ProtoMessage() {}
 
 func (x *SetSmartImageResultResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[190]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[192]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11900,7 +12001,7 @@ func (x *SetSmartImageResultResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetSmartImageResultResponse.ProtoReflect.Descriptor instead.
 func (*SetSmartImageResultResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{190}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{192}
 }
 
 // SetSmartVoiceTranscriptRequest is the text recognised in a voice.
@@ -11920,7 +12021,7 @@ type SetSmartVoiceTranscriptRequest struct {
 
 func (x *SetSmartVoiceTranscriptRequest) Reset() {
 	*x = SetSmartVoiceTranscriptRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[191]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[193]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11932,7 +12033,7 @@ func (x *SetSmartVoiceTranscriptRequest) String() string {
 func (*SetSmartVoiceTranscriptRequest) ProtoMessage() {}
 
 func (x *SetSmartVoiceTranscriptRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[191]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[193]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -11945,7 +12046,7 @@ func (x *SetSmartVoiceTranscriptRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetSmartVoiceTranscriptRequest.ProtoReflect.Descriptor instead.
 func (*SetSmartVoiceTranscriptRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{191}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{193}
 }
 
 func (x *SetSmartVoiceTranscriptRequest) GetAppId() string {
@@ -11985,7 +12086,7 @@ type SetSmartVoiceTranscriptResponse struct {
 
 func (x *SetSmartVoiceTranscriptResponse) Reset() {
 	*x = SetSmartVoiceTranscriptResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[192]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[194]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -11997,7 +12098,7 @@ func (x *SetSmartVoiceTranscriptResponse) String() string {
 func (*SetSmartVoiceTranscriptResponse) ProtoMessage() {}
 
 func (x *SetSmartVoiceTranscriptResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[192]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[194]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12010,7 +12111,7 @@ func (x *SetSmartVoiceTranscriptResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetSmartVoiceTranscriptResponse.ProtoReflect.Descriptor instead.
 func (*SetSmartVoiceTranscriptResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{192}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{194}
 }
 
 // SetSmartTranslationRequest is a translation.
@@ -12032,7 +12133,7 @@ type SetSmartTranslationRequest struct {
 
 func (x *SetSmartTranslationRequest) Reset() {
 	*x = SetSmartTranslationRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[193]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[195]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12044,7 +12145,7 @@ func (x *SetSmartTranslationRequest) String() string {
 func (*SetSmartTranslationRequest) ProtoMessage() {}
 
 func (x *SetSmartTranslationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[193]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[195]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12057,7 +12158,7 @@ func (x *SetSmartTranslationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetSmartTranslationRequest.ProtoReflect.Descriptor instead.
 func (*SetSmartTranslationRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{193}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{195}
 }
 
 func (x *SetSmartTranslationRequest) GetAppId() string {
@@ -12104,7 +12205,7 @@ type SetSmartTranslationResponse struct {
 
 func (x *SetSmartTranslationResponse) Reset() {
 	*x = SetSmartTranslationResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[194]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[196]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12116,7 +12217,7 @@ func (x *SetSmartTranslationResponse) String() string {
 func (*SetSmartTranslationResponse) ProtoMessage() {}
 
 func (x *SetSmartTranslationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[194]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[196]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12129,7 +12230,7 @@ func (x *SetSmartTranslationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetSmartTranslationResponse.ProtoReflect.Descriptor instead.
 func (*SetSmartTranslationResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{194}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{196}
 }
 
 // SetSmartSemanticAnswerRequest is the semantic service's answer to a query.
@@ -12149,7 +12250,7 @@ type SetSmartSemanticAnswerRequest struct {
 
 func (x *SetSmartSemanticAnswerRequest) Reset() {
 	*x = SetSmartSemanticAnswerRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[195]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[197]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12161,7 +12262,7 @@ func (x *SetSmartSemanticAnswerRequest) String() string {
 func (*SetSmartSemanticAnswerRequest) ProtoMessage() {}
 
 func (x *SetSmartSemanticAnswerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[195]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[197]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12174,7 +12275,7 @@ func (x *SetSmartSemanticAnswerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetSmartSemanticAnswerRequest.ProtoReflect.Descriptor instead.
 func (*SetSmartSemanticAnswerRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{195}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{197}
 }
 
 func (x *SetSmartSemanticAnswerRequest) GetAppId() string {
@@ -12207,7 +12308,7 @@ type SetSmartSemanticAnswerResponse struct {
 
 func (x *SetSmartSemanticAnswerResponse) Reset() {
 	*x = SetSmartSemanticAnswerResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[196]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[198]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12219,7 +12320,7 @@ func (x *SetSmartSemanticAnswerResponse) String() string {
 func (*SetSmartSemanticAnswerResponse) ProtoMessage() {}
 
 func (x *SetSmartSemanticAnswerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[196]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[198]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12232,7 +12333,7 @@ func (x *SetSmartSemanticAnswerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetSmartSemanticAnswerResponse.ProtoReflect.Descriptor instead.
 func (*SetSmartSemanticAnswerResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{196}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{198}
 }
 
 // AddGuideChatRecordRequest is a message between an advisor and a buyer.
@@ -12260,7 +12361,7 @@ type AddGuideChatRecordRequest struct {
 
 func (x *AddGuideChatRecordRequest) Reset() {
 	*x = AddGuideChatRecordRequest{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[197]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[199]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12272,7 +12373,7 @@ func (x *AddGuideChatRecordRequest) String() string {
 func (*AddGuideChatRecordRequest) ProtoMessage() {}
 
 func (x *AddGuideChatRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[197]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[199]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12285,7 +12386,7 @@ func (x *AddGuideChatRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddGuideChatRecordRequest.ProtoReflect.Descriptor instead.
 func (*AddGuideChatRecordRequest) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{197}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{199}
 }
 
 func (x *AddGuideChatRecordRequest) GetAppId() string {
@@ -12353,7 +12454,7 @@ type AddGuideChatRecordResponse struct {
 
 func (x *AddGuideChatRecordResponse) Reset() {
 	*x = AddGuideChatRecordResponse{}
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[198]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[200]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -12365,7 +12466,7 @@ func (x *AddGuideChatRecordResponse) String() string {
 func (*AddGuideChatRecordResponse) ProtoMessage() {}
 
 func (x *AddGuideChatRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[198]
+	mi := &file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[200]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -12378,7 +12479,7 @@ func (x *AddGuideChatRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddGuideChatRecordResponse.ProtoReflect.Descriptor instead.
 func (*AddGuideChatRecordResponse) Descriptor() ([]byte, []int) {
-	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{198}
+	return file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP(), []int{200}
 }
 
 var File_wxsuite_sandbox_v1_sandbox_proto protoreflect.FileDescriptor
@@ -12624,7 +12725,13 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\x14TransferToKfResponse\x12\x1d\n" +
 	"\n" +
 	"kf_account\x18\x01 \x01(\tR\tkfAccount\x12\x18\n" +
-	"\awaiting\x18\x02 \x01(\bR\awaiting\"\xb2\x01\n" +
+	"\awaiting\x18\x02 \x01(\bR\awaiting\"u\n" +
+	"\x16SwitchKfSessionRequest\x12\x1a\n" +
+	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
+	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12\"\n" +
+	"\n" +
+	"kf_account\x18\x03 \x01(\tB\x03\xe0A\x02R\tkfAccount\"\x19\n" +
+	"\x17SwitchKfSessionResponse\"\xb2\x01\n" +
 	"\x13AddKfMessageRequest\x12\x1a\n" +
 	"\x06app_id\x18\x01 \x01(\tB\x03\xe0A\x02R\x05appId\x12\x1b\n" +
 	"\x06openid\x18\x02 \x01(\tB\x03\xe0A\x02R\x06openid\x12I\n" +
@@ -13213,7 +13320,7 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\x12KfMessageDirection\x12$\n" +
 	" KF_MESSAGE_DIRECTION_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eKF_MESSAGE_DIRECTION_FROM_USER\x10\x01\x12#\n" +
-	"\x1fKF_MESSAGE_DIRECTION_FROM_AGENT\x10\x022\xbbo\n" +
+	"\x1fKF_MESSAGE_DIRECTION_FROM_AGENT\x10\x022\xf1p\n" +
 	"\x0eSandboxService\x12\x85\x01\n" +
 	"\rCreateAccount\x12(.wxsuite.sandbox.v1.CreateAccountRequest\x1a).wxsuite.sandbox.v1.CreateAccountResponse\"\x1f\x82\xd3\xe4\x93\x02\x19:\x01*\"\x14/v1/sandbox/accounts\x12\x7f\n" +
 	"\fListAccounts\x12'.wxsuite.sandbox.v1.ListAccountsRequest\x1a(.wxsuite.sandbox.v1.ListAccountsResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/sandbox/accounts\x12\x8b\x01\n" +
@@ -13248,7 +13355,8 @@ const file_wxsuite_sandbox_v1_sandbox_proto_rawDesc = "" +
 	"\x10SetAutoReplyInfo\x12+.wxsuite.sandbox.v1.SetAutoReplyInfoRequest\x1a,.wxsuite.sandbox.v1.SetAutoReplyInfoResponse\"6\x82\xd3\xe4\x93\x020:\x01*\"+/v1/sandbox/accounts/{app_id}/autoreply:set\x12\xc7\x01\n" +
 	"\x12AnswerKfInvitation\x12-.wxsuite.sandbox.v1.AnswerKfInvitationRequest\x1a..wxsuite.sandbox.v1.AnswerKfInvitationResponse\"R\x82\xd3\xe4\x93\x02L:\x01*\"G/v1/sandbox/accounts/{app_id}/kf-accounts/{kf_account}:answerInvitation\x12\xab\x01\n" +
 	"\vSetKfOnline\x12&.wxsuite.sandbox.v1.SetKfOnlineRequest\x1a'.wxsuite.sandbox.v1.SetKfOnlineResponse\"K\x82\xd3\xe4\x93\x02E:\x01*\"@/v1/sandbox/accounts/{app_id}/kf-accounts/{kf_account}:setOnline\x12\xa7\x01\n" +
-	"\fTransferToKf\x12'.wxsuite.sandbox.v1.TransferToKfRequest\x1a(.wxsuite.sandbox.v1.TransferToKfResponse\"D\x82\xd3\xe4\x93\x02>:\x01*\"9/v1/sandbox/accounts/{app_id}/users/{openid}:transferToKf\x12\xa7\x01\n" +
+	"\fTransferToKf\x12'.wxsuite.sandbox.v1.TransferToKfRequest\x1a(.wxsuite.sandbox.v1.TransferToKfResponse\"D\x82\xd3\xe4\x93\x02>:\x01*\"9/v1/sandbox/accounts/{app_id}/users/{openid}:transferToKf\x12\xb3\x01\n" +
+	"\x0fSwitchKfSession\x12*.wxsuite.sandbox.v1.SwitchKfSessionRequest\x1a+.wxsuite.sandbox.v1.SwitchKfSessionResponse\"G\x82\xd3\xe4\x93\x02A:\x01*\"</v1/sandbox/accounts/{app_id}/users/{openid}:switchKfSession\x12\xa7\x01\n" +
 	"\fAddKfMessage\x12'.wxsuite.sandbox.v1.AddKfMessageRequest\x1a(.wxsuite.sandbox.v1.AddKfMessageResponse\"D\x82\xd3\xe4\x93\x02>:\x01*\"9/v1/sandbox/accounts/{app_id}/users/{openid}:addKfMessage\x12\xb2\x01\n" +
 	"\x13SetOutboundSettings\x12..wxsuite.sandbox.v1.SetOutboundSettingsRequest\x1a/.wxsuite.sandbox.v1.SetOutboundSettingsResponse\":\x82\xd3\xe4\x93\x024:\x01*\x1a//v1/sandbox/accounts/{app_id}/outbound-settings\x12\xc7\x01\n" +
 	"\x14AnswerSubscribePopup\x12/.wxsuite.sandbox.v1.AnswerSubscribePopupRequest\x1a0.wxsuite.sandbox.v1.AnswerSubscribePopupResponse\"L\x82\xd3\xe4\x93\x02F:\x01*\"A/v1/sandbox/accounts/{app_id}/users/{openid}:answerSubscribePopup\x12\xc3\x01\n" +
@@ -13321,7 +13429,7 @@ func file_wxsuite_sandbox_v1_sandbox_proto_rawDescGZIP() []byte {
 }
 
 var file_wxsuite_sandbox_v1_sandbox_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_wxsuite_sandbox_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 204)
+var file_wxsuite_sandbox_v1_sandbox_proto_msgTypes = make([]protoimpl.MessageInfo, 206)
 var file_wxsuite_sandbox_v1_sandbox_proto_goTypes = []any{
 	(EncryptMode)(0),                           // 0: wxsuite.sandbox.v1.EncryptMode
 	(FaultKind)(0),                             // 1: wxsuite.sandbox.v1.FaultKind
@@ -13395,159 +13503,161 @@ var file_wxsuite_sandbox_v1_sandbox_proto_goTypes = []any{
 	(*SetKfOnlineResponse)(nil),                // 69: wxsuite.sandbox.v1.SetKfOnlineResponse
 	(*TransferToKfRequest)(nil),                // 70: wxsuite.sandbox.v1.TransferToKfRequest
 	(*TransferToKfResponse)(nil),               // 71: wxsuite.sandbox.v1.TransferToKfResponse
-	(*AddKfMessageRequest)(nil),                // 72: wxsuite.sandbox.v1.AddKfMessageRequest
-	(*AddKfMessageResponse)(nil),               // 73: wxsuite.sandbox.v1.AddKfMessageResponse
-	(*SetOutboundSettingsRequest)(nil),         // 74: wxsuite.sandbox.v1.SetOutboundSettingsRequest
-	(*SetOutboundSettingsResponse)(nil),        // 75: wxsuite.sandbox.v1.SetOutboundSettingsResponse
-	(*SubscribeDecision)(nil),                  // 76: wxsuite.sandbox.v1.SubscribeDecision
-	(*AnswerSubscribePopupRequest)(nil),        // 77: wxsuite.sandbox.v1.AnswerSubscribePopupRequest
-	(*AnswerSubscribePopupResponse)(nil),       // 78: wxsuite.sandbox.v1.AnswerSubscribePopupResponse
-	(*ChangeSubscriptionsRequest)(nil),         // 79: wxsuite.sandbox.v1.ChangeSubscriptionsRequest
-	(*ChangeSubscriptionsResponse)(nil),        // 80: wxsuite.sandbox.v1.ChangeSubscriptionsResponse
-	(*ConfirmOneTimeSubscriptionRequest)(nil),  // 81: wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionRequest
-	(*ConfirmOneTimeSubscriptionResponse)(nil), // 82: wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionResponse
-	(*SetReceiveBlockedRequest)(nil),           // 83: wxsuite.sandbox.v1.SetReceiveBlockedRequest
-	(*SetReceiveBlockedResponse)(nil),          // 84: wxsuite.sandbox.v1.SetReceiveBlockedResponse
-	(*PublishNewsRequest)(nil),                 // 85: wxsuite.sandbox.v1.PublishNewsRequest
-	(*PublishNewsResponse)(nil),                // 86: wxsuite.sandbox.v1.PublishNewsResponse
-	(*AddCommentRequest)(nil),                  // 87: wxsuite.sandbox.v1.AddCommentRequest
-	(*AddCommentResponse)(nil),                 // 88: wxsuite.sandbox.v1.AddCommentResponse
-	(*DeleteOwnCommentRequest)(nil),            // 89: wxsuite.sandbox.v1.DeleteOwnCommentRequest
-	(*DeleteOwnCommentResponse)(nil),           // 90: wxsuite.sandbox.v1.DeleteOwnCommentResponse
-	(*GenerateFollowersRequest)(nil),           // 91: wxsuite.sandbox.v1.GenerateFollowersRequest
-	(*GenerateFollowersResponse)(nil),          // 92: wxsuite.sandbox.v1.GenerateFollowersResponse
-	(*ScanQRCodeRequest)(nil),                  // 93: wxsuite.sandbox.v1.ScanQRCodeRequest
-	(*ScanQRCodeResponse)(nil),                 // 94: wxsuite.sandbox.v1.ScanQRCodeResponse
-	(*SubscribeUserRequest)(nil),               // 95: wxsuite.sandbox.v1.SubscribeUserRequest
-	(*SubscribeUserResponse)(nil),              // 96: wxsuite.sandbox.v1.SubscribeUserResponse
-	(*UnsubscribeUserRequest)(nil),             // 97: wxsuite.sandbox.v1.UnsubscribeUserRequest
-	(*UnsubscribeUserResponse)(nil),            // 98: wxsuite.sandbox.v1.UnsubscribeUserResponse
-	(*ReviewCardRequest)(nil),                  // 99: wxsuite.sandbox.v1.ReviewCardRequest
-	(*ReviewCardResponse)(nil),                 // 100: wxsuite.sandbox.v1.ReviewCardResponse
-	(*GiveCardRequest)(nil),                    // 101: wxsuite.sandbox.v1.GiveCardRequest
-	(*GiveCardResponse)(nil),                   // 102: wxsuite.sandbox.v1.GiveCardResponse
-	(*DeleteUserCardRequest)(nil),              // 103: wxsuite.sandbox.v1.DeleteUserCardRequest
-	(*DeleteUserCardResponse)(nil),             // 104: wxsuite.sandbox.v1.DeleteUserCardResponse
-	(*FillMemberCardFormRequest)(nil),          // 105: wxsuite.sandbox.v1.FillMemberCardFormRequest
-	(*FillMemberCardFormResponse)(nil),         // 106: wxsuite.sandbox.v1.FillMemberCardFormResponse
-	(*GetCardStatusRequest)(nil),               // 107: wxsuite.sandbox.v1.GetCardStatusRequest
-	(*GetCardStatusResponse)(nil),              // 108: wxsuite.sandbox.v1.GetCardStatusResponse
-	(*ScanCardQRCodeRequest)(nil),              // 109: wxsuite.sandbox.v1.ScanCardQRCodeRequest
-	(*ScanCardQRCodeResponse)(nil),             // 110: wxsuite.sandbox.v1.ScanCardQRCodeResponse
-	(*ReviewCardSubMerchantRequest)(nil),       // 111: wxsuite.sandbox.v1.ReviewCardSubMerchantRequest
-	(*ReviewCardSubMerchantResponse)(nil),      // 112: wxsuite.sandbox.v1.ReviewCardSubMerchantResponse
-	(*ReviewPoiRequest)(nil),                   // 113: wxsuite.sandbox.v1.ReviewPoiRequest
-	(*ReviewPoiResponse)(nil),                  // 114: wxsuite.sandbox.v1.ReviewPoiResponse
-	(*ReviewStoreMerchantRequest)(nil),         // 115: wxsuite.sandbox.v1.ReviewStoreMerchantRequest
-	(*ReviewStoreMerchantResponse)(nil),        // 116: wxsuite.sandbox.v1.ReviewStoreMerchantResponse
-	(*ReviewStoreRequest)(nil),                 // 117: wxsuite.sandbox.v1.ReviewStoreRequest
-	(*ReviewStoreResponse)(nil),                // 118: wxsuite.sandbox.v1.ReviewStoreResponse
-	(*ScanMarketCodeRequest)(nil),              // 119: wxsuite.sandbox.v1.ScanMarketCodeRequest
-	(*ScanMarketCodeResponse)(nil),             // 120: wxsuite.sandbox.v1.ScanMarketCodeResponse
-	(*GetMarketCodeKeyRequest)(nil),            // 121: wxsuite.sandbox.v1.GetMarketCodeKeyRequest
-	(*GetMarketCodeKeyResponse)(nil),           // 122: wxsuite.sandbox.v1.GetMarketCodeKeyResponse
-	(*InvoicePersonalTitle)(nil),               // 123: wxsuite.sandbox.v1.InvoicePersonalTitle
-	(*InvoiceBusinessTitle)(nil),               // 124: wxsuite.sandbox.v1.InvoiceBusinessTitle
-	(*AuthorizeInvoiceRequest)(nil),            // 125: wxsuite.sandbox.v1.AuthorizeInvoiceRequest
-	(*AuthorizeInvoiceResponse)(nil),           // 126: wxsuite.sandbox.v1.AuthorizeInvoiceResponse
-	(*GetInvoiceEncryptCodeRequest)(nil),       // 127: wxsuite.sandbox.v1.GetInvoiceEncryptCodeRequest
-	(*GetInvoiceEncryptCodeResponse)(nil),      // 128: wxsuite.sandbox.v1.GetInvoiceEncryptCodeResponse
-	(*GetInvoiceStatusRequest)(nil),            // 129: wxsuite.sandbox.v1.GetInvoiceStatusRequest
-	(*GetInvoiceStatusResponse)(nil),           // 130: wxsuite.sandbox.v1.GetInvoiceStatusResponse
-	(*InvoiceTitle)(nil),                       // 131: wxsuite.sandbox.v1.InvoiceTitle
-	(*AddInvoiceTitleQRRequest)(nil),           // 132: wxsuite.sandbox.v1.AddInvoiceTitleQRRequest
-	(*AddInvoiceTitleQRResponse)(nil),          // 133: wxsuite.sandbox.v1.AddInvoiceTitleQRResponse
-	(*SubmitInvoiceTitleRequest)(nil),          // 134: wxsuite.sandbox.v1.SubmitInvoiceTitleRequest
-	(*SubmitInvoiceTitleResponse)(nil),         // 135: wxsuite.sandbox.v1.SubmitInvoiceTitleResponse
-	(*GetInvoicePappidRequest)(nil),            // 136: wxsuite.sandbox.v1.GetInvoicePappidRequest
-	(*GetInvoicePappidResponse)(nil),           // 137: wxsuite.sandbox.v1.GetInvoicePappidResponse
-	(*NontaxItem)(nil),                         // 138: wxsuite.sandbox.v1.NontaxItem
-	(*NontaxBill)(nil),                         // 139: wxsuite.sandbox.v1.NontaxBill
-	(*AddNontaxBillRequest)(nil),               // 140: wxsuite.sandbox.v1.AddNontaxBillRequest
-	(*AddNontaxBillResponse)(nil),              // 141: wxsuite.sandbox.v1.AddNontaxBillResponse
-	(*SetNontaxVehicleUserRequest)(nil),        // 142: wxsuite.sandbox.v1.SetNontaxVehicleUserRequest
-	(*SetNontaxVehicleUserResponse)(nil),       // 143: wxsuite.sandbox.v1.SetNontaxVehicleUserResponse
-	(*AddNontaxRealNameRequest)(nil),           // 144: wxsuite.sandbox.v1.AddNontaxRealNameRequest
-	(*AddNontaxRealNameResponse)(nil),          // 145: wxsuite.sandbox.v1.AddNontaxRealNameResponse
-	(*SetNontaxNotifyURLRequest)(nil),          // 146: wxsuite.sandbox.v1.SetNontaxNotifyURLRequest
-	(*SetNontaxNotifyURLResponse)(nil),         // 147: wxsuite.sandbox.v1.SetNontaxNotifyURLResponse
-	(*PayNontaxOrderRequest)(nil),              // 148: wxsuite.sandbox.v1.PayNontaxOrderRequest
-	(*PayNontaxOrderResponse)(nil),             // 149: wxsuite.sandbox.v1.PayNontaxOrderResponse
-	(*ListNontaxNotificationsRequest)(nil),     // 150: wxsuite.sandbox.v1.ListNontaxNotificationsRequest
-	(*NontaxNotification)(nil),                 // 151: wxsuite.sandbox.v1.NontaxNotification
-	(*ListNontaxNotificationsResponse)(nil),    // 152: wxsuite.sandbox.v1.ListNontaxNotificationsResponse
-	(*RecordUpstreamMessageRequest)(nil),       // 153: wxsuite.sandbox.v1.RecordUpstreamMessageRequest
-	(*RecordUpstreamMessageResponse)(nil),      // 154: wxsuite.sandbox.v1.RecordUpstreamMessageResponse
-	(*ArticleReadStats)(nil),                   // 155: wxsuite.sandbox.v1.ArticleReadStats
-	(*ArticleSummaryStat)(nil),                 // 156: wxsuite.sandbox.v1.ArticleSummaryStat
-	(*RecordArticleSummaryRequest)(nil),        // 157: wxsuite.sandbox.v1.RecordArticleSummaryRequest
-	(*RecordArticleSummaryResponse)(nil),       // 158: wxsuite.sandbox.v1.RecordArticleSummaryResponse
-	(*ArticleTotalDetail)(nil),                 // 159: wxsuite.sandbox.v1.ArticleTotalDetail
-	(*ArticleTotalStat)(nil),                   // 160: wxsuite.sandbox.v1.ArticleTotalStat
-	(*RecordArticleTotalRequest)(nil),          // 161: wxsuite.sandbox.v1.RecordArticleTotalRequest
-	(*RecordArticleTotalResponse)(nil),         // 162: wxsuite.sandbox.v1.RecordArticleTotalResponse
-	(*UserReadStat)(nil),                       // 163: wxsuite.sandbox.v1.UserReadStat
-	(*RecordUserReadRequest)(nil),              // 164: wxsuite.sandbox.v1.RecordUserReadRequest
-	(*RecordUserReadResponse)(nil),             // 165: wxsuite.sandbox.v1.RecordUserReadResponse
-	(*UserShareStat)(nil),                      // 166: wxsuite.sandbox.v1.UserShareStat
-	(*RecordUserShareRequest)(nil),             // 167: wxsuite.sandbox.v1.RecordUserShareRequest
-	(*RecordUserShareResponse)(nil),            // 168: wxsuite.sandbox.v1.RecordUserShareResponse
-	(*CardStats)(nil),                          // 169: wxsuite.sandbox.v1.CardStats
-	(*CardBizUinStat)(nil),                     // 170: wxsuite.sandbox.v1.CardBizUinStat
-	(*RecordCardBizUinInfoRequest)(nil),        // 171: wxsuite.sandbox.v1.RecordCardBizUinInfoRequest
-	(*RecordCardBizUinInfoResponse)(nil),       // 172: wxsuite.sandbox.v1.RecordCardBizUinInfoResponse
-	(*CardCardStat)(nil),                       // 173: wxsuite.sandbox.v1.CardCardStat
-	(*RecordCardCardInfoRequest)(nil),          // 174: wxsuite.sandbox.v1.RecordCardCardInfoRequest
-	(*RecordCardCardInfoResponse)(nil),         // 175: wxsuite.sandbox.v1.RecordCardCardInfoResponse
-	(*MemberCardStat)(nil),                     // 176: wxsuite.sandbox.v1.MemberCardStat
-	(*RecordMemberCardInfoRequest)(nil),        // 177: wxsuite.sandbox.v1.RecordMemberCardInfoRequest
-	(*RecordMemberCardInfoResponse)(nil),       // 178: wxsuite.sandbox.v1.RecordMemberCardInfoResponse
-	(*MemberCardDetailStat)(nil),               // 179: wxsuite.sandbox.v1.MemberCardDetailStat
-	(*RecordMemberCardDetailRequest)(nil),      // 180: wxsuite.sandbox.v1.RecordMemberCardDetailRequest
-	(*RecordMemberCardDetailResponse)(nil),     // 181: wxsuite.sandbox.v1.RecordMemberCardDetailResponse
-	(*PublisherAdPosStat)(nil),                 // 182: wxsuite.sandbox.v1.PublisherAdPosStat
-	(*RecordPublisherAdPosRequest)(nil),        // 183: wxsuite.sandbox.v1.RecordPublisherAdPosRequest
-	(*RecordPublisherAdPosResponse)(nil),       // 184: wxsuite.sandbox.v1.RecordPublisherAdPosResponse
-	(*PublisherCpsStat)(nil),                   // 185: wxsuite.sandbox.v1.PublisherCpsStat
-	(*RecordPublisherCpsRequest)(nil),          // 186: wxsuite.sandbox.v1.RecordPublisherCpsRequest
-	(*RecordPublisherCpsResponse)(nil),         // 187: wxsuite.sandbox.v1.RecordPublisherCpsResponse
-	(*PublisherSlotRevenue)(nil),               // 188: wxsuite.sandbox.v1.PublisherSlotRevenue
-	(*PublisherSettlement)(nil),                // 189: wxsuite.sandbox.v1.PublisherSettlement
-	(*SetPublisherSettlementRequest)(nil),      // 190: wxsuite.sandbox.v1.SetPublisherSettlementRequest
-	(*SetPublisherSettlementResponse)(nil),     // 191: wxsuite.sandbox.v1.SetPublisherSettlementResponse
-	(*SetSmartImageResultRequest)(nil),         // 192: wxsuite.sandbox.v1.SetSmartImageResultRequest
-	(*SetSmartImageResultResponse)(nil),        // 193: wxsuite.sandbox.v1.SetSmartImageResultResponse
-	(*SetSmartVoiceTranscriptRequest)(nil),     // 194: wxsuite.sandbox.v1.SetSmartVoiceTranscriptRequest
-	(*SetSmartVoiceTranscriptResponse)(nil),    // 195: wxsuite.sandbox.v1.SetSmartVoiceTranscriptResponse
-	(*SetSmartTranslationRequest)(nil),         // 196: wxsuite.sandbox.v1.SetSmartTranslationRequest
-	(*SetSmartTranslationResponse)(nil),        // 197: wxsuite.sandbox.v1.SetSmartTranslationResponse
-	(*SetSmartSemanticAnswerRequest)(nil),      // 198: wxsuite.sandbox.v1.SetSmartSemanticAnswerRequest
-	(*SetSmartSemanticAnswerResponse)(nil),     // 199: wxsuite.sandbox.v1.SetSmartSemanticAnswerResponse
-	(*AddGuideChatRecordRequest)(nil),          // 200: wxsuite.sandbox.v1.AddGuideChatRecordRequest
-	(*AddGuideChatRecordResponse)(nil),         // 201: wxsuite.sandbox.v1.AddGuideChatRecordResponse
-	nil,                                        // 202: wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
-	nil,                                        // 203: wxsuite.sandbox.v1.FillMemberCardFormRequest.CommonEntry
-	nil,                                        // 204: wxsuite.sandbox.v1.FillMemberCardFormRequest.CustomEntry
-	nil,                                        // 205: wxsuite.sandbox.v1.InvoicePersonalTitle.CustomEntry
-	nil,                                        // 206: wxsuite.sandbox.v1.InvoiceBusinessTitle.CustomEntry
-	(*timestamppb.Timestamp)(nil),              // 207: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                // 208: google.protobuf.Duration
+	(*SwitchKfSessionRequest)(nil),             // 72: wxsuite.sandbox.v1.SwitchKfSessionRequest
+	(*SwitchKfSessionResponse)(nil),            // 73: wxsuite.sandbox.v1.SwitchKfSessionResponse
+	(*AddKfMessageRequest)(nil),                // 74: wxsuite.sandbox.v1.AddKfMessageRequest
+	(*AddKfMessageResponse)(nil),               // 75: wxsuite.sandbox.v1.AddKfMessageResponse
+	(*SetOutboundSettingsRequest)(nil),         // 76: wxsuite.sandbox.v1.SetOutboundSettingsRequest
+	(*SetOutboundSettingsResponse)(nil),        // 77: wxsuite.sandbox.v1.SetOutboundSettingsResponse
+	(*SubscribeDecision)(nil),                  // 78: wxsuite.sandbox.v1.SubscribeDecision
+	(*AnswerSubscribePopupRequest)(nil),        // 79: wxsuite.sandbox.v1.AnswerSubscribePopupRequest
+	(*AnswerSubscribePopupResponse)(nil),       // 80: wxsuite.sandbox.v1.AnswerSubscribePopupResponse
+	(*ChangeSubscriptionsRequest)(nil),         // 81: wxsuite.sandbox.v1.ChangeSubscriptionsRequest
+	(*ChangeSubscriptionsResponse)(nil),        // 82: wxsuite.sandbox.v1.ChangeSubscriptionsResponse
+	(*ConfirmOneTimeSubscriptionRequest)(nil),  // 83: wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionRequest
+	(*ConfirmOneTimeSubscriptionResponse)(nil), // 84: wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionResponse
+	(*SetReceiveBlockedRequest)(nil),           // 85: wxsuite.sandbox.v1.SetReceiveBlockedRequest
+	(*SetReceiveBlockedResponse)(nil),          // 86: wxsuite.sandbox.v1.SetReceiveBlockedResponse
+	(*PublishNewsRequest)(nil),                 // 87: wxsuite.sandbox.v1.PublishNewsRequest
+	(*PublishNewsResponse)(nil),                // 88: wxsuite.sandbox.v1.PublishNewsResponse
+	(*AddCommentRequest)(nil),                  // 89: wxsuite.sandbox.v1.AddCommentRequest
+	(*AddCommentResponse)(nil),                 // 90: wxsuite.sandbox.v1.AddCommentResponse
+	(*DeleteOwnCommentRequest)(nil),            // 91: wxsuite.sandbox.v1.DeleteOwnCommentRequest
+	(*DeleteOwnCommentResponse)(nil),           // 92: wxsuite.sandbox.v1.DeleteOwnCommentResponse
+	(*GenerateFollowersRequest)(nil),           // 93: wxsuite.sandbox.v1.GenerateFollowersRequest
+	(*GenerateFollowersResponse)(nil),          // 94: wxsuite.sandbox.v1.GenerateFollowersResponse
+	(*ScanQRCodeRequest)(nil),                  // 95: wxsuite.sandbox.v1.ScanQRCodeRequest
+	(*ScanQRCodeResponse)(nil),                 // 96: wxsuite.sandbox.v1.ScanQRCodeResponse
+	(*SubscribeUserRequest)(nil),               // 97: wxsuite.sandbox.v1.SubscribeUserRequest
+	(*SubscribeUserResponse)(nil),              // 98: wxsuite.sandbox.v1.SubscribeUserResponse
+	(*UnsubscribeUserRequest)(nil),             // 99: wxsuite.sandbox.v1.UnsubscribeUserRequest
+	(*UnsubscribeUserResponse)(nil),            // 100: wxsuite.sandbox.v1.UnsubscribeUserResponse
+	(*ReviewCardRequest)(nil),                  // 101: wxsuite.sandbox.v1.ReviewCardRequest
+	(*ReviewCardResponse)(nil),                 // 102: wxsuite.sandbox.v1.ReviewCardResponse
+	(*GiveCardRequest)(nil),                    // 103: wxsuite.sandbox.v1.GiveCardRequest
+	(*GiveCardResponse)(nil),                   // 104: wxsuite.sandbox.v1.GiveCardResponse
+	(*DeleteUserCardRequest)(nil),              // 105: wxsuite.sandbox.v1.DeleteUserCardRequest
+	(*DeleteUserCardResponse)(nil),             // 106: wxsuite.sandbox.v1.DeleteUserCardResponse
+	(*FillMemberCardFormRequest)(nil),          // 107: wxsuite.sandbox.v1.FillMemberCardFormRequest
+	(*FillMemberCardFormResponse)(nil),         // 108: wxsuite.sandbox.v1.FillMemberCardFormResponse
+	(*GetCardStatusRequest)(nil),               // 109: wxsuite.sandbox.v1.GetCardStatusRequest
+	(*GetCardStatusResponse)(nil),              // 110: wxsuite.sandbox.v1.GetCardStatusResponse
+	(*ScanCardQRCodeRequest)(nil),              // 111: wxsuite.sandbox.v1.ScanCardQRCodeRequest
+	(*ScanCardQRCodeResponse)(nil),             // 112: wxsuite.sandbox.v1.ScanCardQRCodeResponse
+	(*ReviewCardSubMerchantRequest)(nil),       // 113: wxsuite.sandbox.v1.ReviewCardSubMerchantRequest
+	(*ReviewCardSubMerchantResponse)(nil),      // 114: wxsuite.sandbox.v1.ReviewCardSubMerchantResponse
+	(*ReviewPoiRequest)(nil),                   // 115: wxsuite.sandbox.v1.ReviewPoiRequest
+	(*ReviewPoiResponse)(nil),                  // 116: wxsuite.sandbox.v1.ReviewPoiResponse
+	(*ReviewStoreMerchantRequest)(nil),         // 117: wxsuite.sandbox.v1.ReviewStoreMerchantRequest
+	(*ReviewStoreMerchantResponse)(nil),        // 118: wxsuite.sandbox.v1.ReviewStoreMerchantResponse
+	(*ReviewStoreRequest)(nil),                 // 119: wxsuite.sandbox.v1.ReviewStoreRequest
+	(*ReviewStoreResponse)(nil),                // 120: wxsuite.sandbox.v1.ReviewStoreResponse
+	(*ScanMarketCodeRequest)(nil),              // 121: wxsuite.sandbox.v1.ScanMarketCodeRequest
+	(*ScanMarketCodeResponse)(nil),             // 122: wxsuite.sandbox.v1.ScanMarketCodeResponse
+	(*GetMarketCodeKeyRequest)(nil),            // 123: wxsuite.sandbox.v1.GetMarketCodeKeyRequest
+	(*GetMarketCodeKeyResponse)(nil),           // 124: wxsuite.sandbox.v1.GetMarketCodeKeyResponse
+	(*InvoicePersonalTitle)(nil),               // 125: wxsuite.sandbox.v1.InvoicePersonalTitle
+	(*InvoiceBusinessTitle)(nil),               // 126: wxsuite.sandbox.v1.InvoiceBusinessTitle
+	(*AuthorizeInvoiceRequest)(nil),            // 127: wxsuite.sandbox.v1.AuthorizeInvoiceRequest
+	(*AuthorizeInvoiceResponse)(nil),           // 128: wxsuite.sandbox.v1.AuthorizeInvoiceResponse
+	(*GetInvoiceEncryptCodeRequest)(nil),       // 129: wxsuite.sandbox.v1.GetInvoiceEncryptCodeRequest
+	(*GetInvoiceEncryptCodeResponse)(nil),      // 130: wxsuite.sandbox.v1.GetInvoiceEncryptCodeResponse
+	(*GetInvoiceStatusRequest)(nil),            // 131: wxsuite.sandbox.v1.GetInvoiceStatusRequest
+	(*GetInvoiceStatusResponse)(nil),           // 132: wxsuite.sandbox.v1.GetInvoiceStatusResponse
+	(*InvoiceTitle)(nil),                       // 133: wxsuite.sandbox.v1.InvoiceTitle
+	(*AddInvoiceTitleQRRequest)(nil),           // 134: wxsuite.sandbox.v1.AddInvoiceTitleQRRequest
+	(*AddInvoiceTitleQRResponse)(nil),          // 135: wxsuite.sandbox.v1.AddInvoiceTitleQRResponse
+	(*SubmitInvoiceTitleRequest)(nil),          // 136: wxsuite.sandbox.v1.SubmitInvoiceTitleRequest
+	(*SubmitInvoiceTitleResponse)(nil),         // 137: wxsuite.sandbox.v1.SubmitInvoiceTitleResponse
+	(*GetInvoicePappidRequest)(nil),            // 138: wxsuite.sandbox.v1.GetInvoicePappidRequest
+	(*GetInvoicePappidResponse)(nil),           // 139: wxsuite.sandbox.v1.GetInvoicePappidResponse
+	(*NontaxItem)(nil),                         // 140: wxsuite.sandbox.v1.NontaxItem
+	(*NontaxBill)(nil),                         // 141: wxsuite.sandbox.v1.NontaxBill
+	(*AddNontaxBillRequest)(nil),               // 142: wxsuite.sandbox.v1.AddNontaxBillRequest
+	(*AddNontaxBillResponse)(nil),              // 143: wxsuite.sandbox.v1.AddNontaxBillResponse
+	(*SetNontaxVehicleUserRequest)(nil),        // 144: wxsuite.sandbox.v1.SetNontaxVehicleUserRequest
+	(*SetNontaxVehicleUserResponse)(nil),       // 145: wxsuite.sandbox.v1.SetNontaxVehicleUserResponse
+	(*AddNontaxRealNameRequest)(nil),           // 146: wxsuite.sandbox.v1.AddNontaxRealNameRequest
+	(*AddNontaxRealNameResponse)(nil),          // 147: wxsuite.sandbox.v1.AddNontaxRealNameResponse
+	(*SetNontaxNotifyURLRequest)(nil),          // 148: wxsuite.sandbox.v1.SetNontaxNotifyURLRequest
+	(*SetNontaxNotifyURLResponse)(nil),         // 149: wxsuite.sandbox.v1.SetNontaxNotifyURLResponse
+	(*PayNontaxOrderRequest)(nil),              // 150: wxsuite.sandbox.v1.PayNontaxOrderRequest
+	(*PayNontaxOrderResponse)(nil),             // 151: wxsuite.sandbox.v1.PayNontaxOrderResponse
+	(*ListNontaxNotificationsRequest)(nil),     // 152: wxsuite.sandbox.v1.ListNontaxNotificationsRequest
+	(*NontaxNotification)(nil),                 // 153: wxsuite.sandbox.v1.NontaxNotification
+	(*ListNontaxNotificationsResponse)(nil),    // 154: wxsuite.sandbox.v1.ListNontaxNotificationsResponse
+	(*RecordUpstreamMessageRequest)(nil),       // 155: wxsuite.sandbox.v1.RecordUpstreamMessageRequest
+	(*RecordUpstreamMessageResponse)(nil),      // 156: wxsuite.sandbox.v1.RecordUpstreamMessageResponse
+	(*ArticleReadStats)(nil),                   // 157: wxsuite.sandbox.v1.ArticleReadStats
+	(*ArticleSummaryStat)(nil),                 // 158: wxsuite.sandbox.v1.ArticleSummaryStat
+	(*RecordArticleSummaryRequest)(nil),        // 159: wxsuite.sandbox.v1.RecordArticleSummaryRequest
+	(*RecordArticleSummaryResponse)(nil),       // 160: wxsuite.sandbox.v1.RecordArticleSummaryResponse
+	(*ArticleTotalDetail)(nil),                 // 161: wxsuite.sandbox.v1.ArticleTotalDetail
+	(*ArticleTotalStat)(nil),                   // 162: wxsuite.sandbox.v1.ArticleTotalStat
+	(*RecordArticleTotalRequest)(nil),          // 163: wxsuite.sandbox.v1.RecordArticleTotalRequest
+	(*RecordArticleTotalResponse)(nil),         // 164: wxsuite.sandbox.v1.RecordArticleTotalResponse
+	(*UserReadStat)(nil),                       // 165: wxsuite.sandbox.v1.UserReadStat
+	(*RecordUserReadRequest)(nil),              // 166: wxsuite.sandbox.v1.RecordUserReadRequest
+	(*RecordUserReadResponse)(nil),             // 167: wxsuite.sandbox.v1.RecordUserReadResponse
+	(*UserShareStat)(nil),                      // 168: wxsuite.sandbox.v1.UserShareStat
+	(*RecordUserShareRequest)(nil),             // 169: wxsuite.sandbox.v1.RecordUserShareRequest
+	(*RecordUserShareResponse)(nil),            // 170: wxsuite.sandbox.v1.RecordUserShareResponse
+	(*CardStats)(nil),                          // 171: wxsuite.sandbox.v1.CardStats
+	(*CardBizUinStat)(nil),                     // 172: wxsuite.sandbox.v1.CardBizUinStat
+	(*RecordCardBizUinInfoRequest)(nil),        // 173: wxsuite.sandbox.v1.RecordCardBizUinInfoRequest
+	(*RecordCardBizUinInfoResponse)(nil),       // 174: wxsuite.sandbox.v1.RecordCardBizUinInfoResponse
+	(*CardCardStat)(nil),                       // 175: wxsuite.sandbox.v1.CardCardStat
+	(*RecordCardCardInfoRequest)(nil),          // 176: wxsuite.sandbox.v1.RecordCardCardInfoRequest
+	(*RecordCardCardInfoResponse)(nil),         // 177: wxsuite.sandbox.v1.RecordCardCardInfoResponse
+	(*MemberCardStat)(nil),                     // 178: wxsuite.sandbox.v1.MemberCardStat
+	(*RecordMemberCardInfoRequest)(nil),        // 179: wxsuite.sandbox.v1.RecordMemberCardInfoRequest
+	(*RecordMemberCardInfoResponse)(nil),       // 180: wxsuite.sandbox.v1.RecordMemberCardInfoResponse
+	(*MemberCardDetailStat)(nil),               // 181: wxsuite.sandbox.v1.MemberCardDetailStat
+	(*RecordMemberCardDetailRequest)(nil),      // 182: wxsuite.sandbox.v1.RecordMemberCardDetailRequest
+	(*RecordMemberCardDetailResponse)(nil),     // 183: wxsuite.sandbox.v1.RecordMemberCardDetailResponse
+	(*PublisherAdPosStat)(nil),                 // 184: wxsuite.sandbox.v1.PublisherAdPosStat
+	(*RecordPublisherAdPosRequest)(nil),        // 185: wxsuite.sandbox.v1.RecordPublisherAdPosRequest
+	(*RecordPublisherAdPosResponse)(nil),       // 186: wxsuite.sandbox.v1.RecordPublisherAdPosResponse
+	(*PublisherCpsStat)(nil),                   // 187: wxsuite.sandbox.v1.PublisherCpsStat
+	(*RecordPublisherCpsRequest)(nil),          // 188: wxsuite.sandbox.v1.RecordPublisherCpsRequest
+	(*RecordPublisherCpsResponse)(nil),         // 189: wxsuite.sandbox.v1.RecordPublisherCpsResponse
+	(*PublisherSlotRevenue)(nil),               // 190: wxsuite.sandbox.v1.PublisherSlotRevenue
+	(*PublisherSettlement)(nil),                // 191: wxsuite.sandbox.v1.PublisherSettlement
+	(*SetPublisherSettlementRequest)(nil),      // 192: wxsuite.sandbox.v1.SetPublisherSettlementRequest
+	(*SetPublisherSettlementResponse)(nil),     // 193: wxsuite.sandbox.v1.SetPublisherSettlementResponse
+	(*SetSmartImageResultRequest)(nil),         // 194: wxsuite.sandbox.v1.SetSmartImageResultRequest
+	(*SetSmartImageResultResponse)(nil),        // 195: wxsuite.sandbox.v1.SetSmartImageResultResponse
+	(*SetSmartVoiceTranscriptRequest)(nil),     // 196: wxsuite.sandbox.v1.SetSmartVoiceTranscriptRequest
+	(*SetSmartVoiceTranscriptResponse)(nil),    // 197: wxsuite.sandbox.v1.SetSmartVoiceTranscriptResponse
+	(*SetSmartTranslationRequest)(nil),         // 198: wxsuite.sandbox.v1.SetSmartTranslationRequest
+	(*SetSmartTranslationResponse)(nil),        // 199: wxsuite.sandbox.v1.SetSmartTranslationResponse
+	(*SetSmartSemanticAnswerRequest)(nil),      // 200: wxsuite.sandbox.v1.SetSmartSemanticAnswerRequest
+	(*SetSmartSemanticAnswerResponse)(nil),     // 201: wxsuite.sandbox.v1.SetSmartSemanticAnswerResponse
+	(*AddGuideChatRecordRequest)(nil),          // 202: wxsuite.sandbox.v1.AddGuideChatRecordRequest
+	(*AddGuideChatRecordResponse)(nil),         // 203: wxsuite.sandbox.v1.AddGuideChatRecordResponse
+	nil,                                        // 204: wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
+	nil,                                        // 205: wxsuite.sandbox.v1.FillMemberCardFormRequest.CommonEntry
+	nil,                                        // 206: wxsuite.sandbox.v1.FillMemberCardFormRequest.CustomEntry
+	nil,                                        // 207: wxsuite.sandbox.v1.InvoicePersonalTitle.CustomEntry
+	nil,                                        // 208: wxsuite.sandbox.v1.InvoiceBusinessTitle.CustomEntry
+	(*timestamppb.Timestamp)(nil),              // 209: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                // 210: google.protobuf.Duration
 }
 var file_wxsuite_sandbox_v1_sandbox_proto_depIdxs = []int32{
 	0,   // 0: wxsuite.sandbox.v1.SimulatedAccount.encrypt_mode:type_name -> wxsuite.sandbox.v1.EncryptMode
 	3,   // 1: wxsuite.sandbox.v1.CreateAccountRequest.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
 	3,   // 2: wxsuite.sandbox.v1.CreateAccountResponse.account:type_name -> wxsuite.sandbox.v1.SimulatedAccount
 	3,   // 3: wxsuite.sandbox.v1.ListAccountsResponse.accounts:type_name -> wxsuite.sandbox.v1.SimulatedAccount
-	207, // 4: wxsuite.sandbox.v1.IssueTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
-	207, // 5: wxsuite.sandbox.v1.GetClockResponse.now:type_name -> google.protobuf.Timestamp
-	208, // 6: wxsuite.sandbox.v1.AdvanceClockRequest.by:type_name -> google.protobuf.Duration
-	207, // 7: wxsuite.sandbox.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
+	209, // 4: wxsuite.sandbox.v1.IssueTokenResponse.expires_at:type_name -> google.protobuf.Timestamp
+	209, // 5: wxsuite.sandbox.v1.GetClockResponse.now:type_name -> google.protobuf.Timestamp
+	210, // 6: wxsuite.sandbox.v1.AdvanceClockRequest.by:type_name -> google.protobuf.Duration
+	209, // 7: wxsuite.sandbox.v1.AdvanceClockResponse.now:type_name -> google.protobuf.Timestamp
 	1,   // 8: wxsuite.sandbox.v1.Fault.kind:type_name -> wxsuite.sandbox.v1.FaultKind
-	208, // 9: wxsuite.sandbox.v1.Fault.latency:type_name -> google.protobuf.Duration
+	210, // 9: wxsuite.sandbox.v1.Fault.latency:type_name -> google.protobuf.Duration
 	18,  // 10: wxsuite.sandbox.v1.AddFaultRequest.fault:type_name -> wxsuite.sandbox.v1.Fault
 	18,  // 11: wxsuite.sandbox.v1.AddFaultResponse.fault:type_name -> wxsuite.sandbox.v1.Fault
 	18,  // 12: wxsuite.sandbox.v1.ListFaultsResponse.faults:type_name -> wxsuite.sandbox.v1.Fault
-	207, // 13: wxsuite.sandbox.v1.Call.time:type_name -> google.protobuf.Timestamp
+	209, // 13: wxsuite.sandbox.v1.Call.time:type_name -> google.protobuf.Timestamp
 	27,  // 14: wxsuite.sandbox.v1.ListCallsResponse.calls:type_name -> wxsuite.sandbox.v1.Call
 	32,  // 15: wxsuite.sandbox.v1.CreateUserRequest.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
 	32,  // 16: wxsuite.sandbox.v1.CreateUserResponse.user:type_name -> wxsuite.sandbox.v1.SimulatedUser
@@ -13558,52 +13668,52 @@ var file_wxsuite_sandbox_v1_sandbox_proto_depIdxs = []int32{
 	46,  // 21: wxsuite.sandbox.v1.PushMessageRequest.short_video:type_name -> wxsuite.sandbox.v1.VideoPush
 	47,  // 22: wxsuite.sandbox.v1.PushMessageRequest.location:type_name -> wxsuite.sandbox.v1.LocationPush
 	48,  // 23: wxsuite.sandbox.v1.PushMessageRequest.link:type_name -> wxsuite.sandbox.v1.LinkPush
-	202, // 24: wxsuite.sandbox.v1.PushEventRequest.fields:type_name -> wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
+	204, // 24: wxsuite.sandbox.v1.PushEventRequest.fields:type_name -> wxsuite.sandbox.v1.PushEventRequest.FieldsEntry
 	50,  // 25: wxsuite.sandbox.v1.PushMessageResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
 	50,  // 26: wxsuite.sandbox.v1.PushEventResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
-	207, // 27: wxsuite.sandbox.v1.InboxItem.time:type_name -> google.protobuf.Timestamp
+	209, // 27: wxsuite.sandbox.v1.InboxItem.time:type_name -> google.protobuf.Timestamp
 	54,  // 28: wxsuite.sandbox.v1.ListInboxResponse.items:type_name -> wxsuite.sandbox.v1.InboxItem
 	50,  // 29: wxsuite.sandbox.v1.ClickMenuResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
 	50,  // 30: wxsuite.sandbox.v1.ViewMenuResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
 	2,   // 31: wxsuite.sandbox.v1.AddKfMessageRequest.direction:type_name -> wxsuite.sandbox.v1.KfMessageDirection
-	76,  // 32: wxsuite.sandbox.v1.AnswerSubscribePopupRequest.decisions:type_name -> wxsuite.sandbox.v1.SubscribeDecision
+	78,  // 32: wxsuite.sandbox.v1.AnswerSubscribePopupRequest.decisions:type_name -> wxsuite.sandbox.v1.SubscribeDecision
 	50,  // 33: wxsuite.sandbox.v1.AnswerSubscribePopupResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
-	76,  // 34: wxsuite.sandbox.v1.ChangeSubscriptionsRequest.decisions:type_name -> wxsuite.sandbox.v1.SubscribeDecision
+	78,  // 34: wxsuite.sandbox.v1.ChangeSubscriptionsRequest.decisions:type_name -> wxsuite.sandbox.v1.SubscribeDecision
 	50,  // 35: wxsuite.sandbox.v1.ChangeSubscriptionsResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
-	203, // 36: wxsuite.sandbox.v1.FillMemberCardFormRequest.common:type_name -> wxsuite.sandbox.v1.FillMemberCardFormRequest.CommonEntry
-	204, // 37: wxsuite.sandbox.v1.FillMemberCardFormRequest.custom:type_name -> wxsuite.sandbox.v1.FillMemberCardFormRequest.CustomEntry
+	205, // 36: wxsuite.sandbox.v1.FillMemberCardFormRequest.common:type_name -> wxsuite.sandbox.v1.FillMemberCardFormRequest.CommonEntry
+	206, // 37: wxsuite.sandbox.v1.FillMemberCardFormRequest.custom:type_name -> wxsuite.sandbox.v1.FillMemberCardFormRequest.CustomEntry
 	50,  // 38: wxsuite.sandbox.v1.ReviewPoiResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
-	205, // 39: wxsuite.sandbox.v1.InvoicePersonalTitle.custom:type_name -> wxsuite.sandbox.v1.InvoicePersonalTitle.CustomEntry
-	206, // 40: wxsuite.sandbox.v1.InvoiceBusinessTitle.custom:type_name -> wxsuite.sandbox.v1.InvoiceBusinessTitle.CustomEntry
-	123, // 41: wxsuite.sandbox.v1.AuthorizeInvoiceRequest.personal:type_name -> wxsuite.sandbox.v1.InvoicePersonalTitle
-	124, // 42: wxsuite.sandbox.v1.AuthorizeInvoiceRequest.business:type_name -> wxsuite.sandbox.v1.InvoiceBusinessTitle
+	207, // 39: wxsuite.sandbox.v1.InvoicePersonalTitle.custom:type_name -> wxsuite.sandbox.v1.InvoicePersonalTitle.CustomEntry
+	208, // 40: wxsuite.sandbox.v1.InvoiceBusinessTitle.custom:type_name -> wxsuite.sandbox.v1.InvoiceBusinessTitle.CustomEntry
+	125, // 41: wxsuite.sandbox.v1.AuthorizeInvoiceRequest.personal:type_name -> wxsuite.sandbox.v1.InvoicePersonalTitle
+	126, // 42: wxsuite.sandbox.v1.AuthorizeInvoiceRequest.business:type_name -> wxsuite.sandbox.v1.InvoiceBusinessTitle
 	50,  // 43: wxsuite.sandbox.v1.AuthorizeInvoiceResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
-	131, // 44: wxsuite.sandbox.v1.AddInvoiceTitleQRRequest.title:type_name -> wxsuite.sandbox.v1.InvoiceTitle
-	131, // 45: wxsuite.sandbox.v1.SubmitInvoiceTitleRequest.title:type_name -> wxsuite.sandbox.v1.InvoiceTitle
+	133, // 44: wxsuite.sandbox.v1.AddInvoiceTitleQRRequest.title:type_name -> wxsuite.sandbox.v1.InvoiceTitle
+	133, // 45: wxsuite.sandbox.v1.SubmitInvoiceTitleRequest.title:type_name -> wxsuite.sandbox.v1.InvoiceTitle
 	50,  // 46: wxsuite.sandbox.v1.SubmitInvoiceTitleResponse.result:type_name -> wxsuite.sandbox.v1.PushResult
-	138, // 47: wxsuite.sandbox.v1.NontaxBill.items:type_name -> wxsuite.sandbox.v1.NontaxItem
-	139, // 48: wxsuite.sandbox.v1.AddNontaxBillRequest.bill:type_name -> wxsuite.sandbox.v1.NontaxBill
-	207, // 49: wxsuite.sandbox.v1.NontaxNotification.time:type_name -> google.protobuf.Timestamp
-	151, // 50: wxsuite.sandbox.v1.ListNontaxNotificationsResponse.notifications:type_name -> wxsuite.sandbox.v1.NontaxNotification
-	207, // 51: wxsuite.sandbox.v1.RecordUpstreamMessageRequest.time:type_name -> google.protobuf.Timestamp
-	155, // 52: wxsuite.sandbox.v1.ArticleSummaryStat.stats:type_name -> wxsuite.sandbox.v1.ArticleReadStats
-	156, // 53: wxsuite.sandbox.v1.RecordArticleSummaryRequest.rows:type_name -> wxsuite.sandbox.v1.ArticleSummaryStat
-	155, // 54: wxsuite.sandbox.v1.ArticleTotalDetail.stats:type_name -> wxsuite.sandbox.v1.ArticleReadStats
-	159, // 55: wxsuite.sandbox.v1.ArticleTotalStat.details:type_name -> wxsuite.sandbox.v1.ArticleTotalDetail
-	160, // 56: wxsuite.sandbox.v1.RecordArticleTotalRequest.rows:type_name -> wxsuite.sandbox.v1.ArticleTotalStat
-	155, // 57: wxsuite.sandbox.v1.UserReadStat.stats:type_name -> wxsuite.sandbox.v1.ArticleReadStats
-	163, // 58: wxsuite.sandbox.v1.RecordUserReadRequest.rows:type_name -> wxsuite.sandbox.v1.UserReadStat
-	166, // 59: wxsuite.sandbox.v1.RecordUserShareRequest.rows:type_name -> wxsuite.sandbox.v1.UserShareStat
-	169, // 60: wxsuite.sandbox.v1.CardBizUinStat.stats:type_name -> wxsuite.sandbox.v1.CardStats
-	170, // 61: wxsuite.sandbox.v1.RecordCardBizUinInfoRequest.rows:type_name -> wxsuite.sandbox.v1.CardBizUinStat
-	169, // 62: wxsuite.sandbox.v1.CardCardStat.stats:type_name -> wxsuite.sandbox.v1.CardStats
-	173, // 63: wxsuite.sandbox.v1.RecordCardCardInfoRequest.rows:type_name -> wxsuite.sandbox.v1.CardCardStat
-	176, // 64: wxsuite.sandbox.v1.RecordMemberCardInfoRequest.rows:type_name -> wxsuite.sandbox.v1.MemberCardStat
-	179, // 65: wxsuite.sandbox.v1.RecordMemberCardDetailRequest.rows:type_name -> wxsuite.sandbox.v1.MemberCardDetailStat
-	182, // 66: wxsuite.sandbox.v1.RecordPublisherAdPosRequest.rows:type_name -> wxsuite.sandbox.v1.PublisherAdPosStat
-	185, // 67: wxsuite.sandbox.v1.RecordPublisherCpsRequest.rows:type_name -> wxsuite.sandbox.v1.PublisherCpsStat
-	188, // 68: wxsuite.sandbox.v1.PublisherSettlement.slot_revenue:type_name -> wxsuite.sandbox.v1.PublisherSlotRevenue
-	189, // 69: wxsuite.sandbox.v1.SetPublisherSettlementRequest.rows:type_name -> wxsuite.sandbox.v1.PublisherSettlement
+	140, // 47: wxsuite.sandbox.v1.NontaxBill.items:type_name -> wxsuite.sandbox.v1.NontaxItem
+	141, // 48: wxsuite.sandbox.v1.AddNontaxBillRequest.bill:type_name -> wxsuite.sandbox.v1.NontaxBill
+	209, // 49: wxsuite.sandbox.v1.NontaxNotification.time:type_name -> google.protobuf.Timestamp
+	153, // 50: wxsuite.sandbox.v1.ListNontaxNotificationsResponse.notifications:type_name -> wxsuite.sandbox.v1.NontaxNotification
+	209, // 51: wxsuite.sandbox.v1.RecordUpstreamMessageRequest.time:type_name -> google.protobuf.Timestamp
+	157, // 52: wxsuite.sandbox.v1.ArticleSummaryStat.stats:type_name -> wxsuite.sandbox.v1.ArticleReadStats
+	158, // 53: wxsuite.sandbox.v1.RecordArticleSummaryRequest.rows:type_name -> wxsuite.sandbox.v1.ArticleSummaryStat
+	157, // 54: wxsuite.sandbox.v1.ArticleTotalDetail.stats:type_name -> wxsuite.sandbox.v1.ArticleReadStats
+	161, // 55: wxsuite.sandbox.v1.ArticleTotalStat.details:type_name -> wxsuite.sandbox.v1.ArticleTotalDetail
+	162, // 56: wxsuite.sandbox.v1.RecordArticleTotalRequest.rows:type_name -> wxsuite.sandbox.v1.ArticleTotalStat
+	157, // 57: wxsuite.sandbox.v1.UserReadStat.stats:type_name -> wxsuite.sandbox.v1.ArticleReadStats
+	165, // 58: wxsuite.sandbox.v1.RecordUserReadRequest.rows:type_name -> wxsuite.sandbox.v1.UserReadStat
+	168, // 59: wxsuite.sandbox.v1.RecordUserShareRequest.rows:type_name -> wxsuite.sandbox.v1.UserShareStat
+	171, // 60: wxsuite.sandbox.v1.CardBizUinStat.stats:type_name -> wxsuite.sandbox.v1.CardStats
+	172, // 61: wxsuite.sandbox.v1.RecordCardBizUinInfoRequest.rows:type_name -> wxsuite.sandbox.v1.CardBizUinStat
+	171, // 62: wxsuite.sandbox.v1.CardCardStat.stats:type_name -> wxsuite.sandbox.v1.CardStats
+	175, // 63: wxsuite.sandbox.v1.RecordCardCardInfoRequest.rows:type_name -> wxsuite.sandbox.v1.CardCardStat
+	178, // 64: wxsuite.sandbox.v1.RecordMemberCardInfoRequest.rows:type_name -> wxsuite.sandbox.v1.MemberCardStat
+	181, // 65: wxsuite.sandbox.v1.RecordMemberCardDetailRequest.rows:type_name -> wxsuite.sandbox.v1.MemberCardDetailStat
+	184, // 66: wxsuite.sandbox.v1.RecordPublisherAdPosRequest.rows:type_name -> wxsuite.sandbox.v1.PublisherAdPosStat
+	187, // 67: wxsuite.sandbox.v1.RecordPublisherCpsRequest.rows:type_name -> wxsuite.sandbox.v1.PublisherCpsStat
+	190, // 68: wxsuite.sandbox.v1.PublisherSettlement.slot_revenue:type_name -> wxsuite.sandbox.v1.PublisherSlotRevenue
+	191, // 69: wxsuite.sandbox.v1.SetPublisherSettlementRequest.rows:type_name -> wxsuite.sandbox.v1.PublisherSettlement
 	4,   // 70: wxsuite.sandbox.v1.SandboxService.CreateAccount:input_type -> wxsuite.sandbox.v1.CreateAccountRequest
 	6,   // 71: wxsuite.sandbox.v1.SandboxService.ListAccounts:input_type -> wxsuite.sandbox.v1.ListAccountsRequest
 	8,   // 72: wxsuite.sandbox.v1.SandboxService.DeleteAccount:input_type -> wxsuite.sandbox.v1.DeleteAccountRequest
@@ -13633,145 +13743,147 @@ var file_wxsuite_sandbox_v1_sandbox_proto_depIdxs = []int32{
 	66,  // 96: wxsuite.sandbox.v1.SandboxService.AnswerKfInvitation:input_type -> wxsuite.sandbox.v1.AnswerKfInvitationRequest
 	68,  // 97: wxsuite.sandbox.v1.SandboxService.SetKfOnline:input_type -> wxsuite.sandbox.v1.SetKfOnlineRequest
 	70,  // 98: wxsuite.sandbox.v1.SandboxService.TransferToKf:input_type -> wxsuite.sandbox.v1.TransferToKfRequest
-	72,  // 99: wxsuite.sandbox.v1.SandboxService.AddKfMessage:input_type -> wxsuite.sandbox.v1.AddKfMessageRequest
-	74,  // 100: wxsuite.sandbox.v1.SandboxService.SetOutboundSettings:input_type -> wxsuite.sandbox.v1.SetOutboundSettingsRequest
-	77,  // 101: wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup:input_type -> wxsuite.sandbox.v1.AnswerSubscribePopupRequest
-	79,  // 102: wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions:input_type -> wxsuite.sandbox.v1.ChangeSubscriptionsRequest
-	81,  // 103: wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription:input_type -> wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionRequest
-	83,  // 104: wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked:input_type -> wxsuite.sandbox.v1.SetReceiveBlockedRequest
-	85,  // 105: wxsuite.sandbox.v1.SandboxService.PublishNews:input_type -> wxsuite.sandbox.v1.PublishNewsRequest
-	87,  // 106: wxsuite.sandbox.v1.SandboxService.AddComment:input_type -> wxsuite.sandbox.v1.AddCommentRequest
-	89,  // 107: wxsuite.sandbox.v1.SandboxService.DeleteOwnComment:input_type -> wxsuite.sandbox.v1.DeleteOwnCommentRequest
-	91,  // 108: wxsuite.sandbox.v1.SandboxService.GenerateFollowers:input_type -> wxsuite.sandbox.v1.GenerateFollowersRequest
-	93,  // 109: wxsuite.sandbox.v1.SandboxService.ScanQRCode:input_type -> wxsuite.sandbox.v1.ScanQRCodeRequest
-	95,  // 110: wxsuite.sandbox.v1.SandboxService.SubscribeUser:input_type -> wxsuite.sandbox.v1.SubscribeUserRequest
-	97,  // 111: wxsuite.sandbox.v1.SandboxService.UnsubscribeUser:input_type -> wxsuite.sandbox.v1.UnsubscribeUserRequest
-	99,  // 112: wxsuite.sandbox.v1.SandboxService.ReviewCard:input_type -> wxsuite.sandbox.v1.ReviewCardRequest
-	101, // 113: wxsuite.sandbox.v1.SandboxService.GiveCard:input_type -> wxsuite.sandbox.v1.GiveCardRequest
-	103, // 114: wxsuite.sandbox.v1.SandboxService.DeleteUserCard:input_type -> wxsuite.sandbox.v1.DeleteUserCardRequest
-	105, // 115: wxsuite.sandbox.v1.SandboxService.FillMemberCardForm:input_type -> wxsuite.sandbox.v1.FillMemberCardFormRequest
-	107, // 116: wxsuite.sandbox.v1.SandboxService.GetCardStatus:input_type -> wxsuite.sandbox.v1.GetCardStatusRequest
-	109, // 117: wxsuite.sandbox.v1.SandboxService.ScanCardQRCode:input_type -> wxsuite.sandbox.v1.ScanCardQRCodeRequest
-	111, // 118: wxsuite.sandbox.v1.SandboxService.ReviewCardSubMerchant:input_type -> wxsuite.sandbox.v1.ReviewCardSubMerchantRequest
-	113, // 119: wxsuite.sandbox.v1.SandboxService.ReviewPoi:input_type -> wxsuite.sandbox.v1.ReviewPoiRequest
-	115, // 120: wxsuite.sandbox.v1.SandboxService.ReviewStoreMerchant:input_type -> wxsuite.sandbox.v1.ReviewStoreMerchantRequest
-	117, // 121: wxsuite.sandbox.v1.SandboxService.ReviewStore:input_type -> wxsuite.sandbox.v1.ReviewStoreRequest
-	119, // 122: wxsuite.sandbox.v1.SandboxService.ScanMarketCode:input_type -> wxsuite.sandbox.v1.ScanMarketCodeRequest
-	121, // 123: wxsuite.sandbox.v1.SandboxService.GetMarketCodeKey:input_type -> wxsuite.sandbox.v1.GetMarketCodeKeyRequest
-	125, // 124: wxsuite.sandbox.v1.SandboxService.AuthorizeInvoice:input_type -> wxsuite.sandbox.v1.AuthorizeInvoiceRequest
-	127, // 125: wxsuite.sandbox.v1.SandboxService.GetInvoiceEncryptCode:input_type -> wxsuite.sandbox.v1.GetInvoiceEncryptCodeRequest
-	129, // 126: wxsuite.sandbox.v1.SandboxService.GetInvoiceStatus:input_type -> wxsuite.sandbox.v1.GetInvoiceStatusRequest
-	132, // 127: wxsuite.sandbox.v1.SandboxService.AddInvoiceTitleQR:input_type -> wxsuite.sandbox.v1.AddInvoiceTitleQRRequest
-	134, // 128: wxsuite.sandbox.v1.SandboxService.SubmitInvoiceTitle:input_type -> wxsuite.sandbox.v1.SubmitInvoiceTitleRequest
-	136, // 129: wxsuite.sandbox.v1.SandboxService.GetInvoicePappid:input_type -> wxsuite.sandbox.v1.GetInvoicePappidRequest
-	140, // 130: wxsuite.sandbox.v1.SandboxService.AddNontaxBill:input_type -> wxsuite.sandbox.v1.AddNontaxBillRequest
-	142, // 131: wxsuite.sandbox.v1.SandboxService.SetNontaxVehicleUser:input_type -> wxsuite.sandbox.v1.SetNontaxVehicleUserRequest
-	144, // 132: wxsuite.sandbox.v1.SandboxService.AddNontaxRealName:input_type -> wxsuite.sandbox.v1.AddNontaxRealNameRequest
-	146, // 133: wxsuite.sandbox.v1.SandboxService.SetNontaxNotifyURL:input_type -> wxsuite.sandbox.v1.SetNontaxNotifyURLRequest
-	148, // 134: wxsuite.sandbox.v1.SandboxService.PayNontaxOrder:input_type -> wxsuite.sandbox.v1.PayNontaxOrderRequest
-	150, // 135: wxsuite.sandbox.v1.SandboxService.ListNontaxNotifications:input_type -> wxsuite.sandbox.v1.ListNontaxNotificationsRequest
-	153, // 136: wxsuite.sandbox.v1.SandboxService.RecordUpstreamMessage:input_type -> wxsuite.sandbox.v1.RecordUpstreamMessageRequest
-	157, // 137: wxsuite.sandbox.v1.SandboxService.RecordArticleSummary:input_type -> wxsuite.sandbox.v1.RecordArticleSummaryRequest
-	161, // 138: wxsuite.sandbox.v1.SandboxService.RecordArticleTotal:input_type -> wxsuite.sandbox.v1.RecordArticleTotalRequest
-	164, // 139: wxsuite.sandbox.v1.SandboxService.RecordUserRead:input_type -> wxsuite.sandbox.v1.RecordUserReadRequest
-	167, // 140: wxsuite.sandbox.v1.SandboxService.RecordUserShare:input_type -> wxsuite.sandbox.v1.RecordUserShareRequest
-	171, // 141: wxsuite.sandbox.v1.SandboxService.RecordCardBizUinInfo:input_type -> wxsuite.sandbox.v1.RecordCardBizUinInfoRequest
-	174, // 142: wxsuite.sandbox.v1.SandboxService.RecordCardCardInfo:input_type -> wxsuite.sandbox.v1.RecordCardCardInfoRequest
-	177, // 143: wxsuite.sandbox.v1.SandboxService.RecordMemberCardInfo:input_type -> wxsuite.sandbox.v1.RecordMemberCardInfoRequest
-	180, // 144: wxsuite.sandbox.v1.SandboxService.RecordMemberCardDetail:input_type -> wxsuite.sandbox.v1.RecordMemberCardDetailRequest
-	183, // 145: wxsuite.sandbox.v1.SandboxService.RecordPublisherAdPos:input_type -> wxsuite.sandbox.v1.RecordPublisherAdPosRequest
-	186, // 146: wxsuite.sandbox.v1.SandboxService.RecordPublisherCps:input_type -> wxsuite.sandbox.v1.RecordPublisherCpsRequest
-	190, // 147: wxsuite.sandbox.v1.SandboxService.SetPublisherSettlement:input_type -> wxsuite.sandbox.v1.SetPublisherSettlementRequest
-	192, // 148: wxsuite.sandbox.v1.SandboxService.SetSmartImageResult:input_type -> wxsuite.sandbox.v1.SetSmartImageResultRequest
-	194, // 149: wxsuite.sandbox.v1.SandboxService.SetSmartVoiceTranscript:input_type -> wxsuite.sandbox.v1.SetSmartVoiceTranscriptRequest
-	196, // 150: wxsuite.sandbox.v1.SandboxService.SetSmartTranslation:input_type -> wxsuite.sandbox.v1.SetSmartTranslationRequest
-	198, // 151: wxsuite.sandbox.v1.SandboxService.SetSmartSemanticAnswer:input_type -> wxsuite.sandbox.v1.SetSmartSemanticAnswerRequest
-	200, // 152: wxsuite.sandbox.v1.SandboxService.AddGuideChatRecord:input_type -> wxsuite.sandbox.v1.AddGuideChatRecordRequest
-	5,   // 153: wxsuite.sandbox.v1.SandboxService.CreateAccount:output_type -> wxsuite.sandbox.v1.CreateAccountResponse
-	7,   // 154: wxsuite.sandbox.v1.SandboxService.ListAccounts:output_type -> wxsuite.sandbox.v1.ListAccountsResponse
-	9,   // 155: wxsuite.sandbox.v1.SandboxService.DeleteAccount:output_type -> wxsuite.sandbox.v1.DeleteAccountResponse
-	11,  // 156: wxsuite.sandbox.v1.SandboxService.RevokeTokens:output_type -> wxsuite.sandbox.v1.RevokeTokensResponse
-	13,  // 157: wxsuite.sandbox.v1.SandboxService.IssueToken:output_type -> wxsuite.sandbox.v1.IssueTokenResponse
-	15,  // 158: wxsuite.sandbox.v1.SandboxService.GetClock:output_type -> wxsuite.sandbox.v1.GetClockResponse
-	17,  // 159: wxsuite.sandbox.v1.SandboxService.AdvanceClock:output_type -> wxsuite.sandbox.v1.AdvanceClockResponse
-	20,  // 160: wxsuite.sandbox.v1.SandboxService.AddFault:output_type -> wxsuite.sandbox.v1.AddFaultResponse
-	22,  // 161: wxsuite.sandbox.v1.SandboxService.ListFaults:output_type -> wxsuite.sandbox.v1.ListFaultsResponse
-	24,  // 162: wxsuite.sandbox.v1.SandboxService.ClearFaults:output_type -> wxsuite.sandbox.v1.ClearFaultsResponse
-	26,  // 163: wxsuite.sandbox.v1.SandboxService.SetQuota:output_type -> wxsuite.sandbox.v1.SetQuotaResponse
-	29,  // 164: wxsuite.sandbox.v1.SandboxService.ListCalls:output_type -> wxsuite.sandbox.v1.ListCallsResponse
-	31,  // 165: wxsuite.sandbox.v1.SandboxService.ClearCalls:output_type -> wxsuite.sandbox.v1.ClearCallsResponse
-	34,  // 166: wxsuite.sandbox.v1.SandboxService.CreateUser:output_type -> wxsuite.sandbox.v1.CreateUserResponse
-	36,  // 167: wxsuite.sandbox.v1.SandboxService.ListUsers:output_type -> wxsuite.sandbox.v1.ListUsersResponse
-	38,  // 168: wxsuite.sandbox.v1.SandboxService.DeleteUser:output_type -> wxsuite.sandbox.v1.DeleteUserResponse
-	40,  // 169: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:output_type -> wxsuite.sandbox.v1.SetAuthorizingUserResponse
-	51,  // 170: wxsuite.sandbox.v1.SandboxService.PushMessage:output_type -> wxsuite.sandbox.v1.PushMessageResponse
-	52,  // 171: wxsuite.sandbox.v1.SandboxService.PushEvent:output_type -> wxsuite.sandbox.v1.PushEventResponse
-	55,  // 172: wxsuite.sandbox.v1.SandboxService.ListInbox:output_type -> wxsuite.sandbox.v1.ListInboxResponse
-	42,  // 173: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:output_type -> wxsuite.sandbox.v1.IssueOAuthCodeResponse
-	57,  // 174: wxsuite.sandbox.v1.SandboxService.ClickMenu:output_type -> wxsuite.sandbox.v1.ClickMenuResponse
-	59,  // 175: wxsuite.sandbox.v1.SandboxService.ViewMenu:output_type -> wxsuite.sandbox.v1.ViewMenuResponse
-	61,  // 176: wxsuite.sandbox.v1.SandboxService.SetMenuOptions:output_type -> wxsuite.sandbox.v1.SetMenuOptionsResponse
-	63,  // 177: wxsuite.sandbox.v1.SandboxService.SetConsoleMenu:output_type -> wxsuite.sandbox.v1.SetConsoleMenuResponse
-	65,  // 178: wxsuite.sandbox.v1.SandboxService.SetAutoReplyInfo:output_type -> wxsuite.sandbox.v1.SetAutoReplyInfoResponse
-	67,  // 179: wxsuite.sandbox.v1.SandboxService.AnswerKfInvitation:output_type -> wxsuite.sandbox.v1.AnswerKfInvitationResponse
-	69,  // 180: wxsuite.sandbox.v1.SandboxService.SetKfOnline:output_type -> wxsuite.sandbox.v1.SetKfOnlineResponse
-	71,  // 181: wxsuite.sandbox.v1.SandboxService.TransferToKf:output_type -> wxsuite.sandbox.v1.TransferToKfResponse
-	73,  // 182: wxsuite.sandbox.v1.SandboxService.AddKfMessage:output_type -> wxsuite.sandbox.v1.AddKfMessageResponse
-	75,  // 183: wxsuite.sandbox.v1.SandboxService.SetOutboundSettings:output_type -> wxsuite.sandbox.v1.SetOutboundSettingsResponse
-	78,  // 184: wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup:output_type -> wxsuite.sandbox.v1.AnswerSubscribePopupResponse
-	80,  // 185: wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions:output_type -> wxsuite.sandbox.v1.ChangeSubscriptionsResponse
-	82,  // 186: wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription:output_type -> wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionResponse
-	84,  // 187: wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked:output_type -> wxsuite.sandbox.v1.SetReceiveBlockedResponse
-	86,  // 188: wxsuite.sandbox.v1.SandboxService.PublishNews:output_type -> wxsuite.sandbox.v1.PublishNewsResponse
-	88,  // 189: wxsuite.sandbox.v1.SandboxService.AddComment:output_type -> wxsuite.sandbox.v1.AddCommentResponse
-	90,  // 190: wxsuite.sandbox.v1.SandboxService.DeleteOwnComment:output_type -> wxsuite.sandbox.v1.DeleteOwnCommentResponse
-	92,  // 191: wxsuite.sandbox.v1.SandboxService.GenerateFollowers:output_type -> wxsuite.sandbox.v1.GenerateFollowersResponse
-	94,  // 192: wxsuite.sandbox.v1.SandboxService.ScanQRCode:output_type -> wxsuite.sandbox.v1.ScanQRCodeResponse
-	96,  // 193: wxsuite.sandbox.v1.SandboxService.SubscribeUser:output_type -> wxsuite.sandbox.v1.SubscribeUserResponse
-	98,  // 194: wxsuite.sandbox.v1.SandboxService.UnsubscribeUser:output_type -> wxsuite.sandbox.v1.UnsubscribeUserResponse
-	100, // 195: wxsuite.sandbox.v1.SandboxService.ReviewCard:output_type -> wxsuite.sandbox.v1.ReviewCardResponse
-	102, // 196: wxsuite.sandbox.v1.SandboxService.GiveCard:output_type -> wxsuite.sandbox.v1.GiveCardResponse
-	104, // 197: wxsuite.sandbox.v1.SandboxService.DeleteUserCard:output_type -> wxsuite.sandbox.v1.DeleteUserCardResponse
-	106, // 198: wxsuite.sandbox.v1.SandboxService.FillMemberCardForm:output_type -> wxsuite.sandbox.v1.FillMemberCardFormResponse
-	108, // 199: wxsuite.sandbox.v1.SandboxService.GetCardStatus:output_type -> wxsuite.sandbox.v1.GetCardStatusResponse
-	110, // 200: wxsuite.sandbox.v1.SandboxService.ScanCardQRCode:output_type -> wxsuite.sandbox.v1.ScanCardQRCodeResponse
-	112, // 201: wxsuite.sandbox.v1.SandboxService.ReviewCardSubMerchant:output_type -> wxsuite.sandbox.v1.ReviewCardSubMerchantResponse
-	114, // 202: wxsuite.sandbox.v1.SandboxService.ReviewPoi:output_type -> wxsuite.sandbox.v1.ReviewPoiResponse
-	116, // 203: wxsuite.sandbox.v1.SandboxService.ReviewStoreMerchant:output_type -> wxsuite.sandbox.v1.ReviewStoreMerchantResponse
-	118, // 204: wxsuite.sandbox.v1.SandboxService.ReviewStore:output_type -> wxsuite.sandbox.v1.ReviewStoreResponse
-	120, // 205: wxsuite.sandbox.v1.SandboxService.ScanMarketCode:output_type -> wxsuite.sandbox.v1.ScanMarketCodeResponse
-	122, // 206: wxsuite.sandbox.v1.SandboxService.GetMarketCodeKey:output_type -> wxsuite.sandbox.v1.GetMarketCodeKeyResponse
-	126, // 207: wxsuite.sandbox.v1.SandboxService.AuthorizeInvoice:output_type -> wxsuite.sandbox.v1.AuthorizeInvoiceResponse
-	128, // 208: wxsuite.sandbox.v1.SandboxService.GetInvoiceEncryptCode:output_type -> wxsuite.sandbox.v1.GetInvoiceEncryptCodeResponse
-	130, // 209: wxsuite.sandbox.v1.SandboxService.GetInvoiceStatus:output_type -> wxsuite.sandbox.v1.GetInvoiceStatusResponse
-	133, // 210: wxsuite.sandbox.v1.SandboxService.AddInvoiceTitleQR:output_type -> wxsuite.sandbox.v1.AddInvoiceTitleQRResponse
-	135, // 211: wxsuite.sandbox.v1.SandboxService.SubmitInvoiceTitle:output_type -> wxsuite.sandbox.v1.SubmitInvoiceTitleResponse
-	137, // 212: wxsuite.sandbox.v1.SandboxService.GetInvoicePappid:output_type -> wxsuite.sandbox.v1.GetInvoicePappidResponse
-	141, // 213: wxsuite.sandbox.v1.SandboxService.AddNontaxBill:output_type -> wxsuite.sandbox.v1.AddNontaxBillResponse
-	143, // 214: wxsuite.sandbox.v1.SandboxService.SetNontaxVehicleUser:output_type -> wxsuite.sandbox.v1.SetNontaxVehicleUserResponse
-	145, // 215: wxsuite.sandbox.v1.SandboxService.AddNontaxRealName:output_type -> wxsuite.sandbox.v1.AddNontaxRealNameResponse
-	147, // 216: wxsuite.sandbox.v1.SandboxService.SetNontaxNotifyURL:output_type -> wxsuite.sandbox.v1.SetNontaxNotifyURLResponse
-	149, // 217: wxsuite.sandbox.v1.SandboxService.PayNontaxOrder:output_type -> wxsuite.sandbox.v1.PayNontaxOrderResponse
-	152, // 218: wxsuite.sandbox.v1.SandboxService.ListNontaxNotifications:output_type -> wxsuite.sandbox.v1.ListNontaxNotificationsResponse
-	154, // 219: wxsuite.sandbox.v1.SandboxService.RecordUpstreamMessage:output_type -> wxsuite.sandbox.v1.RecordUpstreamMessageResponse
-	158, // 220: wxsuite.sandbox.v1.SandboxService.RecordArticleSummary:output_type -> wxsuite.sandbox.v1.RecordArticleSummaryResponse
-	162, // 221: wxsuite.sandbox.v1.SandboxService.RecordArticleTotal:output_type -> wxsuite.sandbox.v1.RecordArticleTotalResponse
-	165, // 222: wxsuite.sandbox.v1.SandboxService.RecordUserRead:output_type -> wxsuite.sandbox.v1.RecordUserReadResponse
-	168, // 223: wxsuite.sandbox.v1.SandboxService.RecordUserShare:output_type -> wxsuite.sandbox.v1.RecordUserShareResponse
-	172, // 224: wxsuite.sandbox.v1.SandboxService.RecordCardBizUinInfo:output_type -> wxsuite.sandbox.v1.RecordCardBizUinInfoResponse
-	175, // 225: wxsuite.sandbox.v1.SandboxService.RecordCardCardInfo:output_type -> wxsuite.sandbox.v1.RecordCardCardInfoResponse
-	178, // 226: wxsuite.sandbox.v1.SandboxService.RecordMemberCardInfo:output_type -> wxsuite.sandbox.v1.RecordMemberCardInfoResponse
-	181, // 227: wxsuite.sandbox.v1.SandboxService.RecordMemberCardDetail:output_type -> wxsuite.sandbox.v1.RecordMemberCardDetailResponse
-	184, // 228: wxsuite.sandbox.v1.SandboxService.RecordPublisherAdPos:output_type -> wxsuite.sandbox.v1.RecordPublisherAdPosResponse
-	187, // 229: wxsuite.sandbox.v1.SandboxService.RecordPublisherCps:output_type -> wxsuite.sandbox.v1.RecordPublisherCpsResponse
-	191, // 230: wxsuite.sandbox.v1.SandboxService.SetPublisherSettlement:output_type -> wxsuite.sandbox.v1.SetPublisherSettlementResponse
-	193, // 231: wxsuite.sandbox.v1.SandboxService.SetSmartImageResult:output_type -> wxsuite.sandbox.v1.SetSmartImageResultResponse
-	195, // 232: wxsuite.sandbox.v1.SandboxService.SetSmartVoiceTranscript:output_type -> wxsuite.sandbox.v1.SetSmartVoiceTranscriptResponse
-	197, // 233: wxsuite.sandbox.v1.SandboxService.SetSmartTranslation:output_type -> wxsuite.sandbox.v1.SetSmartTranslationResponse
-	199, // 234: wxsuite.sandbox.v1.SandboxService.SetSmartSemanticAnswer:output_type -> wxsuite.sandbox.v1.SetSmartSemanticAnswerResponse
-	201, // 235: wxsuite.sandbox.v1.SandboxService.AddGuideChatRecord:output_type -> wxsuite.sandbox.v1.AddGuideChatRecordResponse
-	153, // [153:236] is the sub-list for method output_type
-	70,  // [70:153] is the sub-list for method input_type
+	72,  // 99: wxsuite.sandbox.v1.SandboxService.SwitchKfSession:input_type -> wxsuite.sandbox.v1.SwitchKfSessionRequest
+	74,  // 100: wxsuite.sandbox.v1.SandboxService.AddKfMessage:input_type -> wxsuite.sandbox.v1.AddKfMessageRequest
+	76,  // 101: wxsuite.sandbox.v1.SandboxService.SetOutboundSettings:input_type -> wxsuite.sandbox.v1.SetOutboundSettingsRequest
+	79,  // 102: wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup:input_type -> wxsuite.sandbox.v1.AnswerSubscribePopupRequest
+	81,  // 103: wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions:input_type -> wxsuite.sandbox.v1.ChangeSubscriptionsRequest
+	83,  // 104: wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription:input_type -> wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionRequest
+	85,  // 105: wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked:input_type -> wxsuite.sandbox.v1.SetReceiveBlockedRequest
+	87,  // 106: wxsuite.sandbox.v1.SandboxService.PublishNews:input_type -> wxsuite.sandbox.v1.PublishNewsRequest
+	89,  // 107: wxsuite.sandbox.v1.SandboxService.AddComment:input_type -> wxsuite.sandbox.v1.AddCommentRequest
+	91,  // 108: wxsuite.sandbox.v1.SandboxService.DeleteOwnComment:input_type -> wxsuite.sandbox.v1.DeleteOwnCommentRequest
+	93,  // 109: wxsuite.sandbox.v1.SandboxService.GenerateFollowers:input_type -> wxsuite.sandbox.v1.GenerateFollowersRequest
+	95,  // 110: wxsuite.sandbox.v1.SandboxService.ScanQRCode:input_type -> wxsuite.sandbox.v1.ScanQRCodeRequest
+	97,  // 111: wxsuite.sandbox.v1.SandboxService.SubscribeUser:input_type -> wxsuite.sandbox.v1.SubscribeUserRequest
+	99,  // 112: wxsuite.sandbox.v1.SandboxService.UnsubscribeUser:input_type -> wxsuite.sandbox.v1.UnsubscribeUserRequest
+	101, // 113: wxsuite.sandbox.v1.SandboxService.ReviewCard:input_type -> wxsuite.sandbox.v1.ReviewCardRequest
+	103, // 114: wxsuite.sandbox.v1.SandboxService.GiveCard:input_type -> wxsuite.sandbox.v1.GiveCardRequest
+	105, // 115: wxsuite.sandbox.v1.SandboxService.DeleteUserCard:input_type -> wxsuite.sandbox.v1.DeleteUserCardRequest
+	107, // 116: wxsuite.sandbox.v1.SandboxService.FillMemberCardForm:input_type -> wxsuite.sandbox.v1.FillMemberCardFormRequest
+	109, // 117: wxsuite.sandbox.v1.SandboxService.GetCardStatus:input_type -> wxsuite.sandbox.v1.GetCardStatusRequest
+	111, // 118: wxsuite.sandbox.v1.SandboxService.ScanCardQRCode:input_type -> wxsuite.sandbox.v1.ScanCardQRCodeRequest
+	113, // 119: wxsuite.sandbox.v1.SandboxService.ReviewCardSubMerchant:input_type -> wxsuite.sandbox.v1.ReviewCardSubMerchantRequest
+	115, // 120: wxsuite.sandbox.v1.SandboxService.ReviewPoi:input_type -> wxsuite.sandbox.v1.ReviewPoiRequest
+	117, // 121: wxsuite.sandbox.v1.SandboxService.ReviewStoreMerchant:input_type -> wxsuite.sandbox.v1.ReviewStoreMerchantRequest
+	119, // 122: wxsuite.sandbox.v1.SandboxService.ReviewStore:input_type -> wxsuite.sandbox.v1.ReviewStoreRequest
+	121, // 123: wxsuite.sandbox.v1.SandboxService.ScanMarketCode:input_type -> wxsuite.sandbox.v1.ScanMarketCodeRequest
+	123, // 124: wxsuite.sandbox.v1.SandboxService.GetMarketCodeKey:input_type -> wxsuite.sandbox.v1.GetMarketCodeKeyRequest
+	127, // 125: wxsuite.sandbox.v1.SandboxService.AuthorizeInvoice:input_type -> wxsuite.sandbox.v1.AuthorizeInvoiceRequest
+	129, // 126: wxsuite.sandbox.v1.SandboxService.GetInvoiceEncryptCode:input_type -> wxsuite.sandbox.v1.GetInvoiceEncryptCodeRequest
+	131, // 127: wxsuite.sandbox.v1.SandboxService.GetInvoiceStatus:input_type -> wxsuite.sandbox.v1.GetInvoiceStatusRequest
+	134, // 128: wxsuite.sandbox.v1.SandboxService.AddInvoiceTitleQR:input_type -> wxsuite.sandbox.v1.AddInvoiceTitleQRRequest
+	136, // 129: wxsuite.sandbox.v1.SandboxService.SubmitInvoiceTitle:input_type -> wxsuite.sandbox.v1.SubmitInvoiceTitleRequest
+	138, // 130: wxsuite.sandbox.v1.SandboxService.GetInvoicePappid:input_type -> wxsuite.sandbox.v1.GetInvoicePappidRequest
+	142, // 131: wxsuite.sandbox.v1.SandboxService.AddNontaxBill:input_type -> wxsuite.sandbox.v1.AddNontaxBillRequest
+	144, // 132: wxsuite.sandbox.v1.SandboxService.SetNontaxVehicleUser:input_type -> wxsuite.sandbox.v1.SetNontaxVehicleUserRequest
+	146, // 133: wxsuite.sandbox.v1.SandboxService.AddNontaxRealName:input_type -> wxsuite.sandbox.v1.AddNontaxRealNameRequest
+	148, // 134: wxsuite.sandbox.v1.SandboxService.SetNontaxNotifyURL:input_type -> wxsuite.sandbox.v1.SetNontaxNotifyURLRequest
+	150, // 135: wxsuite.sandbox.v1.SandboxService.PayNontaxOrder:input_type -> wxsuite.sandbox.v1.PayNontaxOrderRequest
+	152, // 136: wxsuite.sandbox.v1.SandboxService.ListNontaxNotifications:input_type -> wxsuite.sandbox.v1.ListNontaxNotificationsRequest
+	155, // 137: wxsuite.sandbox.v1.SandboxService.RecordUpstreamMessage:input_type -> wxsuite.sandbox.v1.RecordUpstreamMessageRequest
+	159, // 138: wxsuite.sandbox.v1.SandboxService.RecordArticleSummary:input_type -> wxsuite.sandbox.v1.RecordArticleSummaryRequest
+	163, // 139: wxsuite.sandbox.v1.SandboxService.RecordArticleTotal:input_type -> wxsuite.sandbox.v1.RecordArticleTotalRequest
+	166, // 140: wxsuite.sandbox.v1.SandboxService.RecordUserRead:input_type -> wxsuite.sandbox.v1.RecordUserReadRequest
+	169, // 141: wxsuite.sandbox.v1.SandboxService.RecordUserShare:input_type -> wxsuite.sandbox.v1.RecordUserShareRequest
+	173, // 142: wxsuite.sandbox.v1.SandboxService.RecordCardBizUinInfo:input_type -> wxsuite.sandbox.v1.RecordCardBizUinInfoRequest
+	176, // 143: wxsuite.sandbox.v1.SandboxService.RecordCardCardInfo:input_type -> wxsuite.sandbox.v1.RecordCardCardInfoRequest
+	179, // 144: wxsuite.sandbox.v1.SandboxService.RecordMemberCardInfo:input_type -> wxsuite.sandbox.v1.RecordMemberCardInfoRequest
+	182, // 145: wxsuite.sandbox.v1.SandboxService.RecordMemberCardDetail:input_type -> wxsuite.sandbox.v1.RecordMemberCardDetailRequest
+	185, // 146: wxsuite.sandbox.v1.SandboxService.RecordPublisherAdPos:input_type -> wxsuite.sandbox.v1.RecordPublisherAdPosRequest
+	188, // 147: wxsuite.sandbox.v1.SandboxService.RecordPublisherCps:input_type -> wxsuite.sandbox.v1.RecordPublisherCpsRequest
+	192, // 148: wxsuite.sandbox.v1.SandboxService.SetPublisherSettlement:input_type -> wxsuite.sandbox.v1.SetPublisherSettlementRequest
+	194, // 149: wxsuite.sandbox.v1.SandboxService.SetSmartImageResult:input_type -> wxsuite.sandbox.v1.SetSmartImageResultRequest
+	196, // 150: wxsuite.sandbox.v1.SandboxService.SetSmartVoiceTranscript:input_type -> wxsuite.sandbox.v1.SetSmartVoiceTranscriptRequest
+	198, // 151: wxsuite.sandbox.v1.SandboxService.SetSmartTranslation:input_type -> wxsuite.sandbox.v1.SetSmartTranslationRequest
+	200, // 152: wxsuite.sandbox.v1.SandboxService.SetSmartSemanticAnswer:input_type -> wxsuite.sandbox.v1.SetSmartSemanticAnswerRequest
+	202, // 153: wxsuite.sandbox.v1.SandboxService.AddGuideChatRecord:input_type -> wxsuite.sandbox.v1.AddGuideChatRecordRequest
+	5,   // 154: wxsuite.sandbox.v1.SandboxService.CreateAccount:output_type -> wxsuite.sandbox.v1.CreateAccountResponse
+	7,   // 155: wxsuite.sandbox.v1.SandboxService.ListAccounts:output_type -> wxsuite.sandbox.v1.ListAccountsResponse
+	9,   // 156: wxsuite.sandbox.v1.SandboxService.DeleteAccount:output_type -> wxsuite.sandbox.v1.DeleteAccountResponse
+	11,  // 157: wxsuite.sandbox.v1.SandboxService.RevokeTokens:output_type -> wxsuite.sandbox.v1.RevokeTokensResponse
+	13,  // 158: wxsuite.sandbox.v1.SandboxService.IssueToken:output_type -> wxsuite.sandbox.v1.IssueTokenResponse
+	15,  // 159: wxsuite.sandbox.v1.SandboxService.GetClock:output_type -> wxsuite.sandbox.v1.GetClockResponse
+	17,  // 160: wxsuite.sandbox.v1.SandboxService.AdvanceClock:output_type -> wxsuite.sandbox.v1.AdvanceClockResponse
+	20,  // 161: wxsuite.sandbox.v1.SandboxService.AddFault:output_type -> wxsuite.sandbox.v1.AddFaultResponse
+	22,  // 162: wxsuite.sandbox.v1.SandboxService.ListFaults:output_type -> wxsuite.sandbox.v1.ListFaultsResponse
+	24,  // 163: wxsuite.sandbox.v1.SandboxService.ClearFaults:output_type -> wxsuite.sandbox.v1.ClearFaultsResponse
+	26,  // 164: wxsuite.sandbox.v1.SandboxService.SetQuota:output_type -> wxsuite.sandbox.v1.SetQuotaResponse
+	29,  // 165: wxsuite.sandbox.v1.SandboxService.ListCalls:output_type -> wxsuite.sandbox.v1.ListCallsResponse
+	31,  // 166: wxsuite.sandbox.v1.SandboxService.ClearCalls:output_type -> wxsuite.sandbox.v1.ClearCallsResponse
+	34,  // 167: wxsuite.sandbox.v1.SandboxService.CreateUser:output_type -> wxsuite.sandbox.v1.CreateUserResponse
+	36,  // 168: wxsuite.sandbox.v1.SandboxService.ListUsers:output_type -> wxsuite.sandbox.v1.ListUsersResponse
+	38,  // 169: wxsuite.sandbox.v1.SandboxService.DeleteUser:output_type -> wxsuite.sandbox.v1.DeleteUserResponse
+	40,  // 170: wxsuite.sandbox.v1.SandboxService.SetAuthorizingUser:output_type -> wxsuite.sandbox.v1.SetAuthorizingUserResponse
+	51,  // 171: wxsuite.sandbox.v1.SandboxService.PushMessage:output_type -> wxsuite.sandbox.v1.PushMessageResponse
+	52,  // 172: wxsuite.sandbox.v1.SandboxService.PushEvent:output_type -> wxsuite.sandbox.v1.PushEventResponse
+	55,  // 173: wxsuite.sandbox.v1.SandboxService.ListInbox:output_type -> wxsuite.sandbox.v1.ListInboxResponse
+	42,  // 174: wxsuite.sandbox.v1.SandboxService.IssueOAuthCode:output_type -> wxsuite.sandbox.v1.IssueOAuthCodeResponse
+	57,  // 175: wxsuite.sandbox.v1.SandboxService.ClickMenu:output_type -> wxsuite.sandbox.v1.ClickMenuResponse
+	59,  // 176: wxsuite.sandbox.v1.SandboxService.ViewMenu:output_type -> wxsuite.sandbox.v1.ViewMenuResponse
+	61,  // 177: wxsuite.sandbox.v1.SandboxService.SetMenuOptions:output_type -> wxsuite.sandbox.v1.SetMenuOptionsResponse
+	63,  // 178: wxsuite.sandbox.v1.SandboxService.SetConsoleMenu:output_type -> wxsuite.sandbox.v1.SetConsoleMenuResponse
+	65,  // 179: wxsuite.sandbox.v1.SandboxService.SetAutoReplyInfo:output_type -> wxsuite.sandbox.v1.SetAutoReplyInfoResponse
+	67,  // 180: wxsuite.sandbox.v1.SandboxService.AnswerKfInvitation:output_type -> wxsuite.sandbox.v1.AnswerKfInvitationResponse
+	69,  // 181: wxsuite.sandbox.v1.SandboxService.SetKfOnline:output_type -> wxsuite.sandbox.v1.SetKfOnlineResponse
+	71,  // 182: wxsuite.sandbox.v1.SandboxService.TransferToKf:output_type -> wxsuite.sandbox.v1.TransferToKfResponse
+	73,  // 183: wxsuite.sandbox.v1.SandboxService.SwitchKfSession:output_type -> wxsuite.sandbox.v1.SwitchKfSessionResponse
+	75,  // 184: wxsuite.sandbox.v1.SandboxService.AddKfMessage:output_type -> wxsuite.sandbox.v1.AddKfMessageResponse
+	77,  // 185: wxsuite.sandbox.v1.SandboxService.SetOutboundSettings:output_type -> wxsuite.sandbox.v1.SetOutboundSettingsResponse
+	80,  // 186: wxsuite.sandbox.v1.SandboxService.AnswerSubscribePopup:output_type -> wxsuite.sandbox.v1.AnswerSubscribePopupResponse
+	82,  // 187: wxsuite.sandbox.v1.SandboxService.ChangeSubscriptions:output_type -> wxsuite.sandbox.v1.ChangeSubscriptionsResponse
+	84,  // 188: wxsuite.sandbox.v1.SandboxService.ConfirmOneTimeSubscription:output_type -> wxsuite.sandbox.v1.ConfirmOneTimeSubscriptionResponse
+	86,  // 189: wxsuite.sandbox.v1.SandboxService.SetReceiveBlocked:output_type -> wxsuite.sandbox.v1.SetReceiveBlockedResponse
+	88,  // 190: wxsuite.sandbox.v1.SandboxService.PublishNews:output_type -> wxsuite.sandbox.v1.PublishNewsResponse
+	90,  // 191: wxsuite.sandbox.v1.SandboxService.AddComment:output_type -> wxsuite.sandbox.v1.AddCommentResponse
+	92,  // 192: wxsuite.sandbox.v1.SandboxService.DeleteOwnComment:output_type -> wxsuite.sandbox.v1.DeleteOwnCommentResponse
+	94,  // 193: wxsuite.sandbox.v1.SandboxService.GenerateFollowers:output_type -> wxsuite.sandbox.v1.GenerateFollowersResponse
+	96,  // 194: wxsuite.sandbox.v1.SandboxService.ScanQRCode:output_type -> wxsuite.sandbox.v1.ScanQRCodeResponse
+	98,  // 195: wxsuite.sandbox.v1.SandboxService.SubscribeUser:output_type -> wxsuite.sandbox.v1.SubscribeUserResponse
+	100, // 196: wxsuite.sandbox.v1.SandboxService.UnsubscribeUser:output_type -> wxsuite.sandbox.v1.UnsubscribeUserResponse
+	102, // 197: wxsuite.sandbox.v1.SandboxService.ReviewCard:output_type -> wxsuite.sandbox.v1.ReviewCardResponse
+	104, // 198: wxsuite.sandbox.v1.SandboxService.GiveCard:output_type -> wxsuite.sandbox.v1.GiveCardResponse
+	106, // 199: wxsuite.sandbox.v1.SandboxService.DeleteUserCard:output_type -> wxsuite.sandbox.v1.DeleteUserCardResponse
+	108, // 200: wxsuite.sandbox.v1.SandboxService.FillMemberCardForm:output_type -> wxsuite.sandbox.v1.FillMemberCardFormResponse
+	110, // 201: wxsuite.sandbox.v1.SandboxService.GetCardStatus:output_type -> wxsuite.sandbox.v1.GetCardStatusResponse
+	112, // 202: wxsuite.sandbox.v1.SandboxService.ScanCardQRCode:output_type -> wxsuite.sandbox.v1.ScanCardQRCodeResponse
+	114, // 203: wxsuite.sandbox.v1.SandboxService.ReviewCardSubMerchant:output_type -> wxsuite.sandbox.v1.ReviewCardSubMerchantResponse
+	116, // 204: wxsuite.sandbox.v1.SandboxService.ReviewPoi:output_type -> wxsuite.sandbox.v1.ReviewPoiResponse
+	118, // 205: wxsuite.sandbox.v1.SandboxService.ReviewStoreMerchant:output_type -> wxsuite.sandbox.v1.ReviewStoreMerchantResponse
+	120, // 206: wxsuite.sandbox.v1.SandboxService.ReviewStore:output_type -> wxsuite.sandbox.v1.ReviewStoreResponse
+	122, // 207: wxsuite.sandbox.v1.SandboxService.ScanMarketCode:output_type -> wxsuite.sandbox.v1.ScanMarketCodeResponse
+	124, // 208: wxsuite.sandbox.v1.SandboxService.GetMarketCodeKey:output_type -> wxsuite.sandbox.v1.GetMarketCodeKeyResponse
+	128, // 209: wxsuite.sandbox.v1.SandboxService.AuthorizeInvoice:output_type -> wxsuite.sandbox.v1.AuthorizeInvoiceResponse
+	130, // 210: wxsuite.sandbox.v1.SandboxService.GetInvoiceEncryptCode:output_type -> wxsuite.sandbox.v1.GetInvoiceEncryptCodeResponse
+	132, // 211: wxsuite.sandbox.v1.SandboxService.GetInvoiceStatus:output_type -> wxsuite.sandbox.v1.GetInvoiceStatusResponse
+	135, // 212: wxsuite.sandbox.v1.SandboxService.AddInvoiceTitleQR:output_type -> wxsuite.sandbox.v1.AddInvoiceTitleQRResponse
+	137, // 213: wxsuite.sandbox.v1.SandboxService.SubmitInvoiceTitle:output_type -> wxsuite.sandbox.v1.SubmitInvoiceTitleResponse
+	139, // 214: wxsuite.sandbox.v1.SandboxService.GetInvoicePappid:output_type -> wxsuite.sandbox.v1.GetInvoicePappidResponse
+	143, // 215: wxsuite.sandbox.v1.SandboxService.AddNontaxBill:output_type -> wxsuite.sandbox.v1.AddNontaxBillResponse
+	145, // 216: wxsuite.sandbox.v1.SandboxService.SetNontaxVehicleUser:output_type -> wxsuite.sandbox.v1.SetNontaxVehicleUserResponse
+	147, // 217: wxsuite.sandbox.v1.SandboxService.AddNontaxRealName:output_type -> wxsuite.sandbox.v1.AddNontaxRealNameResponse
+	149, // 218: wxsuite.sandbox.v1.SandboxService.SetNontaxNotifyURL:output_type -> wxsuite.sandbox.v1.SetNontaxNotifyURLResponse
+	151, // 219: wxsuite.sandbox.v1.SandboxService.PayNontaxOrder:output_type -> wxsuite.sandbox.v1.PayNontaxOrderResponse
+	154, // 220: wxsuite.sandbox.v1.SandboxService.ListNontaxNotifications:output_type -> wxsuite.sandbox.v1.ListNontaxNotificationsResponse
+	156, // 221: wxsuite.sandbox.v1.SandboxService.RecordUpstreamMessage:output_type -> wxsuite.sandbox.v1.RecordUpstreamMessageResponse
+	160, // 222: wxsuite.sandbox.v1.SandboxService.RecordArticleSummary:output_type -> wxsuite.sandbox.v1.RecordArticleSummaryResponse
+	164, // 223: wxsuite.sandbox.v1.SandboxService.RecordArticleTotal:output_type -> wxsuite.sandbox.v1.RecordArticleTotalResponse
+	167, // 224: wxsuite.sandbox.v1.SandboxService.RecordUserRead:output_type -> wxsuite.sandbox.v1.RecordUserReadResponse
+	170, // 225: wxsuite.sandbox.v1.SandboxService.RecordUserShare:output_type -> wxsuite.sandbox.v1.RecordUserShareResponse
+	174, // 226: wxsuite.sandbox.v1.SandboxService.RecordCardBizUinInfo:output_type -> wxsuite.sandbox.v1.RecordCardBizUinInfoResponse
+	177, // 227: wxsuite.sandbox.v1.SandboxService.RecordCardCardInfo:output_type -> wxsuite.sandbox.v1.RecordCardCardInfoResponse
+	180, // 228: wxsuite.sandbox.v1.SandboxService.RecordMemberCardInfo:output_type -> wxsuite.sandbox.v1.RecordMemberCardInfoResponse
+	183, // 229: wxsuite.sandbox.v1.SandboxService.RecordMemberCardDetail:output_type -> wxsuite.sandbox.v1.RecordMemberCardDetailResponse
+	186, // 230: wxsuite.sandbox.v1.SandboxService.RecordPublisherAdPos:output_type -> wxsuite.sandbox.v1.RecordPublisherAdPosResponse
+	189, // 231: wxsuite.sandbox.v1.SandboxService.RecordPublisherCps:output_type -> wxsuite.sandbox.v1.RecordPublisherCpsResponse
+	193, // 232: wxsuite.sandbox.v1.SandboxService.SetPublisherSettlement:output_type -> wxsuite.sandbox.v1.SetPublisherSettlementResponse
+	195, // 233: wxsuite.sandbox.v1.SandboxService.SetSmartImageResult:output_type -> wxsuite.sandbox.v1.SetSmartImageResultResponse
+	197, // 234: wxsuite.sandbox.v1.SandboxService.SetSmartVoiceTranscript:output_type -> wxsuite.sandbox.v1.SetSmartVoiceTranscriptResponse
+	199, // 235: wxsuite.sandbox.v1.SandboxService.SetSmartTranslation:output_type -> wxsuite.sandbox.v1.SetSmartTranslationResponse
+	201, // 236: wxsuite.sandbox.v1.SandboxService.SetSmartSemanticAnswer:output_type -> wxsuite.sandbox.v1.SetSmartSemanticAnswerResponse
+	203, // 237: wxsuite.sandbox.v1.SandboxService.AddGuideChatRecord:output_type -> wxsuite.sandbox.v1.AddGuideChatRecordResponse
+	154, // [154:238] is the sub-list for method output_type
+	70,  // [70:154] is the sub-list for method input_type
 	70,  // [70:70] is the sub-list for extension type_name
 	70,  // [70:70] is the sub-list for extension extendee
 	0,   // [0:70] is the sub-list for field type_name
@@ -13791,7 +13903,7 @@ func file_wxsuite_sandbox_v1_sandbox_proto_init() {
 		(*PushMessageRequest_Location)(nil),
 		(*PushMessageRequest_Link)(nil),
 	}
-	file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[122].OneofWrappers = []any{
+	file_wxsuite_sandbox_v1_sandbox_proto_msgTypes[124].OneofWrappers = []any{
 		(*AuthorizeInvoiceRequest_Personal)(nil),
 		(*AuthorizeInvoiceRequest_Business)(nil),
 	}
@@ -13801,7 +13913,7 @@ func file_wxsuite_sandbox_v1_sandbox_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_wxsuite_sandbox_v1_sandbox_proto_rawDesc), len(file_wxsuite_sandbox_v1_sandbox_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   204,
+			NumMessages:   206,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -48,6 +48,7 @@ const (
 	SandboxService_AnswerKfInvitation_FullMethodName         = "/wxsuite.sandbox.v1.SandboxService/AnswerKfInvitation"
 	SandboxService_SetKfOnline_FullMethodName                = "/wxsuite.sandbox.v1.SandboxService/SetKfOnline"
 	SandboxService_TransferToKf_FullMethodName               = "/wxsuite.sandbox.v1.SandboxService/TransferToKf"
+	SandboxService_SwitchKfSession_FullMethodName            = "/wxsuite.sandbox.v1.SandboxService/SwitchKfSession"
 	SandboxService_AddKfMessage_FullMethodName               = "/wxsuite.sandbox.v1.SandboxService/AddKfMessage"
 	SandboxService_SetOutboundSettings_FullMethodName        = "/wxsuite.sandbox.v1.SandboxService/SetOutboundSettings"
 	SandboxService_AnswerSubscribePopup_FullMethodName       = "/wxsuite.sandbox.v1.SandboxService/AnswerSubscribePopup"
@@ -187,6 +188,10 @@ type SandboxServiceClient interface {
 	// with the named bound agent, or with an online agent that has room, or a place in the
 	// waiting queue.
 	TransferToKf(ctx context.Context, in *TransferToKfRequest, opts ...grpc.CallOption) (*TransferToKfResponse, error)
+	// SwitchKfSession hands a user's session over to another bound, online agent, as an
+	// agent's transfer in the customer-service client does (kf_switch_session is pushed).
+	// No session, or an agent that cannot take it, is FailedPrecondition.
+	SwitchKfSession(ctx context.Context, in *SwitchKfSessionRequest, opts ...grpc.CallOption) (*SwitchKfSessionResponse, error)
 	// AddKfMessage records a message between a simulated user and the agent serving them
 	// (it keeps the session from its 30-minute idle close). No session is FailedPrecondition.
 	AddKfMessage(ctx context.Context, in *AddKfMessageRequest, opts ...grpc.CallOption) (*AddKfMessageResponse, error)
@@ -663,6 +668,16 @@ func (c *sandboxServiceClient) TransferToKf(ctx context.Context, in *TransferToK
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(TransferToKfResponse)
 	err := c.cc.Invoke(ctx, SandboxService_TransferToKf_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *sandboxServiceClient) SwitchKfSession(ctx context.Context, in *SwitchKfSessionRequest, opts ...grpc.CallOption) (*SwitchKfSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SwitchKfSessionResponse)
+	err := c.cc.Invoke(ctx, SandboxService_SwitchKfSession_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -1292,6 +1307,10 @@ type SandboxServiceServer interface {
 	// with the named bound agent, or with an online agent that has room, or a place in the
 	// waiting queue.
 	TransferToKf(context.Context, *TransferToKfRequest) (*TransferToKfResponse, error)
+	// SwitchKfSession hands a user's session over to another bound, online agent, as an
+	// agent's transfer in the customer-service client does (kf_switch_session is pushed).
+	// No session, or an agent that cannot take it, is FailedPrecondition.
+	SwitchKfSession(context.Context, *SwitchKfSessionRequest) (*SwitchKfSessionResponse, error)
 	// AddKfMessage records a message between a simulated user and the agent serving them
 	// (it keeps the session from its 30-minute idle close). No session is FailedPrecondition.
 	AddKfMessage(context.Context, *AddKfMessageRequest) (*AddKfMessageResponse, error)
@@ -1570,6 +1589,9 @@ func (UnimplementedSandboxServiceServer) SetKfOnline(context.Context, *SetKfOnli
 }
 func (UnimplementedSandboxServiceServer) TransferToKf(context.Context, *TransferToKfRequest) (*TransferToKfResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method TransferToKf not implemented")
+}
+func (UnimplementedSandboxServiceServer) SwitchKfSession(context.Context, *SwitchKfSessionRequest) (*SwitchKfSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SwitchKfSession not implemented")
 }
 func (UnimplementedSandboxServiceServer) AddKfMessage(context.Context, *AddKfMessageRequest) (*AddKfMessageResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method AddKfMessage not implemented")
@@ -2272,6 +2294,24 @@ func _SandboxService_TransferToKf_Handler(srv interface{}, ctx context.Context, 
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(SandboxServiceServer).TransferToKf(ctx, req.(*TransferToKfRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SandboxService_SwitchKfSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SwitchKfSessionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SandboxServiceServer).SwitchKfSession(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SandboxService_SwitchKfSession_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SandboxServiceServer).SwitchKfSession(ctx, req.(*SwitchKfSessionRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -3370,6 +3410,10 @@ var SandboxService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "TransferToKf",
 			Handler:    _SandboxService_TransferToKf_Handler,
+		},
+		{
+			MethodName: "SwitchKfSession",
+			Handler:    _SandboxService_SwitchKfSession_Handler,
 		},
 		{
 			MethodName: "AddKfMessage",

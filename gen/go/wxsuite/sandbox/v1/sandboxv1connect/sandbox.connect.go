@@ -116,6 +116,9 @@ const (
 	// SandboxServiceTransferToKfProcedure is the fully-qualified name of the SandboxService's
 	// TransferToKf RPC.
 	SandboxServiceTransferToKfProcedure = "/wxsuite.sandbox.v1.SandboxService/TransferToKf"
+	// SandboxServiceSwitchKfSessionProcedure is the fully-qualified name of the SandboxService's
+	// SwitchKfSession RPC.
+	SandboxServiceSwitchKfSessionProcedure = "/wxsuite.sandbox.v1.SandboxService/SwitchKfSession"
 	// SandboxServiceAddKfMessageProcedure is the fully-qualified name of the SandboxService's
 	// AddKfMessage RPC.
 	SandboxServiceAddKfMessageProcedure = "/wxsuite.sandbox.v1.SandboxService/AddKfMessage"
@@ -356,6 +359,10 @@ type SandboxServiceClient interface {
 	// with the named bound agent, or with an online agent that has room, or a place in the
 	// waiting queue.
 	TransferToKf(context.Context, *v1.TransferToKfRequest) (*v1.TransferToKfResponse, error)
+	// SwitchKfSession hands a user's session over to another bound, online agent, as an
+	// agent's transfer in the customer-service client does (kf_switch_session is pushed).
+	// No session, or an agent that cannot take it, is FailedPrecondition.
+	SwitchKfSession(context.Context, *v1.SwitchKfSessionRequest) (*v1.SwitchKfSessionResponse, error)
 	// AddKfMessage records a message between a simulated user and the agent serving them
 	// (it keeps the session from its 30-minute idle close). No session is FailedPrecondition.
 	AddKfMessage(context.Context, *v1.AddKfMessageRequest) (*v1.AddKfMessageResponse, error)
@@ -725,6 +732,12 @@ func NewSandboxServiceClient(httpClient connect.HTTPClient, baseURL string, opts
 			connect.WithSchema(sandboxServiceMethods.ByName("TransferToKf")),
 			connect.WithClientOptions(opts...),
 		),
+		switchKfSession: connect.NewClient[v1.SwitchKfSessionRequest, v1.SwitchKfSessionResponse](
+			httpClient,
+			baseURL+SandboxServiceSwitchKfSessionProcedure,
+			connect.WithSchema(sandboxServiceMethods.ByName("SwitchKfSession")),
+			connect.WithClientOptions(opts...),
+		),
 		addKfMessage: connect.NewClient[v1.AddKfMessageRequest, v1.AddKfMessageResponse](
 			httpClient,
 			baseURL+SandboxServiceAddKfMessageProcedure,
@@ -1083,6 +1096,7 @@ type sandboxServiceClient struct {
 	answerKfInvitation         *connect.Client[v1.AnswerKfInvitationRequest, v1.AnswerKfInvitationResponse]
 	setKfOnline                *connect.Client[v1.SetKfOnlineRequest, v1.SetKfOnlineResponse]
 	transferToKf               *connect.Client[v1.TransferToKfRequest, v1.TransferToKfResponse]
+	switchKfSession            *connect.Client[v1.SwitchKfSessionRequest, v1.SwitchKfSessionResponse]
 	addKfMessage               *connect.Client[v1.AddKfMessageRequest, v1.AddKfMessageResponse]
 	setOutboundSettings        *connect.Client[v1.SetOutboundSettingsRequest, v1.SetOutboundSettingsResponse]
 	answerSubscribePopup       *connect.Client[v1.AnswerSubscribePopupRequest, v1.AnswerSubscribePopupResponse]
@@ -1394,6 +1408,15 @@ func (c *sandboxServiceClient) SetKfOnline(ctx context.Context, req *v1.SetKfOnl
 // TransferToKf calls wxsuite.sandbox.v1.SandboxService.TransferToKf.
 func (c *sandboxServiceClient) TransferToKf(ctx context.Context, req *v1.TransferToKfRequest) (*v1.TransferToKfResponse, error) {
 	response, err := c.transferToKf.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// SwitchKfSession calls wxsuite.sandbox.v1.SandboxService.SwitchKfSession.
+func (c *sandboxServiceClient) SwitchKfSession(ctx context.Context, req *v1.SwitchKfSessionRequest) (*v1.SwitchKfSessionResponse, error) {
+	response, err := c.switchKfSession.CallUnary(ctx, connect.NewRequest(req))
 	if response != nil {
 		return response.Msg, err
 	}
@@ -1963,6 +1986,10 @@ type SandboxServiceHandler interface {
 	// with the named bound agent, or with an online agent that has room, or a place in the
 	// waiting queue.
 	TransferToKf(context.Context, *v1.TransferToKfRequest) (*v1.TransferToKfResponse, error)
+	// SwitchKfSession hands a user's session over to another bound, online agent, as an
+	// agent's transfer in the customer-service client does (kf_switch_session is pushed).
+	// No session, or an agent that cannot take it, is FailedPrecondition.
+	SwitchKfSession(context.Context, *v1.SwitchKfSessionRequest) (*v1.SwitchKfSessionResponse, error)
 	// AddKfMessage records a message between a simulated user and the agent serving them
 	// (it keeps the session from its 30-minute idle close). No session is FailedPrecondition.
 	AddKfMessage(context.Context, *v1.AddKfMessageRequest) (*v1.AddKfMessageResponse, error)
@@ -2326,6 +2353,12 @@ func NewSandboxServiceHandler(svc SandboxServiceHandler, opts ...connect.Handler
 		SandboxServiceTransferToKfProcedure,
 		svc.TransferToKf,
 		connect.WithSchema(sandboxServiceMethods.ByName("TransferToKf")),
+		connect.WithHandlerOptions(opts...),
+	)
+	sandboxServiceSwitchKfSessionHandler := connect.NewUnaryHandlerSimple(
+		SandboxServiceSwitchKfSessionProcedure,
+		svc.SwitchKfSession,
+		connect.WithSchema(sandboxServiceMethods.ByName("SwitchKfSession")),
 		connect.WithHandlerOptions(opts...),
 	)
 	sandboxServiceAddKfMessageHandler := connect.NewUnaryHandlerSimple(
@@ -2712,6 +2745,8 @@ func NewSandboxServiceHandler(svc SandboxServiceHandler, opts ...connect.Handler
 			sandboxServiceSetKfOnlineHandler.ServeHTTP(w, r)
 		case SandboxServiceTransferToKfProcedure:
 			sandboxServiceTransferToKfHandler.ServeHTTP(w, r)
+		case SandboxServiceSwitchKfSessionProcedure:
+			sandboxServiceSwitchKfSessionHandler.ServeHTTP(w, r)
 		case SandboxServiceAddKfMessageProcedure:
 			sandboxServiceAddKfMessageHandler.ServeHTTP(w, r)
 		case SandboxServiceSetOutboundSettingsProcedure:
@@ -2943,6 +2978,10 @@ func (UnimplementedSandboxServiceHandler) SetKfOnline(context.Context, *v1.SetKf
 
 func (UnimplementedSandboxServiceHandler) TransferToKf(context.Context, *v1.TransferToKfRequest) (*v1.TransferToKfResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.TransferToKf is not implemented"))
+}
+
+func (UnimplementedSandboxServiceHandler) SwitchKfSession(context.Context, *v1.SwitchKfSessionRequest) (*v1.SwitchKfSessionResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("wxsuite.sandbox.v1.SandboxService.SwitchKfSession is not implemented"))
 }
 
 func (UnimplementedSandboxServiceHandler) AddKfMessage(context.Context, *v1.AddKfMessageRequest) (*v1.AddKfMessageResponse, error) {
