@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"encoding/xml"
 	"net/http"
 	"slices"
 	"strings"
@@ -428,17 +427,11 @@ func analyticsMsgType(msgType string) int {
 	return 0
 }
 
-// analyticsNotePush records a message the user openID pushed to the account appID
-// (body is the plaintext XML) for the upstream message statistics; events and
-// uncounted types are ignored. It is the hook of the push path (Sandbox.push).
-func (s *Sandbox) analyticsNotePush(appID, openID, body string) {
-	var head struct {
-		MsgType string `xml:"MsgType"`
-	}
-	if xml.Unmarshal([]byte(body), &head) != nil {
-		return
-	}
-	t := analyticsMsgType(head.MsgType)
+// analyticsNotePush records a message of msgType the user openID pushed to the account
+// appID for the upstream message statistics; events and uncounted types are ignored. It
+// is a hook of the push path (Sandbox.notePush).
+func (s *Sandbox) analyticsNotePush(appID, openID, msgType string) {
+	t := analyticsMsgType(msgType)
 	if t == 0 {
 		return
 	}

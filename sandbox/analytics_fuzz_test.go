@@ -84,10 +84,10 @@ func TestAnalyticsHooks(t *testing.T) {
 	}
 
 	// The push hook counts messages, not events.
-	s.analyticsNotePush(DemoAppID, "o-b", "<xml><MsgType><![CDATA[image]]></MsgType></xml>")
-	s.analyticsNotePush(DemoAppID, "o-b", "<xml><MsgType><![CDATA[event]]></MsgType><Event>subscribe</Event></xml>")
-	s.analyticsNotePush(DemoAppID, "o-b", "not xml")
-	s.analyticsNotePush("wx-nobody", "o-b", "<xml><MsgType>text</MsgType></xml>")
+	s.notePush(DemoAppID, "o-b", "<xml><MsgType><![CDATA[image]]></MsgType></xml>")
+	s.notePush(DemoAppID, "o-b", "<xml><MsgType><![CDATA[event]]></MsgType><Event>subscribe</Event></xml>")
+	s.notePush(DemoAppID, "o-b", "not xml")
+	s.notePush("wx-nobody", "o-b", "<xml><MsgType>text</MsgType></xml>")
 	s.mu.Lock()
 	got := len(a.analytics.upstream)
 	first := a.analytics.upstream[0]

@@ -129,8 +129,7 @@ func (s *Sandbox) kfRoute(appID, openID string, m Message, createTime int64) (Pu
 		return PushResult{}, false, err
 	}
 	res.XML = body
-	s.noteInteraction(appID, openID, body)
-	s.analyticsNotePush(appID, openID, body)
+	s.notePush(appID, openID, body)
 	return res, true, nil
 }
 

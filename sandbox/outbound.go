@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -124,14 +123,7 @@ var shortWindowEvents = map[string]bool{
 // noteInteraction records that the user openID did something the platform pushes to the
 // account (a message or an event): it opens their customer-service window. It is called
 // for every push before it is sent, whatever the account's server answers.
-func (s *Sandbox) noteInteraction(appID, openID, body string) {
-	var head struct {
-		MsgType string `xml:"MsgType"`
-		Event   string `xml:"Event"`
-	}
-	if xml.Unmarshal([]byte(body), &head) != nil {
-		return
-	}
+func (s *Sandbox) noteInteraction(appID, openID string, head pushHead) {
 	if head.MsgType == "event" && platformEvents[head.Event] {
 		return
 	}

@@ -192,8 +192,7 @@ func (s *Sandbox) randDigits(n int) string {
 // push sends body to a's callback URL with retries and records the outcome.
 func (s *Sandbox) push(ctx context.Context, a Account, openID, body string, msgID int64) (PushResult, error) {
 	res := PushResult{MsgID: msgID, XML: body}
-	s.noteInteraction(a.AppID, openID, body)   // the user acted: their customer-service window opens
-	s.analyticsNotePush(a.AppID, openID, body) // the upstream message statistics
+	s.notePush(a.AppID, openID, body)
 	target, err := url.Parse(a.CallbackURL)
 	if err != nil { // validated when the account was added
 		return res, &ArgumentError{Field: "callback_url", Reason: "is not a URL"}
@@ -231,6 +230,25 @@ func (s *Sandbox) push(ctx context.Context, a Account, openID, body string, msgI
 	res.InvalidReason = fmt.Sprintf("no answer within %v after %d attempts (last: %s)", s.pushTimeout, res.Attempts, lastErr)
 	s.deliver(a.AppID, openID, &res)
 	return res, nil
+}
+
+// pushHead is what the sandbox's user tracking reads of a pushed message or event.
+type pushHead struct {
+	MsgType string `xml:"MsgType"`
+	Event   string `xml:"Event"`
+}
+
+// notePush applies a push the user openID made to the account appID (body: its
+// plaintext XML) to what the sandbox tracks of users: their customer-service window
+// (noteInteraction) and the upstream message statistics (analyticsNotePush). The head is
+// read once for both.
+func (s *Sandbox) notePush(appID, openID, body string) {
+	var head pushHead
+	if xml.Unmarshal([]byte(body), &head) != nil {
+		return
+	}
+	s.noteInteraction(appID, openID, head)
+	s.analyticsNotePush(appID, openID, head.MsgType)
 }
 
 // pushRequest builds one signed (and, by mode, encrypted) attempt.

@@ -20,8 +20,6 @@ import (
 // so that the stream and the dedup keys share a Redis Cluster slot (the accept script
 // touches both). The keys used on every push are built once (newKeys).
 type keys struct {
-	prefix string
-	appID  string
 	base   string // prefix:{app_id}:
 	events string // the stream
 	replyH string // the reply hash
@@ -30,7 +28,7 @@ type keys struct {
 // newKeys returns the keys of the account appID under prefix.
 func newKeys(prefix, appID string) keys {
 	base := prefix + ":{" + appID + "}:"
-	return keys{prefix: prefix, appID: appID, base: base, events: base + "events", replyH: base + "reply"}
+	return keys{base: base, events: base + "events", replyH: base + "reply"}
 }
 
 // stream is the account's event stream.

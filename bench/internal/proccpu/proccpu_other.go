@@ -4,8 +4,8 @@ package proccpu
 
 import "time"
 
-// Process is not implemented outside Linux.
+// Process returns ErrUnsupported: process CPU times are read from /proc, which only Linux has.
 func Process(int) (time.Duration, error) { return 0, ErrUnsupported }
 
-// Self is not implemented outside Linux.
+// Self returns ErrUnsupported: process CPU times are read from /proc, which only Linux has.
 func Self() (time.Duration, error) { return 0, ErrUnsupported }
