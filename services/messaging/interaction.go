@@ -122,7 +122,8 @@ func (s *Sender) observeBatch(ctx context.Context, appID string, ds []Delivery) 
 	return err
 }
 
-// observe applies one event to what the Sender knows.
+// observe applies one event that is not a user interaction (job-finish results,
+// subscription changes; observeBatch records interactions) to what the Sender knows.
 func (s *Sender) observe(ctx context.Context, appID string, ev *messagingv1.Event) error {
 	openID := ev.GetFromUserName()
 	switch p := ev.GetPayload().(type) {
@@ -166,13 +167,7 @@ func (s *Sender) observe(ctx context.Context, appID string, ev *messagingv1.Even
 		}
 		return nil
 	}
-	key, args, ok := s.interaction(appID, ev)
-	if !ok {
-		return nil
-	}
-	err := outNoteInteraction.Run(ctx, s.rdb, []string{key}, args...).Err()
-	s.windows.forget(appID + "/" + openID)
-	return s.storeErr(appID, "store interaction", err)
+	return nil
 }
 
 // userInteraction reports whether ev is a user's interaction, which opens (or, for an
